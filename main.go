@@ -1,0 +1,147 @@
+// Command trailscope is a terminal investigation console for AWS CloudTrail. This file is wiring
+// only: flags and subcommands, choosing sources, and starting the console or a query.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/archive"
+	"github.com/trailscope/trailscope/ui/report"
+)
+
+// Exit codes of query and findings, for scripts.
+const (
+	exitFound   = 0
+	exitNothing = 1
+	exitError   = 2
+)
+
+// exitError carries an exit code through cobra.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit %d", int(c)) }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	root := newRoot(os.Stdin, os.Stdout, os.Stderr)
+	err := root.ExecuteContext(ctx)
+	var code exitCode
+	switch {
+	case errors.As(err, &code):
+		os.Exit(int(code))
+	case err != nil:
+		fmt.Fprintln(os.Stderr, "trailscope:", err)
+		os.Exit(exitError)
+	}
+}
+
+// sourceFlags are the flags every command that loads events shares.
+type sourceFlags struct {
+	maxFileSize int64
+}
+
+func (f *sourceFlags) register(cmd *cobra.Command) {
+	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
+		"skip files that decompress to more than this many MB")
+}
+
+// load reads the archives at paths into a new index, reporting problems to stderr.
+func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) (*model.Index, error) {
+	idx := model.NewIndex()
+	problems := 0
+	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
+	err := archive.Read(ctx, paths, opt, func(b model.Batch) {
+		idx.Add(b.Records)
+		for _, p := range b.Problems {
+			problems++
+			if problems <= maxProblemsShown {
+				fmt.Fprintln(stderr, "trailscope: skipped", model.Sanitize(p.String()))
+			}
+		}
+	})
+	if problems > maxProblemsShown {
+		fmt.Fprintf(stderr, "trailscope: ... and %d more problems\n", problems-maxProblemsShown)
+	}
+	if problems > 0 {
+		fmt.Fprintf(stderr, "trailscope: %d problems; %d events loaded\n", problems, idx.Len())
+	}
+	return idx, err
+}
+
+// maxProblemsShown keeps a broken archive from flooding the terminal; the count is always given.
+const maxProblemsShown = 20
+
+func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "trailscope [flags] [PATH ...]",
+		Short: "A terminal investigation console for AWS CloudTrail",
+		Long: `trailscope loads CloudTrail events from archives (files, folders, .json, .json.gz,
+JSON lines, '-' for stdin) into memory and lets you investigate them: who did what, to
+which resource, from where, and when.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newQuery(stdin, stdout, stderr))
+	root.AddCommand(newSynth(stdout))
+	return root
+}
+
+func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	var src sourceFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "query [flags] PATH ... FILTER",
+		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
+		Long: `query loads the archives and prints the events matching FILTER, oldest first.
+
+FILTER is the filter language of the console: terms are ANDed, e.g.
+  event:TerminateInstances            principal:alice        error:AccessDenied
+  ip:203.0.113.0/24   -readonly:true   since:2h   resource:i-0abc   'ua:"aws-cli/2"'
+An empty FILTER ('') matches every event.`,
+		Example: `  trailscope query ./AWSLogs 'event:Delete* error:none'
+  trailscope query --format json logs/ 'principal:alice' | jq .eventName
+  zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			paths, filter := args[:len(args)-1], args[len(args)-1]
+			f, err := report.ParseFormat(format)
+			if err != nil {
+				return err
+			}
+			q, err := model.ParseQuery(filter)
+			if err != nil {
+				return fmt.Errorf("filter: %w", err)
+			}
+			idx, err := src.load(cmd.Context(), paths, stdin, stderr)
+			if err != nil {
+				return err
+			}
+			res := idx.Query(q)
+			if err := report.Write(stdout, f, idx, res.Refs); err != nil {
+				return err
+			}
+			if len(res.Refs) == 0 {
+				return exitCode(exitNothing)
+			}
+			return nil
+		},
+	}
+	src.register(cmd)
+	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
+	return cmd
+}
+
+var _ = strings.TrimSpace

@@ -1,0 +1,524 @@
+// Package archive reads CloudTrail archives: S3 delivery files, JSON arrays, JSON lines, single
+// records and LookupEvents output, plain or gzipped, from files, folders and stdin. Files are
+// decoded in parallel on all cores and streamed as batches; each record remembers where its bytes
+// are, so the raw JSON is re-read on demand instead of being kept.
+package archive
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscope/trailscope/model"
+)
+
+// Defaults for Options.
+const (
+	// DefaultMaxFileSize caps the decompressed size of one file: CloudTrail's own files are a few MB,
+	// so anything past this is a gzip bomb or not CloudTrail.
+	DefaultMaxFileSize = 1 << 30
+	// DefaultBatchSize is how many records a batch carries at most.
+	DefaultBatchSize = 8192
+	// batchInterval is the longest a batch waits to be sent while records trickle in.
+	batchInterval = 100 * time.Millisecond
+)
+
+// Options tunes a Read. The zero value reads with the defaults.
+type Options struct {
+	MaxFileSize int64     // decompressed bytes per file; DefaultMaxFileSize when 0
+	Workers     int       // parallel decoders; the number of CPUs when 0
+	BatchSize   int       // DefaultBatchSize when 0
+	Stdin       io.Reader // read for the path "-"; os.Stdin when nil
+	FS          fs.FS     // when set, paths name files in it (the embedded samples) instead of the OS
+}
+
+// job is one file to read.
+type job struct {
+	path  string
+	size  int64
+	stdin bool
+}
+
+// piece is what a worker sends the collector: part of a file's records, and its problems and
+// progress once the file is done.
+type piece struct {
+	records  []model.Record
+	problems []model.Problem
+	done     bool
+	bytes    int64
+	skipped  bool
+}
+
+// Read reads the archives at paths and calls emit with batches of records, from one goroutine at a
+// time, until everything is read or ctx ends. Unreadable content is reported as problems in the
+// batches, never as an error: the error is for paths that do not exist or cannot be listed.
+func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batch)) error {
+	opt = opt.withDefaults()
+	start := time.Now()
+	jobs, problems, skipped, err := list(paths, opt.FS)
+	if err != nil {
+		return err
+	}
+	prog := model.Progress{Files: len(jobs), Skipped: skipped, Problems: len(problems)}
+	for _, j := range jobs {
+		prog.Bytes += j.size
+	}
+
+	pieces := make(chan piece, 2*opt.Workers)
+	queue := make(chan job)
+	var wg sync.WaitGroup
+	for range opt.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := worker{opt: opt, out: pieces}
+			for j := range queue {
+				w.read(j)
+			}
+		}()
+	}
+	go func() {
+		defer close(queue)
+		for _, j := range jobs {
+			select {
+			case queue <- j:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(pieces) }()
+
+	// The collector: coalesce pieces into batches of BatchSize or every batchInterval.
+	var pending model.Batch
+	pending.Problems = problems
+	last := time.Now()
+	flush := func(final bool) {
+		prog.Elapsed = time.Since(start)
+		prog.Done = final
+		pending.Progress = prog
+		emit(pending)
+		pending = model.Batch{}
+		last = time.Now()
+	}
+	for p := range pieces {
+		pending.Records = append(pending.Records, p.records...)
+		pending.Problems = append(pending.Problems, p.problems...)
+		prog.Records += len(p.records)
+		prog.Problems += len(p.problems)
+		if p.done {
+			prog.FilesDone++
+			prog.BytesDone += p.bytes
+		}
+		if p.skipped {
+			prog.Skipped++
+		}
+		if len(pending.Records) >= opt.BatchSize || time.Since(last) >= batchInterval {
+			flush(false)
+		}
+	}
+	flush(true)
+	return ctx.Err()
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = DefaultBatchSize
+	}
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
+	return o
+}
+
+// list expands the paths into files. Folders are walked recursively and only files that look like
+// data are read from them (README.md or a LICENSE beside the logs is not a problem); a file named
+// on the command line is always read. Digest files are recognised by name and skipped.
+func list(paths []string, fsys fs.FS) (jobs []job, problems []model.Problem, skipped int, err error) {
+	stat := os.Stat
+	walk := filepath.WalkDir
+	if fsys != nil {
+		stat = func(p string) (fs.FileInfo, error) { return fs.Stat(fsys, p) }
+		walk = func(root string, fn fs.WalkDirFunc) error { return fs.WalkDir(fsys, root, fn) }
+	}
+	for _, p := range paths {
+		if p == "-" {
+			jobs = append(jobs, job{path: "-", stdin: true})
+			continue
+		}
+		info, err := stat(p)
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("read %s: %w", p, errors.Unwrap(err))
+		}
+		if !info.IsDir() {
+			if isDigest(p) {
+				skipped++
+				continue
+			}
+			jobs = append(jobs, job{path: p, size: info.Size()})
+			continue
+		}
+		err = walk(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				problems = append(problems, model.Problem{File: path, Reason: err.Error()})
+				return nil
+			}
+			if d.IsDir() || !d.Type().IsRegular() {
+				return nil
+			}
+			if isDigest(path) {
+				skipped++
+				return nil
+			}
+			if !looksLikeData(d.Name()) {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				problems = append(problems, model.Problem{File: path, Reason: err.Error()})
+				return nil
+			}
+			jobs = append(jobs, job{path: path, size: info.Size()})
+			return nil
+		})
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("list %s: %w", p, err)
+		}
+	}
+	// Biggest first keeps both cores busy to the end.
+	slices.SortStableFunc(jobs, func(a, b job) int { return int(b.size - a.size) })
+	return jobs, problems, skipped, nil
+}
+
+func isDigest(path string) bool {
+	return strings.Contains(path, "CloudTrail-Digest")
+}
+
+// looksLikeData tells, by name, whether a file found in a folder may hold records.
+func looksLikeData(name string) bool {
+	name = strings.ToLower(name)
+	for _, ext := range []string{".json", ".gz", ".jsonl", ".ndjson", ".log", ".cloudtrail"} {
+		if strings.Contains(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// worker reads files one at a time, reusing its buffers.
+type worker struct {
+	opt  Options
+	out  chan<- piece
+	buf  bytes.Buffer
+	gzr  *gzip.Reader
+	file []byte
+}
+
+func (w *worker) read(j job) {
+	fail := func(reason string) {
+		w.out <- piece{problems: []model.Problem{{File: j.path, Reason: reason}}, done: true, bytes: j.size}
+	}
+	data, gz, err := w.load(j)
+	if err != nil && len(data) == 0 {
+		fail(err.Error())
+		return
+	}
+	p := parser{file: j.path, data: data, batch: w.opt.BatchSize, out: w.out}
+	if j.stdin {
+		mem := NewMemStore()
+		p.raw = func(_, _ int, rec []byte, _ bool) model.RawRef {
+			off, n := mem.Put(rec)
+			return model.RawRef{Store: mem, Off: off, Len: n}
+		}
+	} else {
+		store := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize}
+		escaped := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize, escaped: true}
+		p.raw = func(start, end int, _ []byte, isEscaped bool) model.RawRef {
+			s := store
+			if isEscaped { // the record is a JSON string literal: unescape it when it is read back
+				s = escaped
+			}
+			return model.RawRef{Store: s, Off: int64(start), Len: end - start}
+		}
+	}
+	p.parse()
+	if err != nil {
+		// A truncated gzip: the records before the damage are kept, the damage is a problem.
+		p.problems = append(p.problems, model.Problem{File: j.path, Reason: err.Error()})
+	}
+	w.out <- piece{records: p.records, problems: p.problems, done: true, bytes: j.size, skipped: p.skipped}
+}
+
+// load reads a file whole, decompressing it when it starts with the gzip magic bytes (whatever its
+// name says). With a decompression error it returns what was read before it, and the error.
+func (w *worker) load(j job) (data []byte, gz bool, err error) {
+	var r io.Reader
+	switch {
+	case j.stdin:
+		r = w.opt.Stdin
+	case w.opt.FS != nil:
+		f, err := w.opt.FS.Open(j.path)
+		if err != nil {
+			return nil, false, err
+		}
+		defer f.Close()
+		r = f
+	default:
+		f, err := os.Open(j.path)
+		if err != nil {
+			return nil, false, err
+		}
+		defer f.Close()
+		r = f
+	}
+	w.file, err = appendLimited(w.file[:0], r, w.opt.MaxFileSize)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(w.file) < 2 || w.file[0] != 0x1f || w.file[1] != 0x8b {
+		return w.file, false, nil
+	}
+	if w.gzr == nil {
+		w.gzr, err = gzip.NewReader(bytes.NewReader(w.file))
+	} else {
+		err = w.gzr.Reset(bytes.NewReader(w.file))
+	}
+	if err != nil {
+		return nil, true, fmt.Errorf("gzip: %w", err)
+	}
+	w.buf.Reset()
+	_, err = io.Copy(&w.buf, io.LimitReader(w.gzr, w.opt.MaxFileSize+1))
+	if int64(w.buf.Len()) > w.opt.MaxFileSize {
+		return nil, true, fmt.Errorf("decompresses to more than %d MB: not read (a gzip bomb?)", w.opt.MaxFileSize>>20)
+	}
+	if err != nil {
+		return w.buf.Bytes(), true, fmt.Errorf("gzip: %w after %d bytes: the file is truncated or damaged", err, w.buf.Len())
+	}
+	return w.buf.Bytes(), true, nil
+}
+
+// appendLimited reads r to its end, failing past limit bytes.
+func appendLimited(dst []byte, r io.Reader, limit int64) ([]byte, error) {
+	buf := bytes.NewBuffer(dst)
+	n, err := io.Copy(buf, io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n > limit {
+		return nil, fmt.Errorf("larger than %d MB: not read", limit>>20)
+	}
+	return buf.Bytes(), nil
+}
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	return appendLimited(nil, r, limit)
+}
+
+// parser finds the records of one file's contents in whichever envelope holds them.
+type parser struct {
+	file     string
+	data     []byte
+	raw      func(start, end int, rec []byte, escaped bool) model.RawRef
+	batch    int
+	out      chan<- piece
+	records  []model.Record
+	problems []model.Problem
+	n        int // records met so far, for problem positions
+	skipped  bool
+}
+
+func (p *parser) problem(record int, reason string) {
+	p.problems = append(p.problems, model.Problem{File: p.file, Record: record, Reason: reason})
+}
+
+func (p *parser) parse() {
+	b := p.data
+	i := skipSpace(b, 0)
+	if bytes.HasPrefix(b[i:], []byte("\xef\xbb\xbf")) { // a UTF-8 byte order mark
+		i = skipSpace(b, i+3)
+	}
+	if i >= len(b) {
+		p.problem(0, "empty file")
+		return
+	}
+	switch c := b[i]; {
+	case c == '[':
+		p.elements(i)
+	case c == '{':
+		end, err := valueEnd(b, i)
+		if err == nil && skipSpace(b, end) == len(b) {
+			p.object(i, end)
+		} else {
+			p.lines(i)
+		}
+	case c >= '0' && c <= '9':
+		p.lines(i) // CloudWatch Logs exports: "<timestamp> <record>" per line
+	default:
+		p.problem(0, fmt.Sprintf("not JSON (starts with %q): not a CloudTrail file", sample(b[i:])))
+	}
+}
+
+// object handles a file that is one JSON object: an S3 delivery file, LookupEvents output, a
+// CloudWatch Logs response, a digest file, or a single record.
+func (p *parser) object(start, end int) {
+	b := p.data
+	var records, events, logEvents int = -1, -1, -1
+	digest := false
+	_, err := eachMember(b, start, func(key []byte, vs, ve int) error {
+		switch string(key) {
+		case "Records":
+			if b[vs] == '[' {
+				records = vs
+			}
+		case "Events":
+			if b[vs] == '[' {
+				events = vs
+			}
+		case "logEvents":
+			if b[vs] == '[' {
+				logEvents = vs
+			}
+		case "digestStartTime", "logFiles", "digestPublicKeyFingerprint":
+			digest = true
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		p.problem(0, "invalid JSON: "+err.Error())
+	case records >= 0:
+		p.elements(records)
+	case events >= 0:
+		p.wrapped(events, "CloudTrailEvent")
+	case logEvents >= 0:
+		p.wrapped(logEvents, "message")
+	case digest:
+		p.skipped = true
+	default:
+		p.record(start, end)
+	}
+}
+
+// elements reads an array whose elements are records.
+func (p *parser) elements(at int) {
+	_, err := eachElement(p.data, at, func(s, e int) error {
+		p.record(s, e)
+		return nil
+	})
+	if err != nil {
+		p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
+	}
+}
+
+// wrapped reads an array of objects each holding a record as a JSON string under key.
+func (p *parser) wrapped(at int, key string) {
+	_, err := eachElement(p.data, at, func(s, e int) error {
+		if p.data[s] != '{' {
+			p.n++
+			p.problem(p.n, "expected an object")
+			return nil
+		}
+		found := false
+		_, err := eachMember(p.data, s, func(k []byte, vs, ve int) error {
+			if string(k) == key && p.data[vs] == '"' {
+				found = true
+				p.record(vs, ve)
+			}
+			return nil
+		})
+		if err == nil && !found {
+			p.n++
+			p.problem(p.n, "no "+key+" in this entry")
+		}
+		return err
+	})
+	if err != nil {
+		p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
+	}
+}
+
+// lines reads one record per line, each possibly after a timestamp (CloudWatch Logs exports). A bad
+// line is a problem and reading goes on with the next.
+func (p *parser) lines(i int) {
+	b := p.data
+	for i < len(b) {
+		eol := bytes.IndexByte(b[i:], '\n')
+		if eol < 0 {
+			eol = len(b)
+		} else {
+			eol += i
+		}
+		line := i
+		if b[line] != '{' {
+			if brace := bytes.IndexByte(b[line:eol], '{'); brace >= 0 && brace <= 40 {
+				line += brace
+			}
+		}
+		if b[line] == '{' {
+			end, err := valueEnd(b[:eol], line)
+			if err == nil {
+				p.record(line, end)
+			} else {
+				p.n++
+				p.problem(p.n, "invalid JSON: "+err.Error())
+			}
+		} else if s := bytes.TrimSpace(b[line:eol]); len(s) > 0 {
+			p.n++
+			p.problem(p.n, fmt.Sprintf("not a JSON record (starts with %q)", sample(s)))
+		}
+		i = skipSpace(b, eol)
+	}
+}
+
+// record decodes the record at data[s:e]: a JSON object, or a JSON string holding one.
+func (p *parser) record(s, e int) {
+	p.n++
+	rec := p.data[s:e]
+	escaped := rec[0] == '"'
+	if escaped {
+		var str string
+		if err := json.Unmarshal(rec, &str); err != nil {
+			p.problem(p.n, "invalid JSON string: "+err.Error())
+			return
+		}
+		rec = []byte(str)
+	}
+	r, err := model.DecodeRecord(rec)
+	if err != nil {
+		p.problem(p.n, err.Error())
+		return
+	}
+	r.Raw = p.raw(s, e, rec, escaped)
+	p.records = append(p.records, r)
+	if len(p.records) >= p.batch {
+		p.out <- piece{records: p.records}
+		p.records = nil
+	}
+}
+
+// sample shows the start of unreadable content, safe to print.
+func sample(b []byte) string {
+	if len(b) > 16 {
+		b = b[:16]
+	}
+	return string(b)
+}

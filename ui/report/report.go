@@ -1,0 +1,201 @@
+// Package report writes query results for people and programs: an aligned table for the terminal,
+// JSON lines of the raw records for jq, and CSV for spreadsheets. `trailscope query` and the
+// console's export share it.
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/trailscope/trailscope/model"
+)
+
+// Format is an output format.
+type Format string
+
+// The formats.
+const (
+	Table Format = "table"
+	JSON  Format = "json"
+	CSV   Format = "csv"
+)
+
+// ParseFormat checks a --format value.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case Table, JSON, CSV:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q: use table, json or csv", s)
+}
+
+// Write writes the events refs of idx to w in format f.
+func Write(w io.Writer, f Format, idx *model.Index, refs []model.EventRef) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var err error
+	switch f {
+	case JSON:
+		err = writeJSON(bw, idx, refs)
+	case CSV:
+		err = writeCSV(bw, idx, refs)
+	default:
+		err = writeTable(bw, idx, refs)
+	}
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// Columns are the columns of the table and the CSV, in order.
+var Columns = []string{"time", "event", "principal", "resource", "source_ip", "region", "error"}
+
+// Row returns an event's cells, sanitised for a terminal.
+func Row(r model.Record) []string {
+	return []string{
+		r.Time.Format("2006-01-02T15:04:05Z"),
+		model.Sanitize(r.Name),
+		model.Sanitize(r.Identity.Principal),
+		model.Sanitize(ResourceCell(r.Resources)),
+		model.Sanitize(r.SourceIP),
+		model.Sanitize(r.Region),
+		model.Sanitize(r.ErrorCode),
+	}
+}
+
+// ResourceCell names an event's resources in one cell: the first, and how many more.
+func ResourceCell(res []model.Resource) string {
+	switch len(res) {
+	case 0:
+		return ""
+	case 1:
+		return res[0].ID
+	}
+	return fmt.Sprintf("%s +%d", res[0].ID, len(res)-1)
+}
+
+// maxWidth caps a table column: long ARNs and user agents are cut with an ellipsis.
+var maxWidth = []int{20, 40, 56, 44, 39, 16, 32}
+
+func writeTable(w io.Writer, idx *model.Index, refs []model.EventRef) error {
+	widths := make([]int, len(Columns))
+	for i, c := range Columns {
+		widths[i] = len(c)
+	}
+	rows := make([][]string, len(refs))
+	for i, ref := range refs {
+		rows[i] = Row(idx.Record(ref))
+		for j, cell := range rows[i] {
+			widths[j] = max(widths[j], min(ansi.StringWidth(cell), maxWidth[j]))
+		}
+	}
+	header := make([]string, len(Columns))
+	for i, c := range Columns {
+		header[i] = strings.ToUpper(c)
+	}
+	if err := writeAligned(w, header, widths); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if err := writeAligned(w, row, widths); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeAligned(w io.Writer, cells []string, widths []int) error {
+	var b strings.Builder
+	for i, cell := range cells {
+		cell = ansi.Truncate(cell, widths[i], "…")
+		b.WriteString(cell)
+		if i < len(cells)-1 {
+			b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(cell)+2))
+		}
+	}
+	b.WriteByte('\n')
+	_, err := io.WriteString(w, strings.TrimRight(b.String(), " \n")+"\n")
+	return err
+}
+
+func writeJSON(w io.Writer, idx *model.Index, refs []model.EventRef) error {
+	var buf bytes.Buffer
+	for _, ref := range refs {
+		raw, err := idx.Raw(ref)
+		if err != nil {
+			return fmt.Errorf("event %s: %w", idx.Record(ref).EventID, err)
+		}
+		buf.Reset()
+		if err := json.Compact(&buf, raw); err != nil {
+			return fmt.Errorf("event %s: %w", idx.Record(ref).EventID, err)
+		}
+		if _, err := w.Write(SafeJSON(buf.Bytes())); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SafeJSON returns JSON with every character a terminal could act on escaped as \uXXXX: the same
+// JSON value, safe to print. Bytes that are not UTF-8 become U+FFFD.
+func SafeJSON(b []byte) []byte {
+	if utf8.Valid(b) && model.Sanitize(string(b)) == string(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			out = append(out, `\ufffd`...)
+		case r < 0x20 || r == 0x7f || model.Sanitize(string(r)) != string(r):
+			out = fmt.Appendf(out, `\u%04x`, r)
+		default:
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+func writeCSV(w io.Writer, idx *model.Index, refs []model.EventRef) error {
+	cw := csv.NewWriter(w)
+	header := append(append([]string(nil), Columns...), "event_id", "source", "account", "access_key", "user_agent", "error_message")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, ref := range refs {
+		r := idx.Record(ref)
+		row := append(Row(r),
+			r.EventID, model.Sanitize(r.Source), r.Account, model.Sanitize(r.Identity.AccessKey),
+			model.Sanitize(r.UserAgent), model.Sanitize(r.ErrorMessage))
+		for i, cell := range row {
+			row[i] = CSVCell(cell)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// CSVCell defuses formula injection: a cell a spreadsheet would evaluate (starting with = + - @, or
+// a tab or carriage return) is prefixed with an apostrophe, which spreadsheets show as text.
+func CSVCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
