@@ -1,0 +1,131 @@
+// Package keymap holds every key binding of the console and the groups the help overlay shows.
+// Bindings live here and nowhere else: the ui matches keys against them and help is generated from them.
+package keymap
+
+import "charm.land/bubbles/v2/key"
+
+// Global are the keys that work in every view.
+type Global struct {
+	Quit, Help, Back, Filter, Command, Export key.Binding
+	Timeline, Principals, Resources, Problems  key.Binding
+}
+
+// List are the keys of the tables: the timeline, principals, resources and problems.
+type List struct {
+	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
+	Expand, Sort, ZoomIn, ZoomOut                 key.Binding
+}
+
+// Detail are the keys of an event's detail view.
+type Detail struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Toggle, Pivot, Minted, Prev, Next, Copy  key.Binding
+	FoldAll, UnfoldAll                      key.Binding
+}
+
+// Filter are the keys of the filter bar and the other one-line prompts.
+type Filter struct {
+	Apply, Cancel, Complete, CompletePrev, HistoryUp, HistoryDown, ClearLine, DeleteWord key.Binding
+}
+
+// KeyMap is every binding of the console.
+type KeyMap struct {
+	Global Global
+	List   List
+	Detail Detail
+	Filter Filter
+}
+
+// Default returns the console's bindings: vim keys and arrows.
+func Default() KeyMap {
+	b := func(help, desc string, keys ...string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	return KeyMap{
+		Global: Global{
+			Quit:       b("q", "quit", "q", "ctrl+c"),
+			Help:       b("?", "help", "?"),
+			Back:       b("esc", "back", "esc", "backspace"),
+			Filter:     b("/", "filter", "/"),
+			Command:    b(":", "command (:timeline :principals ...)", ":"),
+			Export:     b("e", "export result (jsonl/csv)", "e"),
+			Timeline:   b("1", "timeline", "1"),
+			Principals: b("2", "principals", "2"),
+			Resources:  b("3", "resources", "3"),
+			Problems:   b("4", "problems", "4", "!"),
+		},
+		List: List{
+			Up:       b("↑/k", "up", "up", "k"),
+			Down:     b("↓/j", "down", "down", "j"),
+			PageUp:   b("pgup/ctrl+b", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown: b("pgdn/ctrl+f", "page down", "pgdown", "ctrl+f", "ctrl+d", "space"),
+			Top:      b("g/home", "first", "g", "home"),
+			Bottom:   b("G/end", "last", "G", "end"),
+			Open:     b("enter", "open", "enter"),
+			Expand:   b("→/l", "expand role", "right", "l", "tab"),
+			Sort:     b("s", "sort order", "s"),
+			ZoomIn:   b("z", "zoom in on time", "z", "+"),
+			ZoomOut:  b("Z", "zoom out", "Z", "-"),
+		},
+		Detail: Detail{
+			Up:        b("↑/k", "up", "up", "k"),
+			Down:      b("↓/j", "down", "down", "j"),
+			PageUp:    b("pgup", "page up", "pgup", "ctrl+b", "ctrl+u"),
+			PageDown:  b("pgdn", "page down", "pgdown", "ctrl+f", "ctrl+d", "space"),
+			Top:       b("g", "top", "g", "home"),
+			Bottom:    b("G", "bottom", "G", "end"),
+			Toggle:    b("enter", "open link / fold", "enter", "tab"),
+			Pivot:     b("p", "pivot: filter by this value", "p"),
+			Minted:    b("m", "minting event of the key", "m"),
+			Prev:      b("[", "previous event", "[", "shift+up", "K"),
+			Next:      b("]", "next event", "]", "shift+down", "J"),
+			Copy:      b("y", "copy record (OSC 52)", "y", "c"),
+			FoldAll:   b("h", "fold", "h", "left"),
+			UnfoldAll: b("l", "unfold", "l", "right"),
+		},
+		Filter: Filter{
+			Apply:        b("enter", "apply", "enter"),
+			Cancel:       b("esc", "cancel", "esc"),
+			Complete:     b("tab", "complete", "tab"),
+			CompletePrev: b("shift+tab", "previous completion", "shift+tab"),
+			HistoryUp:    b("↑", "history", "up", "ctrl+p"),
+			HistoryDown:  b("↓", "history", "down", "ctrl+n"),
+			ClearLine:    b("ctrl+u", "clear", "ctrl+u"),
+			DeleteWord:   b("ctrl+w", "delete word", "ctrl+w", "alt+backspace"),
+		},
+	}
+}
+
+// Group is a titled set of bindings for the help overlay.
+type Group struct {
+	Title    string
+	Bindings []key.Binding
+}
+
+// HelpGroups returns the groups the help overlay shows, in order.
+func (k KeyMap) HelpGroups() []Group {
+	g, l, d, f := k.Global, k.List, k.Detail, k.Filter
+	return []Group{
+		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Command, g.Back, g.Help, g.Quit}},
+		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Sort, l.ZoomIn, l.ZoomOut}},
+		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.HistoryUp, f.DeleteWord, f.ClearLine, g.Export}},
+		{"Detail", []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.FoldAll, d.UnfoldAll}},
+	}
+}
+
+// ShortHelp returns the few bindings the bottom line shows for a view: "timeline", "principals",
+// "resources", "problems", "detail" or "filter".
+func (k KeyMap) ShortHelp(view string) []key.Binding {
+	g, l, d, f := k.Global, k.List, k.Detail, k.Filter
+	switch view {
+	case "detail":
+		return []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, g.Back, g.Help}
+	case "filter":
+		return []key.Binding{f.Apply, f.Cancel, f.Complete, f.HistoryUp}
+	case "timeline":
+		return []key.Binding{g.Filter, l.Open, l.ZoomIn, l.ZoomOut, l.Sort, g.Principals, g.Resources, g.Export, g.Help, g.Quit}
+	case "principals":
+		return []key.Binding{g.Filter, l.Open, l.Expand, l.Sort, g.Timeline, g.Back, g.Help, g.Quit}
+	}
+	return []key.Binding{g.Filter, l.Open, l.Sort, g.Timeline, g.Back, g.Help, g.Quit}
+}
