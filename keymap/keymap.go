@@ -7,7 +7,7 @@ import "charm.land/bubbles/v2/key"
 // Global are the keys that work in every view.
 type Global struct {
 	Quit, Help, Back, Filter, Command, Export key.Binding
-	Timeline, Principals, Resources, Problems  key.Binding
+	Timeline, Principals, Resources, Problems key.Binding
 }
 
 // List are the keys of the tables: the timeline, principals, resources and problems.
@@ -19,7 +19,7 @@ type List struct {
 // Detail are the keys of an event's detail view.
 type Detail struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Toggle, Pivot, Minted, Prev, Next, Copy  key.Binding
+	Toggle, Pivot, Minted, Prev, Next, Copy key.Binding
 	FoldAll, UnfoldAll                      key.Binding
 }
 
