@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -95,7 +94,7 @@ which resource, from where, and when.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newQuery(stdin, stdout, stderr))
-	root.AddCommand(newSynth(stdout))
+
 	return root
 }
 
@@ -143,5 +142,3 @@ An empty FILTER ('') matches every event.`,
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	return cmd
 }
-
-var _ = strings.TrimSpace

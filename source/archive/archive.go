@@ -393,7 +393,7 @@ func (p *parser) object(start, end int) {
 			if b[vs] == '[' {
 				events = vs
 			}
-		case "logEvents":
+		case "logEvents", "events": // CloudWatch Logs: a subscription message, GetLogEvents
 			if b[vs] == '[' {
 				logEvents = vs
 			}

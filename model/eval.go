@@ -1,0 +1,269 @@
+package model
+
+import (
+	"errors"
+	"hash/maphash"
+	"math/bits"
+	"net/netip"
+	"sort"
+	"strings"
+)
+
+var errNoRaw = errors.New("the raw record of this event was not kept")
+
+// Result is the answer to a query: matching events, oldest first.
+type Result struct {
+	Refs  []EventRef
+	Total int // events in the index when the query ran
+}
+
+// bitset is a set of events, one bit per EventRef.
+type bitset []uint64
+
+func newBitset(n int) bitset        { return make(bitset, (n+63)/64) }
+func (b bitset) set(i EventRef)     { b[i/64] |= 1 << (i % 64) }
+func (b bitset) has(i EventRef) bool { return b[i/64]&(1<<(i%64)) != 0 }
+
+func (b bitset) and(o bitset) {
+	for i := range b {
+		b[i] &= o[i]
+	}
+}
+
+func (b bitset) not(n int) {
+	for i := range b {
+		b[i] = ^b[i]
+	}
+	if r := n % 64; r != 0 {
+		b[len(b)-1] &= 1<<r - 1
+	}
+}
+
+func (b bitset) count() int {
+	c := 0
+	for _, w := range b {
+		c += bits.OnesCount64(w)
+	}
+	return c
+}
+
+// Query returns the events that match q, oldest first. Terms that narrow time are answered by binary
+// search over the time order, value terms from posting lists: a qualifier query never scans events.
+func (x *Index) Query(q Query) Result {
+	x.rlockSorted()
+	defer x.mu.RUnlock()
+	n := len(x.order)
+	res := Result{Total: n}
+	if n == 0 {
+		return res
+	}
+	lo, hi := 0, n
+	newest := x.events[x.order[n-1]].time
+	var sets []bitset
+	for _, t := range q.Terms {
+		if (t.Field == FieldSince || t.Field == FieldUntil) && !t.Negate {
+			at := termTime(t, newest)
+			if t.Field == FieldSince {
+				lo = max(lo, sort.Search(n, func(i int) bool { return x.events[x.order[i]].time >= at }))
+			} else {
+				hi = min(hi, sort.Search(n, func(i int) bool { return x.events[x.order[i]].time > at }))
+			}
+			continue
+		}
+		s := x.termSet(t, newest)
+		if t.Negate {
+			s.not(len(x.events))
+		}
+		sets = append(sets, s)
+	}
+	if lo >= hi {
+		return res
+	}
+	if len(sets) == 0 {
+		res.Refs = append([]EventRef(nil), x.order[lo:hi]...)
+		return res
+	}
+	all := sets[0]
+	for _, s := range sets[1:] {
+		all.and(s)
+	}
+	res.Refs = make([]EventRef, 0, min(all.count(), hi-lo))
+	for _, ref := range x.order[lo:hi] {
+		if all.has(ref) {
+			res.Refs = append(res.Refs, ref)
+		}
+	}
+	return res
+}
+
+func termTime(t Term, newest int64) int64 {
+	if !t.At.IsZero() {
+		return t.At.UnixNano()
+	}
+	return newest - int64(t.Ago)
+}
+
+// termSet returns the events a term matches, ignoring its negation.
+func (x *Index) termSet(t Term, newest int64) bitset {
+	s := newBitset(len(x.events))
+	switch t.Field {
+	case FieldSince, FieldUntil: // negated bounds: a scan, rare
+		at := termTime(t, newest)
+		for i := range x.events {
+			if tm := x.events[i].time; (t.Field == FieldSince && tm >= at) || (t.Field == FieldUntil && tm <= at) {
+				s.set(EventRef(i))
+			}
+		}
+	case FieldReadOnly:
+		want := False
+		if t.Bool {
+			want = True
+		}
+		for i := range x.events {
+			if x.events[i].readOnly == want {
+				s.set(EventRef(i))
+			}
+		}
+	case FieldID:
+		for _, v := range t.Values {
+			if ref, ok := x.lookupID(v); ok {
+				s.set(ref)
+			}
+		}
+	case FieldRequest:
+		for i := range x.events {
+			e := &x.events[i]
+			for _, v := range t.Values {
+				if (e.req.n != 0 && x.arena.equal(e.req, v)) || (e.shared.n != 0 && x.arena.equal(e.shared, v)) {
+					s.set(EventRef(i))
+				}
+			}
+		}
+	case FieldError:
+		for _, v := range t.Values {
+			switch strings.ToLower(v) {
+			case "any":
+				x.union(s, pError, func(Sym, string) bool { return true })
+			case "none":
+				none := newBitset(len(x.events))
+				x.union(none, pError, func(Sym, string) bool { return true })
+				none.not(len(x.events))
+				for i := range s {
+					s[i] |= none[i]
+				}
+			default:
+				x.union(s, pError, wildcard(v))
+			}
+		}
+	case FieldEvent:
+		x.unionValues(s, pEvent, t.Values, wildcard)
+	case FieldType:
+		x.unionValues(s, pType, t.Values, wildcard)
+	case FieldKey:
+		x.unionValues(s, pKey, t.Values, wildcard)
+	case FieldRegion:
+		x.unionValues(s, pRegion, t.Values, wildcard)
+	case FieldAccount:
+		x.unionValues(s, pAccount, t.Values, wildcard)
+	case FieldSource:
+		x.unionValues(s, pSource, t.Values, func(v string) func(Sym, string) bool {
+			return wildcard(NormalizeSource(v))
+		})
+	case FieldUA:
+		x.unionValues(s, pUA, t.Values, substring)
+	case FieldPrincipal:
+		x.unionValues(s, pPrincipal, t.Values, substring)
+		x.unionValues(s, pARN, t.Values, substring)
+	case FieldResource:
+		x.unionValues(s, pResource, t.Values, x.resourceMatcher)
+	case FieldIP:
+		x.ipSet(s, t)
+	case FieldText:
+		for _, p := range []posted{pPrincipal, pARN, pEvent, pIP} {
+			x.unionValues(s, p, t.Values, substring)
+		}
+		x.unionValues(s, pResource, t.Values, x.resourceMatcher)
+	}
+	return s
+}
+
+func (x *Index) lookupID(id string) (EventRef, bool) {
+	if ref, ok := x.idClash[id]; ok {
+		return ref, true
+	}
+	ref, ok := x.byID[maphash.String(x.seed, id)]
+	if ok && x.arena.equal(x.events[ref].id, id) {
+		return ref, true
+	}
+	return 0, false
+}
+
+// union adds the events of every value of field p that match.
+func (x *Index) union(s bitset, p posted, match func(v Sym, lower string) bool) {
+	for v, list := range x.post[p] {
+		if match(v, x.syms.lower[v]) {
+			for _, ref := range list {
+				s.set(ref)
+			}
+		}
+	}
+}
+
+func (x *Index) unionValues(s bitset, p posted, values []string, matcher func(string) func(Sym, string) bool) {
+	for _, v := range values {
+		x.union(s, p, matcher(v))
+	}
+}
+
+// wildcard matches a value equal to v, or matching it with '*' wildcards, ignoring case.
+func wildcard(v string) func(Sym, string) bool {
+	v = strings.ToLower(v)
+	if !strings.Contains(v, "*") {
+		return func(_ Sym, lower string) bool { return lower == v }
+	}
+	return func(_ Sym, lower string) bool { return MatchWildcard(v, lower) }
+}
+
+// substring matches a value that contains v (or matches it, when v has wildcards), ignoring case.
+func substring(v string) func(Sym, string) bool {
+	v = strings.ToLower(v)
+	if strings.Contains(v, "*") {
+		return func(_ Sym, lower string) bool { return MatchWildcard("*"+v+"*", lower) }
+	}
+	return func(_ Sym, lower string) bool { return strings.Contains(lower, v) }
+}
+
+// resourceMatcher matches resources by a substring of their kind and ID; an ARN typed by the user
+// matches the resource it names, whichever form the events used.
+func (x *Index) resourceMatcher(v string) func(Sym, string) bool {
+	if r, ok := ResourceFromARN(v); ok {
+		key := strings.ToLower(r.Key())
+		return func(_ Sym, lower string) bool { return lower == key }
+	}
+	return substring(v) // over the resource's key: its kind and ID
+}
+
+func (x *Index) ipSet(s bitset, t Term) {
+	if len(t.Prefixes) > 0 {
+		for v, list := range x.post[pIP] {
+			if !anyContains(t.Prefixes, x.ips[v]) {
+				continue
+			}
+			for _, ref := range list {
+				s.set(ref)
+			}
+		}
+	}
+	x.unionValues(s, pIP, t.Names, wildcard)
+}
+
+func anyContains(prefixes []netip.Prefix, addrs []netip.Addr) bool {
+	for _, p := range prefixes {
+		for _, a := range addrs {
+			if p.Contains(a) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,477 @@
+package model
+
+import (
+	"cmp"
+	"hash/maphash"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// EventRef identifies an event in an Index: its position in arrival order.
+type EventRef = uint32
+
+// posted names the fields that have posting lists: for each distinct value, the events that carry it,
+// in arrival order.
+type posted uint8
+
+const (
+	pEvent posted = iota
+	pSource
+	pPrincipal
+	pRole
+	pARN
+	pType
+	pKey
+	pResource
+	pIP
+	pRegion
+	pAccount // recipient and identity account
+	pError
+	pUA
+	numPosted
+)
+
+// event is the compact form of a Record the index keeps: interned strings, texts in the arena.
+type event struct {
+	time                                         int64 // Unix nanoseconds
+	name, source, region, account                Sym
+	idType, principalID, arn, idAccount, key     Sym
+	userName, invokedBy, sourceIdentity, behalf  Sym
+	issuerType, issuerARN, issuerName, provider  Sym
+	principal, role, session                     Sym
+	ip, ua, errCode, errMsg, eventType, category Sym
+	version, minted                              Sym
+	readOnly                                     Tri
+	mfa, console                                 bool
+	id, req, shared                              text
+	resOff, resN                                 uint32
+	store                                        uint32
+	rawLen                                       uint32
+	rawOff                                       int64
+}
+
+// Index holds events in memory and answers queries over them. Add may run while queries run: it is
+// safe for one writer and many readers.
+type Index struct {
+	mu        sync.RWMutex
+	syms      symtab
+	arena     arena
+	events    []event
+	res       []Sym // the resources of every event, flattened (event.resOff, event.resN)
+	resources map[Sym]Resource
+	post      [numPosted]map[Sym][]EventRef
+	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
+	seed      maphash.Seed
+	byID      map[uint64]EventRef // hash of eventID -> event
+	idClash   map[string]EventRef // eventIDs whose hash another eventID already had
+	minted    map[Sym]EventRef    // temporary access key -> the event that minted it
+	stores    []RawStore
+	storeIDs  map[RawStore]uint32
+	order     []EventRef // events[:len(order)] sorted by time (then arrival)
+	dups      int
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	x := &Index{
+		syms:      newSymtab(),
+		resources: map[Sym]Resource{},
+		ips:       map[Sym][]netip.Addr{},
+		seed:      maphash.MakeSeed(),
+		byID:      map[uint64]EventRef{},
+		idClash:   map[string]EventRef{},
+		minted:    map[Sym]EventRef{},
+		stores:    []RawStore{nil},
+		storeIDs:  map[RawStore]uint32{},
+	}
+	for i := range x.post {
+		x.post[i] = map[Sym][]EventRef{}
+	}
+	return x
+}
+
+// Add appends a batch of records and returns how many were new (duplicates by eventID are dropped).
+// Raw stores must be comparable values (pointers).
+func (x *Index) Add(batch []Record) int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	added := 0
+	for i := range batch {
+		if x.addLocked(&batch[i]) {
+			added++
+		}
+	}
+	return added
+}
+
+func (x *Index) addLocked(r *Record) bool {
+	ref := EventRef(len(x.events))
+	if r.EventID != "" {
+		h := maphash.String(x.seed, r.EventID)
+		if prev, ok := x.byID[h]; ok {
+			if x.arena.equal(x.events[prev].id, r.EventID) {
+				x.dups++
+				return false
+			}
+			if _, ok := x.idClash[r.EventID]; ok {
+				x.dups++
+				return false
+			}
+			x.idClash[strings.Clone(r.EventID)] = ref
+		} else {
+			x.byID[h] = ref
+		}
+	}
+	in := x.syms.intern
+	id := &r.Identity
+	e := event{
+		time:           r.Time.UnixNano(),
+		name:           in(r.Name),
+		source:         in(r.Source),
+		region:         in(r.Region),
+		account:        in(r.Account),
+		idType:         in(id.Type),
+		principalID:    in(id.PrincipalID),
+		arn:            in(id.ARN),
+		idAccount:      in(id.Account),
+		key:            in(id.AccessKey),
+		userName:       in(id.UserName),
+		invokedBy:      in(id.InvokedBy),
+		sourceIdentity: in(id.SourceIdentity),
+		behalf:         in(id.OnBehalfOf),
+		issuerType:     in(id.IssuerType),
+		issuerARN:      in(id.IssuerARN),
+		issuerName:     in(id.IssuerName),
+		provider:       in(id.Provider),
+		principal:      in(id.Principal),
+		role:           in(id.Role),
+		session:        in(id.Session),
+		ip:             in(r.SourceIP),
+		ua:             in(r.UserAgent),
+		errCode:        in(r.ErrorCode),
+		errMsg:         in(r.ErrorMessage),
+		eventType:      in(r.EventType),
+		category:       in(r.Category),
+		version:        in(r.EventVersion),
+		minted:         in(r.MintedKey),
+		readOnly:       r.ReadOnly,
+		mfa:            id.MFA,
+		console:        id.Console,
+		id:             x.arena.put(r.EventID),
+		req:            x.arena.put(r.RequestID),
+		shared:         x.arena.put(r.SharedID),
+		resOff:         uint32(len(x.res)),
+		rawOff:         r.Raw.Off,
+		rawLen:         uint32(r.Raw.Len),
+	}
+	for _, res := range r.Resources {
+		k := in(res.Key())
+		if _, ok := x.resources[k]; !ok {
+			x.resources[k] = Resource{Kind: strings.Clone(res.Kind), ID: strings.Clone(res.ID), ARN: strings.Clone(res.ARN)}
+		} else if res.ARN != "" && x.resources[k].ARN == "" {
+			known := x.resources[k]
+			known.ARN = strings.Clone(res.ARN)
+			x.resources[k] = known
+		}
+		x.res = append(x.res, k)
+		x.postLocked(pResource, k, ref)
+	}
+	e.resN = uint32(len(x.res)) - e.resOff
+	if r.Raw.Store != nil {
+		s, ok := x.storeIDs[r.Raw.Store]
+		if !ok {
+			s = uint32(len(x.stores))
+			x.stores = append(x.stores, r.Raw.Store)
+			x.storeIDs[r.Raw.Store] = s
+		}
+		e.store = s
+	}
+	if e.ip != 0 {
+		if _, ok := x.ips[e.ip]; !ok {
+			x.ips[e.ip] = parseIPs(r.SourceIP)
+		}
+	}
+	if e.minted != 0 {
+		if _, ok := x.minted[e.minted]; !ok {
+			x.minted[e.minted] = ref
+		}
+	}
+	x.events = append(x.events, e)
+	x.postLocked(pEvent, e.name, ref)
+	x.postLocked(pSource, e.source, ref)
+	x.postLocked(pPrincipal, e.principal, ref)
+	x.postLocked(pRole, e.role, ref)
+	x.postLocked(pARN, e.arn, ref)
+	x.postLocked(pType, e.idType, ref)
+	x.postLocked(pKey, e.key, ref)
+	x.postLocked(pIP, e.ip, ref)
+	x.postLocked(pRegion, e.region, ref)
+	x.postLocked(pAccount, e.account, ref)
+	if e.idAccount != e.account {
+		x.postLocked(pAccount, e.idAccount, ref)
+	}
+	x.postLocked(pError, e.errCode, ref)
+	x.postLocked(pUA, e.ua, ref)
+	return true
+}
+
+func (x *Index) postLocked(p posted, v Sym, ref EventRef) {
+	if v == 0 {
+		return
+	}
+	list := x.post[p][v]
+	if n := len(list); n > 0 && list[n-1] == ref {
+		return // an event touching the same resource twice
+	}
+	x.post[p][v] = append(list, ref)
+}
+
+// parseIPs reads a sourceIPAddress: an address, a comma-separated list of them, or a service name.
+func parseIPs(s string) []netip.Addr {
+	var out []netip.Addr
+	for part := range strings.SplitSeq(s, ",") {
+		if a, err := netip.ParseAddr(strings.TrimSpace(part)); err == nil {
+			out = append(out, a.Unmap())
+		}
+	}
+	return out
+}
+
+// sortLocked extends the time order over events that arrived since the last query: the new tail is
+// sorted and merged, so a query during a load costs O(n) rather than a full sort.
+func (x *Index) sortLocked() {
+	n := len(x.order)
+	if n == len(x.events) {
+		return
+	}
+	tail := make([]EventRef, 0, len(x.events)-n)
+	for i := n; i < len(x.events); i++ {
+		tail = append(tail, EventRef(i))
+	}
+	less := func(a, b EventRef) int {
+		if c := cmp.Compare(x.events[a].time, x.events[b].time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	}
+	slices.SortFunc(tail, less)
+	if n == 0 || less(x.order[n-1], tail[0]) < 0 {
+		x.order = append(x.order, tail...)
+		return
+	}
+	merged := make([]EventRef, 0, len(x.events))
+	i, j := 0, 0
+	for i < n && j < len(tail) {
+		if less(x.order[i], tail[j]) <= 0 {
+			merged = append(merged, x.order[i])
+			i++
+		} else {
+			merged = append(merged, tail[j])
+			j++
+		}
+	}
+	merged = append(merged, x.order[i:]...)
+	merged = append(merged, tail[j:]...)
+	x.order = merged
+}
+
+// rlockSorted takes the read lock with the time order complete for the events present.
+func (x *Index) rlockSorted() {
+	x.mu.RLock()
+	if len(x.order) == len(x.events) {
+		return
+	}
+	x.mu.RUnlock()
+	x.mu.Lock()
+	x.sortLocked()
+	x.mu.Unlock()
+	x.mu.RLock() // events that arrive in between are not in the order yet: queries skip them
+}
+
+// Len returns the number of events held (after de-duplication).
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.events)
+}
+
+// Duplicates returns how many records were dropped as repeats of an eventID already held.
+func (x *Index) Duplicates() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.dups
+}
+
+// Span returns the times of the oldest and newest events; ok is false when the index is empty.
+func (x *Index) Span() (oldest, newest time.Time, ok bool) {
+	x.rlockSorted()
+	defer x.mu.RUnlock()
+	if len(x.order) == 0 {
+		return time.Time{}, time.Time{}, false
+	}
+	return time.Unix(0, x.events[x.order[0]].time).UTC(), time.Unix(0, x.events[x.order[len(x.order)-1]].time).UTC(), true
+}
+
+// Time returns an event's time (cheaper than Record when that is all a caller needs).
+func (x *Index) Time(ref EventRef) time.Time {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return time.Unix(0, x.events[ref].time).UTC()
+}
+
+// Record returns an event in its string form.
+func (x *Index) Record(ref EventRef) Record {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.recordLocked(ref)
+}
+
+func (x *Index) recordLocked(ref EventRef) Record {
+	e := &x.events[ref]
+	s := x.syms.strs
+	r := Record{
+		Time:         time.Unix(0, e.time).UTC(),
+		EventVersion: s[e.version],
+		Name:         s[e.name],
+		Source:       s[e.source],
+		Region:       s[e.region],
+		Account:      s[e.account],
+		SourceIP:     s[e.ip],
+		UserAgent:    s[e.ua],
+		ErrorCode:    s[e.errCode],
+		ErrorMessage: s[e.errMsg],
+		ReadOnly:     e.readOnly,
+		EventType:    s[e.eventType],
+		Category:     s[e.category],
+		EventID:      x.arena.get(e.id),
+		RequestID:    x.arena.get(e.req),
+		SharedID:     x.arena.get(e.shared),
+		MintedKey:    s[e.minted],
+		Raw:          RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
+		Identity: Identity{
+			Type:           s[e.idType],
+			PrincipalID:    s[e.principalID],
+			ARN:            s[e.arn],
+			Account:        s[e.idAccount],
+			AccessKey:      s[e.key],
+			UserName:       s[e.userName],
+			InvokedBy:      s[e.invokedBy],
+			SourceIdentity: s[e.sourceIdentity],
+			OnBehalfOf:     s[e.behalf],
+			IssuerType:     s[e.issuerType],
+			IssuerARN:      s[e.issuerARN],
+			IssuerName:     s[e.issuerName],
+			Provider:       s[e.provider],
+			MFA:            e.mfa,
+			Console:        e.console,
+			Principal:      s[e.principal],
+			Role:           s[e.role],
+			Session:        s[e.session],
+		},
+	}
+	if e.resN > 0 {
+		r.Resources = make([]Resource, e.resN)
+		for i, k := range x.res[e.resOff : e.resOff+e.resN] {
+			r.Resources[i] = x.resources[k]
+		}
+	}
+	return r
+}
+
+// Raw returns an event's raw JSON record, read back from where its source keeps it.
+func (x *Index) Raw(ref EventRef) ([]byte, error) {
+	x.mu.RLock()
+	e := x.events[ref]
+	store := x.stores[e.store]
+	x.mu.RUnlock()
+	if store == nil {
+		return nil, errNoRaw
+	}
+	return store.Raw(e.rawOff, int(e.rawLen))
+}
+
+// ValueCount is one distinct value of a field and the number of events that carry it.
+type ValueCount struct {
+	Value string
+	Count int
+}
+
+// Values returns the distinct values of a field with their event counts, most frequent first: the
+// console's views and the filter bar's completion use them. Fields without a posting list give nil.
+func (x *Index) Values(f Field) []ValueCount {
+	p, ok := postedFor(f)
+	if !ok {
+		return nil
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make([]ValueCount, 0, len(x.post[p]))
+	for v, list := range x.post[p] {
+		name := x.syms.strs[v]
+		if p == pResource {
+			name = x.resources[v].ID
+		}
+		out = append(out, ValueCount{Value: name, Count: len(list)})
+	}
+	slices.SortFunc(out, func(a, b ValueCount) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Value, b.Value)
+	})
+	return out
+}
+
+// Resources returns every distinct resource the index holds, with its event count.
+func (x *Index) Resources() []ResourceCount {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	out := make([]ResourceCount, 0, len(x.resources))
+	for k, r := range x.resources {
+		out = append(out, ResourceCount{Resource: r, Count: len(x.post[pResource][k])})
+	}
+	slices.SortFunc(out, func(a, b ResourceCount) int {
+		if c := cmp.Compare(b.Count, a.Count); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Resource.Key(), b.Resource.Key())
+	})
+	return out
+}
+
+// ResourceCount is a resource and the number of events that touched it.
+type ResourceCount struct {
+	Resource Resource
+	Count    int
+}
+
+func postedFor(f Field) (posted, bool) {
+	switch f {
+	case FieldEvent:
+		return pEvent, true
+	case FieldSource:
+		return pSource, true
+	case FieldPrincipal:
+		return pPrincipal, true
+	case FieldType:
+		return pType, true
+	case FieldKey:
+		return pKey, true
+	case FieldResource:
+		return pResource, true
+	case FieldIP:
+		return pIP, true
+	case FieldRegion:
+		return pRegion, true
+	case FieldAccount:
+		return pAccount, true
+	case FieldError:
+		return pError, true
+	case FieldUA:
+		return pUA, true
+	}
+	return 0, false
+}
