@@ -154,11 +154,25 @@ func (w *wireRecord) record() (Record, error) {
 	}
 	r.Resources = ExtractResources(r.Source, r.Name, listed, w.RequestParameters, w.ResponseElements)
 	if len(w.ResponseElements) > 0 && bytes.Contains(w.ResponseElements, []byte(`"credentials"`)) {
-		if k := gjson.GetBytes(w.ResponseElements, "credentials.accessKeyId"); k.Type == gjson.String {
+		if k := gjson.GetBytes(w.ResponseElements, "credentials.accessKeyId"); k.Type == gjson.String && isTemporaryKey(k.Str) {
 			r.MintedKey = k.Str
 		}
 	}
 	return r, nil
+}
+
+// isTemporaryKey tells a real temporary access key ID from a redacted one ("ASIA****"), which
+// sanitised sample data is full of and which would link unrelated sessions into one chain.
+func isTemporaryKey(k string) bool {
+	if len(k) < 16 || len(k) > 128 || !strings.HasPrefix(k, "ASIA") {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 var timeLayouts = []string{

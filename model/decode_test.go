@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-const sampleRecord = `{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAX:alice","arn":"arn:aws:sts::111122223333:assumed-role/Admin/alice","accountId":"111122223333","accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAX","arn":"arn:aws:iam::111122223333:role/Admin","accountId":"111122223333","userName":"Admin"},"attributes":{"creationDate":"2023-07-10T11:42:31Z","mfaAuthenticated":"true"},"sourceIdentity":"alice@corp"}},"eventTime":"2023-07-10T11:42:36Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2","requestParameters":{"roleArn":"arn:aws:iam::444455556666:role/Prod","roleSessionName":"s"},"responseElements":{"credentials":{"accessKeyId":"ASIAMINTED","sessionToken":"x","expiration":"Jul 10, 2023, 12:42:36 PM"}},"requestID":"r","eventID":"e","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"111122223333","eventCategory":"Management"}`
+const sampleRecord = `{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAX:alice","arn":"arn:aws:sts::111122223333:assumed-role/Admin/alice","accountId":"111122223333","accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAX","arn":"arn:aws:iam::111122223333:role/Admin","accountId":"111122223333","userName":"Admin"},"attributes":{"creationDate":"2023-07-10T11:42:31Z","mfaAuthenticated":"true"},"sourceIdentity":"alice@corp"}},"eventTime":"2023-07-10T11:42:36Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2","requestParameters":{"roleArn":"arn:aws:iam::444455556666:role/Prod","roleSessionName":"s"},"responseElements":{"credentials":{"accessKeyId":"ASIAMINTEDEXAMPLE1","sessionToken":"x","expiration":"Jul 10, 2023, 12:42:36 PM"}},"requestID":"r","eventID":"e","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"111122223333","eventCategory":"Management"}`
 
 func TestDecodeRecord(t *testing.T) {
 	r, err := DecodeRecord([]byte(sampleRecord))
@@ -14,7 +14,7 @@ func TestDecodeRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !r.Time.Equal(time.Date(2023, 7, 10, 11, 42, 36, 0, time.UTC)) || r.Name != "AssumeRole" || r.Source != "sts.amazonaws.com" ||
-		r.ReadOnly != True || r.MintedKey != "ASIAMINTED" || !r.Identity.MFA || r.Identity.SourceIdentity != "alice@corp" ||
+		r.ReadOnly != True || r.MintedKey != "ASIAMINTEDEXAMPLE1" || !r.Identity.MFA || r.Identity.SourceIdentity != "alice@corp" ||
 		r.Identity.Principal != "role/Admin (session alice, source alice@corp)" || r.Account != "111122223333" {
 		t.Errorf("decoded %+v", r)
 	}
