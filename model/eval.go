@@ -20,8 +20,8 @@ type Result struct {
 // bitset is a set of events, one bit per EventRef.
 type bitset []uint64
 
-func newBitset(n int) bitset        { return make(bitset, (n+63)/64) }
-func (b bitset) set(i EventRef)     { b[i/64] |= 1 << (i % 64) }
+func newBitset(n int) bitset         { return make(bitset, (n+63)/64) }
+func (b bitset) set(i EventRef)      { b[i/64] |= 1 << (i % 64) }
 func (b bitset) has(i EventRef) bool { return b[i/64]&(1<<(i%64)) != 0 }
 
 func (b bitset) and(o bitset) {

@@ -4,8 +4,8 @@ import "testing"
 
 func TestDeriveIdentity(t *testing.T) {
 	tests := []struct {
-		name                      string
-		id                        Identity
+		name                     string
+		id                       Identity
 		principal, role, session string
 	}{
 		{"root", Identity{Type: "Root", Account: "111122223333", ARN: "arn:aws:iam::111122223333:root"},
