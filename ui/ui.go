@@ -1,0 +1,96 @@
+// Package ui is the investigation console: a timeline over the events a filter matches, views per
+// principal and per resource, an event's detail with its credential chain, and pivots from any
+// value. The root model (App) owns the layout and global keys and forwards the rest to the active
+// view; queries, loads and aggregations run as commands off the UI loop.
+package ui
+
+import (
+	"context"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trailscope/trailscope/keymap"
+	"github.com/trailscope/trailscope/model"
+)
+
+// Options configures a console.
+type Options struct {
+	Index   *model.Index       // the index the console reads; with Batches set, the console adds them to it
+	Batches <-chan model.Batch // events streaming in; closed when the source is done. nil: the index is filled by someone else and the console polls it
+	Source  string             // what is loaded, for the title bar ("3 paths", "sample: scenarios")
+	Banner  string             // an optional first message: what this data is and how to load real data
+}
+
+// FilterKeys are the keys of the filter bar.
+type FilterKeys = keymap.Filter
+
+// New returns the console's root model.
+func New(opt Options) tea.Model {
+	return newApp(opt)
+}
+
+// Run runs the console on the terminal until the user quits or ctx is done.
+func Run(ctx context.Context, opt Options) error {
+	p := tea.NewProgram(New(opt), tea.WithContext(ctx))
+	_, err := p.Run()
+	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// batchMsg is one or more batches a source sent, already added to the index (by the command, off
+// the UI loop).
+type batchMsg struct {
+	added    int
+	problems []model.Problem
+	progress model.Progress
+	done     bool // the channel is closed
+}
+
+// batchWindow is how long the loader gathers batches before it reports: Bubble Tea renders after
+// every message.
+const batchWindow = 100 * time.Millisecond
+
+// loadCmd waits for the next batch, adds it and whatever else arrives within batchWindow to the
+// index, and reports once.
+func loadCmd(idx *model.Index, ch <-chan model.Batch) tea.Cmd {
+	return func() tea.Msg {
+		var m batchMsg
+		b, ok := <-ch
+		if !ok {
+			m.done = true
+			return m
+		}
+		take := func(b model.Batch) {
+			m.added += idx.Add(b.Records)
+			m.problems = append(m.problems, b.Problems...)
+			m.progress = b.Progress
+		}
+		take(b)
+		deadline := time.NewTimer(batchWindow)
+		defer deadline.Stop()
+		for {
+			select {
+			case b, ok := <-ch:
+				if !ok {
+					m.done = true
+					return m
+				}
+				take(b)
+			case <-deadline.C:
+				return m
+			}
+		}
+	}
+}
+
+// pollMsg is the slow tick of a console whose index is filled by someone else.
+type pollMsg struct{}
+
+const pollEvery = 250 * time.Millisecond
+
+func pollCmd() tea.Cmd {
+	return tea.Tick(pollEvery, func(time.Time) tea.Msg { return pollMsg{} })
+}
