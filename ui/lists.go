@@ -86,11 +86,11 @@ func (a *App) buildPrincipalRows() {
 
 var principalColumns = []column{
 	{title: "PRINCIPAL", min: 33, max: 70, weight: 4},
-	{title: "TYPE", min: 10, max: 16, weight: 1},
 	{title: "EVENTS", min: 7, max: 9, right: true},
 	{title: "WRITES", min: 6, max: 8, right: true},
 	{title: "ERRORS", min: 6, max: 8, right: true},
 	{title: "LAST SEEN", min: 11, max: 16, weight: 1, optional: true},
+	{title: "TYPE", min: 12, max: 16, weight: 1, optional: true},
 	{title: "IPS", min: 4, max: 5, right: true, optional: true},
 	{title: "FIRST SEEN", min: 11, max: 16, weight: 1, optional: true},
 	{title: "REGIONS", min: 7, max: 7, right: true, optional: true},
