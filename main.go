@@ -9,11 +9,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trailscope/trailscope/model"
 	"github.com/trailscope/trailscope/source/archive"
+	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -77,6 +79,40 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 	return idx, err
 }
 
+// console opens the console on the archives at paths, streaming them in as they are read.
+func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader) error {
+	opt := ui.Options{Index: model.NewIndex()}
+	if len(paths) == 0 {
+		opt.Source = "no data"
+		opt.Banner = "No archives given. Load CloudTrail logs with: trailscope PATH ... (files, folders, .json.gz, - for stdin)."
+		return ui.Run(ctx, opt)
+	}
+	for _, p := range paths { // fail before the screen is taken over
+		if _, err := os.Stat(p); err != nil && p != "-" {
+			return fmt.Errorf("read %s: %w", p, errors.Unwrap(err))
+		}
+	}
+	batches := make(chan model.Batch, 4)
+	opt.Batches = batches
+	opt.Source = strings.Join(paths, " ")
+	if len(paths) > 1 {
+		opt.Source = fmt.Sprintf("%d paths", len(paths))
+	}
+	go func() {
+		defer close(batches)
+		err := archive.Read(ctx, paths, archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}, func(b model.Batch) {
+			select {
+			case batches <- b:
+			case <-ctx.Done():
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			batches <- model.Batch{Problems: []model.Problem{{File: opt.Source, Reason: err.Error()}}}
+		}
+	}()
+	return ui.Run(ctx, opt)
+}
+
 // maxProblemsShown keeps a broken archive from flooding the terminal; the count is always given.
 const maxProblemsShown = 20
 
@@ -89,6 +125,11 @@ JSON lines, '-' for stdin) into memory and lets you investigate them: who did wh
 which resource, from where, and when.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+	}
+	var src sourceFlags
+	src.register(root)
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		return src.console(cmd.Context(), args, stdin)
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -129,11 +170,12 @@ An empty FILTER ('') matches every event.`,
 				return err
 			}
 			res := idx.Query(q)
+			if len(res.Refs) == 0 {
+				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", filter, idx.Len())
+				return exitCode(exitNothing)
+			}
 			if err := report.Write(stdout, f, idx, res.Refs); err != nil {
 				return err
-			}
-			if len(res.Refs) == 0 {
-				return exitCode(exitNothing)
 			}
 			return nil
 		},

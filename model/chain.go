@@ -26,14 +26,14 @@ func (x *Index) Chain(ref EventRef) []Link {
 	defer x.mu.RUnlock()
 	var chain []Link
 	seen := map[Sym]bool{}
-	key := x.events[ref].key
+	key := x.events.at(ref).key
 	for key != 0 && !seen[key] && len(chain) < maxChain {
 		seen[key] = true
 		m, ok := x.minted[key]
 		if !ok {
 			break
 		}
-		e := &x.events[m]
+		e := x.events.at(m)
 		chain = append(chain, Link{
 			Key:       x.syms.strs[key],
 			Minted:    m,

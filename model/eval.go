@@ -58,21 +58,21 @@ func (x *Index) Query(q Query) Result {
 		return res
 	}
 	lo, hi := 0, n
-	newest := x.events[x.order[n-1]].time
+	newest := x.events.at(x.order[n-1]).time
 	var sets []bitset
 	for _, t := range q.Terms {
 		if (t.Field == FieldSince || t.Field == FieldUntil) && !t.Negate {
 			at := termTime(t, newest)
 			if t.Field == FieldSince {
-				lo = max(lo, sort.Search(n, func(i int) bool { return x.events[x.order[i]].time >= at }))
+				lo = max(lo, sort.Search(n, func(i int) bool { return x.events.at(x.order[i]).time >= at }))
 			} else {
-				hi = min(hi, sort.Search(n, func(i int) bool { return x.events[x.order[i]].time > at }))
+				hi = min(hi, sort.Search(n, func(i int) bool { return x.events.at(x.order[i]).time > at }))
 			}
 			continue
 		}
 		s := x.termSet(t, newest)
 		if t.Negate {
-			s.not(len(x.events))
+			s.not(x.events.len())
 		}
 		sets = append(sets, s)
 	}
@@ -105,12 +105,12 @@ func termTime(t Term, newest int64) int64 {
 
 // termSet returns the events a term matches, ignoring its negation.
 func (x *Index) termSet(t Term, newest int64) bitset {
-	s := newBitset(len(x.events))
+	s := newBitset(x.events.len())
 	switch t.Field {
 	case FieldSince, FieldUntil: // negated bounds: a scan, rare
 		at := termTime(t, newest)
-		for i := range x.events {
-			if tm := x.events[i].time; (t.Field == FieldSince && tm >= at) || (t.Field == FieldUntil && tm <= at) {
+		for i := range EventRef(x.events.len()) {
+			if tm := x.events.at(i).time; (t.Field == FieldSince && tm >= at) || (t.Field == FieldUntil && tm <= at) {
 				s.set(EventRef(i))
 			}
 		}
@@ -119,8 +119,8 @@ func (x *Index) termSet(t Term, newest int64) bitset {
 		if t.Bool {
 			want = True
 		}
-		for i := range x.events {
-			if x.events[i].readOnly == want {
+		for i := range EventRef(x.events.len()) {
+			if x.events.at(i).readOnly == want {
 				s.set(EventRef(i))
 			}
 		}
@@ -131,8 +131,8 @@ func (x *Index) termSet(t Term, newest int64) bitset {
 			}
 		}
 	case FieldRequest:
-		for i := range x.events {
-			e := &x.events[i]
+		for i := range EventRef(x.events.len()) {
+			e := x.events.at(i)
 			for _, v := range t.Values {
 				if (e.req.n != 0 && x.arena.equal(e.req, v)) || (e.shared.n != 0 && x.arena.equal(e.shared, v)) {
 					s.set(EventRef(i))
@@ -145,9 +145,9 @@ func (x *Index) termSet(t Term, newest int64) bitset {
 			case "any":
 				x.union(s, pError, func(Sym, string) bool { return true })
 			case "none":
-				none := newBitset(len(x.events))
+				none := newBitset(x.events.len())
 				x.union(none, pError, func(Sym, string) bool { return true })
-				none.not(len(x.events))
+				none.not(x.events.len())
 				for i := range s {
 					s[i] |= none[i]
 				}
@@ -192,7 +192,7 @@ func (x *Index) lookupID(id string) (EventRef, bool) {
 		return ref, true
 	}
 	ref, ok := x.byID[maphash.String(x.seed, id)]
-	if ok && x.arena.equal(x.events[ref].id, id) {
+	if ok && x.arena.equal(x.events.at(ref).id, id) {
 		return ref, true
 	}
 	return 0, false
@@ -202,7 +202,7 @@ func (x *Index) lookupID(id string) (EventRef, bool) {
 func (x *Index) union(s bitset, p posted, match func(v Sym, lower string) bool) {
 	for v, list := range x.post[p] {
 		if match(v, x.syms.lower[v]) {
-			for _, ref := range list {
+			for _, ref := range *list {
 				s.set(ref)
 			}
 		}
@@ -249,7 +249,7 @@ func (x *Index) ipSet(s bitset, t Term) {
 			if !anyContains(t.Prefixes, x.ips[v]) {
 				continue
 			}
-			for _, ref := range list {
+			for _, ref := range *list {
 				s.set(ref)
 			}
 		}

@@ -31,8 +31,8 @@ func (x *Index) Histogram(refs []EventRef, n int) Histogram {
 	defer x.mu.RUnlock()
 	lo, hi := int64(1<<63-1), int64(-1<<63)
 	for _, ref := range refs {
-		if int(ref) < len(x.events) {
-			t := x.events[ref].time
+		if int(ref) < x.events.len() {
+			t := x.events.at(ref).time
 			lo, hi = min(lo, t), max(hi, t)
 		}
 	}
@@ -44,10 +44,10 @@ func (x *Index) Histogram(refs []EventRef, n int) Histogram {
 	h.Counts, h.Errors = make([]int, n), make([]int, n)
 	span := float64(hi - lo)
 	for _, ref := range refs {
-		if int(ref) >= len(x.events) {
+		if int(ref) >= x.events.len() {
 			continue
 		}
-		e := &x.events[ref]
+		e := x.events.at(ref)
 		b := int(float64(e.time-lo) / span * float64(n))
 		b = min(max(b, 0), n-1)
 		h.Counts[b]++

@@ -59,10 +59,14 @@ type Index struct {
 	mu        sync.RWMutex
 	syms      symtab
 	arena     arena
-	events    []event
+	events    events
 	res       []Sym // the resources of every event, flattened (event.resOff, event.resN)
 	resources map[Sym]Resource
-	post      [numPosted]map[Sym][]EventRef
+	post      [numPosted]map[Sym]*[]EventRef
+	lastPost  [numPosted]struct {
+		sym  Sym
+		list *[]EventRef
+	} // per field, the posting list appended to last
 	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
 	seed      maphash.Seed
 	byID      map[uint64]EventRef // hash of eventID -> event
@@ -72,7 +76,18 @@ type Index struct {
 	storeIDs  map[RawStore]uint32
 	order     []EventRef // events[:len(order)] sorted by time (then arrival)
 	dups      int
+	last      [numSlots]lastSym // per field, the value interned last
 }
+
+// lastSym remembers a field's last value: records of one file mostly share a region, account,
+// source, principal..., and a string comparison is much cheaper than a map lookup.
+type lastSym struct {
+	s   string
+	sym Sym
+}
+
+// numSlots counts the interned fields of a record (the slots of Index.last).
+const numSlots = 28
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
@@ -88,7 +103,7 @@ func NewIndex() *Index {
 		storeIDs:  map[RawStore]uint32{},
 	}
 	for i := range x.post {
-		x.post[i] = map[Sym][]EventRef{}
+		x.post[i] = map[Sym]*[]EventRef{}
 	}
 	return x
 }
@@ -108,11 +123,11 @@ func (x *Index) Add(batch []Record) int {
 }
 
 func (x *Index) addLocked(r *Record) bool {
-	ref := EventRef(len(x.events))
+	ref := EventRef(x.events.len())
 	if r.EventID != "" {
 		h := maphash.String(x.seed, r.EventID)
 		if prev, ok := x.byID[h]; ok {
-			if x.arena.equal(x.events[prev].id, r.EventID) {
+			if x.arena.equal(x.events.at(prev).id, r.EventID) {
 				x.dups++
 				return false
 			}
@@ -125,7 +140,20 @@ func (x *Index) addLocked(r *Record) bool {
 			x.byID[h] = ref
 		}
 	}
-	in := x.syms.intern
+	slot := 0
+	in := func(s string) Sym {
+		l := &x.last[slot]
+		slot++
+		if s == "" {
+			return 0
+		}
+		if l.s == s {
+			return l.sym
+		}
+		l.sym = x.syms.intern(s)
+		l.s = x.syms.strs[l.sym]
+		return l.sym
+	}
 	id := &r.Identity
 	e := event{
 		time:           r.Time.UnixNano(),
@@ -168,7 +196,7 @@ func (x *Index) addLocked(r *Record) bool {
 		rawLen:         uint32(r.Raw.Len),
 	}
 	for _, res := range r.Resources {
-		k := in(res.Key())
+		k := x.syms.intern(res.Key())
 		if _, ok := x.resources[k]; !ok {
 			x.resources[k] = Resource{Kind: strings.Clone(res.Kind), ID: strings.Clone(res.ID), ARN: strings.Clone(res.ARN)}
 		} else if res.ARN != "" && x.resources[k].ARN == "" {
@@ -199,7 +227,7 @@ func (x *Index) addLocked(r *Record) bool {
 			x.minted[e.minted] = ref
 		}
 	}
-	x.events = append(x.events, e)
+	x.events.append(e)
 	x.postLocked(pEvent, e.name, ref)
 	x.postLocked(pSource, e.source, ref)
 	x.postLocked(pPrincipal, e.principal, ref)
@@ -222,11 +250,19 @@ func (x *Index) postLocked(p posted, v Sym, ref EventRef) {
 	if v == 0 {
 		return
 	}
-	list := x.post[p][v]
-	if n := len(list); n > 0 && list[n-1] == ref {
+	c := &x.lastPost[p]
+	if c.list == nil || c.sym != v {
+		list, ok := x.post[p][v]
+		if !ok {
+			list = new([]EventRef)
+			x.post[p][v] = list
+		}
+		c.sym, c.list = v, list
+	}
+	if n := len(*c.list); n > 0 && (*c.list)[n-1] == ref {
 		return // an event touching the same resource twice
 	}
-	x.post[p][v] = append(list, ref)
+	*c.list = append(*c.list, ref)
 }
 
 // parseIPs reads a sourceIPAddress: an address, a comma-separated list of them, or a service name.
@@ -244,15 +280,15 @@ func parseIPs(s string) []netip.Addr {
 // sorted and merged, so a query during a load costs O(n) rather than a full sort.
 func (x *Index) sortLocked() {
 	n := len(x.order)
-	if n == len(x.events) {
+	if n == x.events.len() {
 		return
 	}
-	tail := make([]EventRef, 0, len(x.events)-n)
-	for i := n; i < len(x.events); i++ {
+	tail := make([]EventRef, 0, x.events.len()-n)
+	for i := n; i < x.events.len(); i++ {
 		tail = append(tail, EventRef(i))
 	}
 	less := func(a, b EventRef) int {
-		if c := cmp.Compare(x.events[a].time, x.events[b].time); c != 0 {
+		if c := cmp.Compare(x.events.at(a).time, x.events.at(b).time); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
@@ -262,7 +298,7 @@ func (x *Index) sortLocked() {
 		x.order = append(x.order, tail...)
 		return
 	}
-	merged := make([]EventRef, 0, len(x.events))
+	merged := make([]EventRef, 0, x.events.len())
 	i, j := 0, 0
 	for i < n && j < len(tail) {
 		if less(x.order[i], tail[j]) <= 0 {
@@ -281,7 +317,7 @@ func (x *Index) sortLocked() {
 // rlockSorted takes the read lock with the time order complete for the events present.
 func (x *Index) rlockSorted() {
 	x.mu.RLock()
-	if len(x.order) == len(x.events) {
+	if len(x.order) == x.events.len() {
 		return
 	}
 	x.mu.RUnlock()
@@ -295,7 +331,7 @@ func (x *Index) rlockSorted() {
 func (x *Index) Len() int {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return len(x.events)
+	return x.events.len()
 }
 
 // Duplicates returns how many records were dropped as repeats of an eventID already held.
@@ -312,14 +348,14 @@ func (x *Index) Span() (oldest, newest time.Time, ok bool) {
 	if len(x.order) == 0 {
 		return time.Time{}, time.Time{}, false
 	}
-	return time.Unix(0, x.events[x.order[0]].time).UTC(), time.Unix(0, x.events[x.order[len(x.order)-1]].time).UTC(), true
+	return time.Unix(0, x.events.at(x.order[0]).time).UTC(), time.Unix(0, x.events.at(x.order[len(x.order)-1]).time).UTC(), true
 }
 
 // Time returns an event's time (cheaper than Record when that is all a caller needs).
 func (x *Index) Time(ref EventRef) time.Time {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return time.Unix(0, x.events[ref].time).UTC()
+	return time.Unix(0, x.events.at(ref).time).UTC()
 }
 
 // Record returns an event in its string form.
@@ -330,7 +366,7 @@ func (x *Index) Record(ref EventRef) Record {
 }
 
 func (x *Index) recordLocked(ref EventRef) Record {
-	e := &x.events[ref]
+	e := x.events.at(ref)
 	s := x.syms.strs
 	r := Record{
 		Time:         time.Unix(0, e.time).UTC(),
@@ -384,7 +420,7 @@ func (x *Index) recordLocked(ref EventRef) Record {
 // Raw returns an event's raw JSON record, read back from where its source keeps it.
 func (x *Index) Raw(ref EventRef) ([]byte, error) {
 	x.mu.RLock()
-	e := x.events[ref]
+	e := *x.events.at(ref)
 	store := x.stores[e.store]
 	x.mu.RUnlock()
 	if store == nil {
@@ -414,7 +450,7 @@ func (x *Index) Values(f Field) []ValueCount {
 		if p == pResource {
 			name = x.resources[v].ID
 		}
-		out = append(out, ValueCount{Value: name, Count: len(list)})
+		out = append(out, ValueCount{Value: name, Count: len(*list)})
 	}
 	slices.SortFunc(out, func(a, b ValueCount) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {
@@ -431,7 +467,7 @@ func (x *Index) Resources() []ResourceCount {
 	defer x.mu.RUnlock()
 	out := make([]ResourceCount, 0, len(x.resources))
 	for k, r := range x.resources {
-		out = append(out, ResourceCount{Resource: r, Count: len(x.post[pResource][k])})
+		out = append(out, ResourceCount{Resource: r, Count: len(*x.post[pResource][k])})
 	}
 	slices.SortFunc(out, func(a, b ResourceCount) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {

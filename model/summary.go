@@ -93,10 +93,10 @@ func (x *Index) SummarizePrincipals(refs []EventRef) []PrincipalSummary {
 	var last *principalAcc
 	var lastKey Sym
 	for _, ref := range refs {
-		if int(ref) >= len(x.events) {
+		if int(ref) >= x.events.len() {
 			continue
 		}
-		e := &x.events[ref]
+		e := x.events.at(ref)
 		key := e.role
 		if key == 0 {
 			key = e.principal
@@ -160,10 +160,10 @@ func (x *Index) SummarizeResources(refs []EventRef) []ResourceSummary {
 	defer x.mu.RUnlock()
 	accs := map[Sym]*resourceAcc{}
 	for _, ref := range refs {
-		if int(ref) >= len(x.events) {
+		if int(ref) >= x.events.len() {
 			continue
 		}
-		e := &x.events[ref]
+		e := x.events.at(ref)
 		for _, k := range x.res[e.resOff : e.resOff+e.resN] {
 			a := accs[k]
 			if a == nil {
@@ -183,7 +183,7 @@ func (x *Index) SummarizeResources(refs []EventRef) []ResourceSummary {
 	}
 	out := make([]ResourceSummary, 0, len(accs))
 	for k, a := range accs {
-		le := &x.events[a.lastRef]
+		le := x.events.at(a.lastRef)
 		out = append(out, ResourceSummary{
 			Resource: x.resources[k], Events: a.events, Principals: len(a.principals),
 			First: time.Unix(0, a.first).UTC(), Last: time.Unix(0, a.last).UTC(),

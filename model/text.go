@@ -14,23 +14,41 @@ type text struct {
 
 const packedUUID = 1 << 31
 
-// arena holds the bytes of every text.
-type arena struct{ b []byte }
+// arena holds the bytes of every text, in chunks that are never copied once full.
+type arena struct{ chunks [][]byte }
+
+const arenaChunk = 4 << 20
 
 func (a *arena) put(s string) text {
 	if s == "" {
 		return text{}
 	}
-	if len(a.b) > math.MaxUint32-64 || len(s) >= packedUUID {
+	size := len(s)
+	u, packed := packUUID(s)
+	if packed {
+		size = 16
+	}
+	if size > arenaChunk || len(a.chunks) >= math.MaxUint32/arenaChunk {
 		return text{} // beyond what an index of this design holds; the raw record still has it
 	}
-	off := uint32(len(a.b))
-	if u, ok := packUUID(s); ok {
-		a.b = append(a.b, u[:]...)
+	if len(a.chunks) == 0 || len(a.chunks[len(a.chunks)-1])+size > arenaChunk {
+		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+	}
+	last := &a.chunks[len(a.chunks)-1]
+	off := uint32((len(a.chunks)-1)*arenaChunk + len(*last))
+	if packed {
+		*last = append(*last, u[:]...)
 		return text{off: off, n: 16 | packedUUID}
 	}
-	a.b = append(a.b, s...)
-	return text{off: off, n: uint32(len(s))}
+	*last = append(*last, s...)
+	return text{off: off, n: uint32(size)}
+}
+
+// bytes returns the stored bytes of t.
+func (a *arena) bytes(t text) []byte {
+	c := a.chunks[t.off/arenaChunk]
+	at := t.off % arenaChunk
+	return c[at : at+t.n&^packedUUID]
 }
 
 func (a *arena) get(t text) string {
@@ -38,18 +56,21 @@ func (a *arena) get(t text) string {
 		return ""
 	}
 	if t.n&packedUUID != 0 {
-		return unpackUUID(a.b[t.off : t.off+16])
+		return unpackUUID(a.bytes(t))
 	}
-	return string(a.b[t.off : t.off+t.n])
+	return string(a.bytes(t))
 }
 
 // equal reports whether t holds s, without allocating.
 func (a *arena) equal(t text, s string) bool {
+	if t.n == 0 {
+		return s == ""
+	}
 	if t.n&packedUUID != 0 {
 		u, ok := packUUID(s)
-		return ok && string(a.b[t.off:t.off+16]) == string(u[:])
+		return ok && string(a.bytes(t)) == string(u[:])
 	}
-	return string(a.b[t.off:t.off+t.n]) == s
+	return string(a.bytes(t)) == s
 }
 
 // packUUID packs a canonical lower-case UUID (8-4-4-4-12 hex digits) into 16 bytes. Upper-case or

@@ -32,6 +32,8 @@ const (
 	DefaultMaxFileSize = 1 << 30
 	// DefaultBatchSize is how many records a batch carries at most.
 	DefaultBatchSize = 8192
+	// minDirect is the size from which a worker's records go out as a batch of their own.
+	minDirect = 1024
 	// batchInterval is the longest a batch waits to be sent while records trickle in.
 	batchInterval = 100 * time.Millisecond
 )
@@ -115,8 +117,6 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batc
 		last = time.Now()
 	}
 	for p := range pieces {
-		pending.Records = append(pending.Records, p.records...)
-		pending.Problems = append(pending.Problems, p.problems...)
 		prog.Records += len(p.records)
 		prog.Problems += len(p.problems)
 		if p.done {
@@ -126,6 +126,17 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batc
 		if p.skipped {
 			prog.Skipped++
 		}
+		pending.Problems = append(pending.Problems, p.problems...)
+		if len(p.records) >= minDirect {
+			// A whole file's worth: send it as it is rather than copy it into a bigger batch.
+			if len(pending.Records) > 0 {
+				flush(false)
+			}
+			pending.Records = p.records
+			flush(false)
+			continue
+		}
+		pending.Records = append(pending.Records, p.records...)
 		if len(pending.Records) >= opt.BatchSize || time.Since(last) >= batchInterval {
 			flush(false)
 		}
@@ -508,6 +519,9 @@ func (p *parser) record(s, e int) {
 		return
 	}
 	r.Raw = p.raw(s, e, rec, escaped)
+	if p.records == nil {
+		p.records = make([]model.Record, 0, min(p.batch, len(p.data)/1024+1))
+	}
 	p.records = append(p.records, r)
 	if len(p.records) >= p.batch {
 		p.out <- piece{records: p.records}
