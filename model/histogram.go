@@ -29,15 +29,14 @@ func (x *Index) Histogram(refs []EventRef, n int) Histogram {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	lo, hi := int64(1<<63-1), int64(-1<<63)
-	for _, ref := range refs {
-		if int(ref) < x.events.len() {
-			t := x.events.at(ref).time
-			lo, hi = min(lo, t), max(hi, t)
-		}
-	}
-	if lo > hi {
+	// refs are in time order: the span is that of the first and the last.
+	first, last := refs[0], refs[len(refs)-1]
+	if int(first) >= x.events.len() || int(last) >= x.events.len() {
 		return h
+	}
+	lo, hi := x.events.at(first).time, x.events.at(last).time
+	if lo > hi {
+		lo, hi = hi, lo
 	}
 	hi++ // exclusive
 	h.From, h.To = time.Unix(0, lo).UTC(), time.Unix(0, hi).UTC()

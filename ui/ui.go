@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -34,7 +35,7 @@ func New(opt Options) tea.Model {
 func Run(ctx context.Context, opt Options) error {
 	p := tea.NewProgram(New(opt), tea.WithContext(ctx))
 	_, err := p.Run()
-	if err == tea.ErrProgramKilled && ctx.Err() != nil {
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
 	return err
