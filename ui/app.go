@@ -124,6 +124,7 @@ type App struct {
 	problems  []model.Problem
 	sumSeq    int // the result the summaries were computed from
 	sumBusy   bool
+	sumAgain  bool // the result changed while an aggregation ran
 	summaries *summaryMsg
 
 	detail    *Detail
@@ -256,12 +257,15 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resultMsg:
 		return a, a.onResult(msg)
 	case summaryMsg:
+		a.sumBusy = false
 		if msg.seq == a.seq {
-			a.sumBusy = false
 			a.summaries = &msg
 			a.sumSeq = msg.seq
 			a.buildPrincipalRows()
 			a.sortResources()
+		}
+		if (msg.seq != a.seq || a.sumAgain) && (a.view == viewPrincipals || a.view == viewResources) {
+			return a, a.summarize()
 		}
 		return a, nil
 	case detailMsg:
@@ -380,7 +384,9 @@ func (a *App) onResult(msg resultMsg) tea.Cmd {
 		}
 	}
 	a.tl.clamp(len(a.result.Refs), a.tableHeight())
-	a.summaries = nil
+	if !sameFilter {
+		a.summaries = nil // a growing index keeps the last counts on screen until the new ones land
+	}
 	if a.view == viewPrincipals || a.view == viewResources {
 		return a.summarize()
 	}
@@ -562,7 +568,7 @@ func (a *App) switchView(v view) tea.Cmd {
 		return nil
 	}
 	a.view = v
-	if (v == viewPrincipals || v == viewResources) && a.summaries == nil {
+	if (v == viewPrincipals || v == viewResources) && (a.summaries == nil || a.sumSeq != a.seq) {
 		return a.summarize()
 	}
 	return nil

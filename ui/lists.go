@@ -21,10 +21,11 @@ type summaryMsg struct {
 
 // summarize aggregates the result on screen, off the UI loop.
 func (a *App) summarize() tea.Cmd {
-	if a.sumBusy && a.sumSeq == a.seq {
+	if a.sumBusy { // one aggregation at a time: a growing index would otherwise pile them up
+		a.sumAgain = true
 		return nil
 	}
-	a.sumBusy = true
+	a.sumBusy, a.sumAgain = true, false
 	idx, refs, seq := a.idx, a.result.Refs, a.seq
 	return func() tea.Msg {
 		return summaryMsg{seq: seq, principals: idx.SummarizePrincipals(refs), resources: idx.SummarizeResources(refs)}
