@@ -258,7 +258,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.onResult(msg)
 	case summaryMsg:
 		a.sumBusy = false
-		if msg.seq == a.seq {
+		if msg.seq == a.seq || msg.text == a.applied { // an older count of the same filter beats none while loading
 			a.summaries = &msg
 			a.sumSeq = msg.seq
 			a.buildPrincipalRows()

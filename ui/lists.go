@@ -15,6 +15,7 @@ import (
 // summaryMsg carries the per-principal and per-resource aggregations of a result.
 type summaryMsg struct {
 	seq        int
+	text       string // the filter summarised
 	principals []model.PrincipalSummary
 	resources  []model.ResourceSummary
 }
@@ -26,9 +27,9 @@ func (a *App) summarize() tea.Cmd {
 		return nil
 	}
 	a.sumBusy, a.sumAgain = true, false
-	idx, refs, seq := a.idx, a.result.Refs, a.seq
+	idx, refs, seq, text := a.idx, a.result.Refs, a.seq, a.applied
 	return func() tea.Msg {
-		return summaryMsg{seq: seq, principals: idx.SummarizePrincipals(refs), resources: idx.SummarizeResources(refs)}
+		return summaryMsg{seq: seq, text: text, principals: idx.SummarizePrincipals(refs), resources: idx.SummarizeResources(refs)}
 	}
 }
 
