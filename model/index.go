@@ -34,23 +34,31 @@ const (
 	numPosted
 )
 
-// event is the compact form of a Record the index keeps: interned strings, texts in the arena.
+// event is the compact form of a Record the index keeps: interned strings, texts in the arena, and
+// the identity shared with the other events of its session.
 type event struct {
 	time                                         int64 // Unix nanoseconds
 	name, source, region, account                Sym
-	idType, principalID, arn, idAccount, key     Sym
-	userName, invokedBy, sourceIdentity, behalf  Sym
-	issuerType, issuerARN, issuerName, provider  Sym
-	principal, role, session                     Sym
+	ident                                        uint32 // in Index.idents
+	idType, key, principal, role, invokedBy      Sym    // copied from the identity for the hot paths
 	ip, ua, errCode, errMsg, eventType, category Sym
 	version, minted                              Sym
 	readOnly                                     Tri
-	mfa, console                                 bool
 	id, req, shared                              text
 	resOff, resN                                 uint32
 	store                                        uint32
 	rawLen                                       uint32
 	rawOff                                       int64
+}
+
+// identity is the interned form of a userIdentity. The events of one session share one, found by
+// its access key: one lookup instead of interning fifteen strings for every event.
+type identity struct {
+	idType, principalID, arn, account, key, userName Sym
+	sourceIdentity, behalf, issuerType, issuerARN    Sym
+	issuerName, provider, principal, role, session   Sym
+	mfa, console                                     bool
+	lists                                            [4]*[]EventRef // postings: principal, role, ARN, type
 }
 
 // Index holds events in memory and answers queries over them. Add may run while queries run: it is
@@ -67,16 +75,18 @@ type Index struct {
 		sym  Sym
 		list *[]EventRef
 	} // per field, the posting list appended to last
-	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
-	seed      maphash.Seed
-	byID      map[uint64]EventRef // hash of eventID -> event
-	idClash   map[string]EventRef // eventIDs whose hash another eventID already had
-	minted    map[Sym]EventRef    // temporary access key -> the event that minted it
-	stores    []RawStore
-	storeIDs  map[RawStore]uint32
-	order     []EventRef // events[:len(order)] sorted by time (then arrival)
-	dups      int
-	last      [numSlots]lastSym // per field, the value interned last
+	idents   []identity
+	identBy  [2]map[string]uint32 // by access key; by principal for events without one
+	ips      map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
+	seed     maphash.Seed
+	byID     map[uint64]EventRef // hash of eventID -> event
+	idClash  map[string]EventRef // eventIDs whose hash another eventID already had
+	minted   map[Sym]EventRef    // temporary access key -> the event that minted it
+	stores   []RawStore
+	storeIDs map[RawStore]uint32
+	order    []EventRef // events[:len(order)] sorted by time (then arrival)
+	dups     int
+	last     [numSlots]lastSym // per field, the value interned last
 }
 
 // lastSym remembers a field's last value: records of one file mostly share a region, account,
@@ -87,7 +97,7 @@ type lastSym struct {
 }
 
 // numSlots counts the interned fields of a record (the slots of Index.last).
-const numSlots = 28
+const numSlots = 13
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
@@ -101,6 +111,7 @@ func NewIndex() *Index {
 		minted:    map[Sym]EventRef{},
 		stores:    []RawStore{nil},
 		storeIDs:  map[RawStore]uint32{},
+		identBy:   [2]map[string]uint32{{}, {}},
 	}
 	for i := range x.post {
 		x.post[i] = map[Sym]*[]EventRef{}
@@ -154,46 +165,35 @@ func (x *Index) addLocked(r *Record) bool {
 		l.s = x.syms.strs[l.sym]
 		return l.sym
 	}
-	id := &r.Identity
+	ident := x.identityLocked(&r.Identity)
+	who := &x.idents[ident]
 	e := event{
-		time:           r.Time.UnixNano(),
-		name:           in(r.Name),
-		source:         in(r.Source),
-		region:         in(r.Region),
-		account:        in(r.Account),
-		idType:         in(id.Type),
-		principalID:    in(id.PrincipalID),
-		arn:            in(id.ARN),
-		idAccount:      in(id.Account),
-		key:            in(id.AccessKey),
-		userName:       in(id.UserName),
-		invokedBy:      in(id.InvokedBy),
-		sourceIdentity: in(id.SourceIdentity),
-		behalf:         in(id.OnBehalfOf),
-		issuerType:     in(id.IssuerType),
-		issuerARN:      in(id.IssuerARN),
-		issuerName:     in(id.IssuerName),
-		provider:       in(id.Provider),
-		principal:      in(id.Principal),
-		role:           in(id.Role),
-		session:        in(id.Session),
-		ip:             in(r.SourceIP),
-		ua:             in(r.UserAgent),
-		errCode:        in(r.ErrorCode),
-		errMsg:         in(r.ErrorMessage),
-		eventType:      in(r.EventType),
-		category:       in(r.Category),
-		version:        in(r.EventVersion),
-		minted:         in(r.MintedKey),
-		readOnly:       r.ReadOnly,
-		mfa:            id.MFA,
-		console:        id.Console,
-		id:             x.arena.put(r.EventID),
-		req:            x.arena.put(r.RequestID),
-		shared:         x.arena.put(r.SharedID),
-		resOff:         uint32(len(x.res)),
-		rawOff:         r.Raw.Off,
-		rawLen:         uint32(r.Raw.Len),
+		time:      r.Time.UnixNano(),
+		name:      in(r.Name),
+		source:    in(r.Source),
+		region:    in(r.Region),
+		account:   in(r.Account),
+		ident:     ident,
+		idType:    who.idType,
+		key:       who.key,
+		principal: who.principal,
+		role:      who.role,
+		invokedBy: in(r.Identity.InvokedBy),
+		ip:        in(r.SourceIP),
+		ua:        in(r.UserAgent),
+		errCode:   in(r.ErrorCode),
+		errMsg:    in(r.ErrorMessage),
+		eventType: in(r.EventType),
+		category:  in(r.Category),
+		version:   in(r.EventVersion),
+		minted:    in(r.MintedKey),
+		readOnly:  r.ReadOnly,
+		id:        x.arena.put(r.EventID),
+		req:       x.arena.put(r.RequestID),
+		shared:    x.arena.put(r.SharedID),
+		resOff:    uint32(len(x.res)),
+		rawOff:    r.Raw.Off,
+		rawLen:    uint32(r.Raw.Len),
 	}
 	for _, res := range r.Resources {
 		k := x.syms.intern(res.Key())
@@ -230,20 +230,85 @@ func (x *Index) addLocked(r *Record) bool {
 	x.events.append(e)
 	x.postLocked(pEvent, e.name, ref)
 	x.postLocked(pSource, e.source, ref)
-	x.postLocked(pPrincipal, e.principal, ref)
-	x.postLocked(pRole, e.role, ref)
-	x.postLocked(pARN, e.arn, ref)
-	x.postLocked(pType, e.idType, ref)
+	for _, list := range who.lists {
+		if list != nil && (len(*list) == 0 || (*list)[len(*list)-1] != ref) {
+			*list = append(*list, ref)
+		}
+	}
 	x.postLocked(pKey, e.key, ref)
 	x.postLocked(pIP, e.ip, ref)
 	x.postLocked(pRegion, e.region, ref)
 	x.postLocked(pAccount, e.account, ref)
-	if e.idAccount != e.account {
-		x.postLocked(pAccount, e.idAccount, ref)
+	if who.account != e.account {
+		x.postLocked(pAccount, who.account, ref)
 	}
 	x.postLocked(pError, e.errCode, ref)
 	x.postLocked(pUA, e.ua, ref)
 	return true
+}
+
+// identityLocked returns the identity of a record, interning it the first time it is seen.
+func (x *Index) identityLocked(id *Identity) uint32 {
+	by, key := 0, id.AccessKey
+	if key == "" {
+		by, key = 1, id.Principal
+	}
+	if i, ok := x.identBy[by][key]; ok && x.sameIdentity(&x.idents[i], id) {
+		return i
+	}
+	in := x.syms.intern
+	who := identity{
+		idType:         in(id.Type),
+		principalID:    in(id.PrincipalID),
+		arn:            in(id.ARN),
+		account:        in(id.Account),
+		key:            in(id.AccessKey),
+		userName:       in(id.UserName),
+		sourceIdentity: in(id.SourceIdentity),
+		behalf:         in(id.OnBehalfOf),
+		issuerType:     in(id.IssuerType),
+		issuerARN:      in(id.IssuerARN),
+		issuerName:     in(id.IssuerName),
+		provider:       in(id.Provider),
+		principal:      in(id.Principal),
+		role:           in(id.Role),
+		session:        in(id.Session),
+		mfa:            id.MFA,
+		console:        id.Console,
+	}
+	for i, f := range []struct {
+		p posted
+		v Sym
+	}{{pPrincipal, who.principal}, {pRole, who.role}, {pARN, who.arn}, {pType, who.idType}} {
+		if f.v != 0 {
+			who.lists[i] = x.postingLocked(f.p, f.v)
+		}
+	}
+	x.idents = append(x.idents, who)
+	i := uint32(len(x.idents) - 1)
+	x.identBy[by][x.syms.strs[in(key)]] = i
+	return i
+}
+
+// sameIdentity reports whether an interned identity is the record's: a reused or redacted access
+// key must not lend one session's identity to another.
+func (x *Index) sameIdentity(a *identity, id *Identity) bool {
+	s := x.syms.strs
+	return s[a.principal] == id.Principal && s[a.arn] == id.ARN && s[a.idType] == id.Type &&
+		s[a.account] == id.Account && s[a.principalID] == id.PrincipalID && s[a.userName] == id.UserName &&
+		s[a.key] == id.AccessKey && a.mfa == id.MFA && a.console == id.Console &&
+		s[a.sourceIdentity] == id.SourceIdentity && s[a.issuerARN] == id.IssuerARN && s[a.provider] == id.Provider &&
+		s[a.behalf] == id.OnBehalfOf
+}
+
+// postingLocked returns the posting list of value v of field p, creating it.
+func (x *Index) postingLocked(p posted, v Sym) *[]EventRef {
+	list, ok := x.post[p][v]
+	if !ok {
+		list = new([]EventRef)
+		x.post[p][v] = list
+	}
+	return list
 }
 
 func (x *Index) postLocked(p posted, v Sym, ref EventRef) {
@@ -252,12 +317,7 @@ func (x *Index) postLocked(p posted, v Sym, ref EventRef) {
 	}
 	c := &x.lastPost[p]
 	if c.list == nil || c.sym != v {
-		list, ok := x.post[p][v]
-		if !ok {
-			list = new([]EventRef)
-			x.post[p][v] = list
-		}
-		c.sym, c.list = v, list
+		c.sym, c.list = v, x.postingLocked(p, v)
 	}
 	if n := len(*c.list); n > 0 && (*c.list)[n-1] == ref {
 		return // an event touching the same resource twice
@@ -367,6 +427,7 @@ func (x *Index) Record(ref EventRef) Record {
 
 func (x *Index) recordLocked(ref EventRef) Record {
 	e := x.events.at(ref)
+	who := &x.idents[e.ident]
 	s := x.syms.strs
 	r := Record{
 		Time:         time.Unix(0, e.time).UTC(),
@@ -388,24 +449,24 @@ func (x *Index) recordLocked(ref EventRef) Record {
 		MintedKey:    s[e.minted],
 		Raw:          RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: Identity{
-			Type:           s[e.idType],
-			PrincipalID:    s[e.principalID],
-			ARN:            s[e.arn],
-			Account:        s[e.idAccount],
-			AccessKey:      s[e.key],
-			UserName:       s[e.userName],
+			Type:           s[who.idType],
+			PrincipalID:    s[who.principalID],
+			ARN:            s[who.arn],
+			Account:        s[who.account],
+			AccessKey:      s[who.key],
+			UserName:       s[who.userName],
 			InvokedBy:      s[e.invokedBy],
-			SourceIdentity: s[e.sourceIdentity],
-			OnBehalfOf:     s[e.behalf],
-			IssuerType:     s[e.issuerType],
-			IssuerARN:      s[e.issuerARN],
-			IssuerName:     s[e.issuerName],
-			Provider:       s[e.provider],
-			MFA:            e.mfa,
-			Console:        e.console,
-			Principal:      s[e.principal],
-			Role:           s[e.role],
-			Session:        s[e.session],
+			SourceIdentity: s[who.sourceIdentity],
+			OnBehalfOf:     s[who.behalf],
+			IssuerType:     s[who.issuerType],
+			IssuerARN:      s[who.issuerARN],
+			IssuerName:     s[who.issuerName],
+			Provider:       s[who.provider],
+			MFA:            who.mfa,
+			Console:        who.console,
+			Principal:      s[who.principal],
+			Role:           s[who.role],
+			Session:        s[who.session],
 		},
 	}
 	if e.resN > 0 {
