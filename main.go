@@ -46,7 +46,8 @@ func main() {
 	}
 }
 
-// sourceFlags are the flags every command that loads events shares.
+// sourceFlags are the flags every command that loads events shares: PATHs, and the options of
+// each source. open turns them into one stream.
 type sourceFlags struct {
 	maxFileSize int64
 }
@@ -56,12 +57,74 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 		"skip files that decompress to more than this many MB")
 }
 
-// load reads the archives at paths into a new index, reporting problems to stderr.
+// stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
+type stream func(ctx context.Context, out chan<- model.Batch) error
+
+// opened is a source chosen by the flags, ready to run.
+type opened struct {
+	run    stream
+	desc   string // what is loaded, for titles: "3 paths", "sample: scenarios"
+	banner string // what the console says first, if anything
+}
+
+// open chooses the source that the flags and paths name. It fails before anything is read when a
+// path does not exist, so that the console never opens on a typo.
+func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
+	if len(paths) == 0 {
+		return opened{
+			run:    func(context.Context, chan<- model.Batch) error { return nil },
+			desc:   "no data",
+			banner: "No archives given. Load CloudTrail logs with: trailscope PATH ... (files, folders, .json.gz, - for stdin).",
+		}, nil
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil && p != "-" {
+			return opened{}, fmt.Errorf("read %s: %w", p, errors.Unwrap(err))
+		}
+	}
+	desc := strings.Join(paths, " ")
+	if len(paths) > 1 {
+		desc = fmt.Sprintf("%d paths", len(paths))
+	}
+	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
+	return opened{desc: desc, run: func(ctx context.Context, out chan<- model.Batch) error {
+		return archive.Read(ctx, paths, opt, func(b model.Batch) {
+			select {
+			case out <- b:
+			case <-ctx.Done():
+			}
+		})
+	}}, nil
+}
+
+// start runs a source in the background; a failure arrives as a problem in the last batch.
+func (o opened) start(ctx context.Context) <-chan model.Batch {
+	batches := make(chan model.Batch, 4)
+	go func() {
+		defer close(batches)
+		if err := o.run(ctx, batches); err != nil && ctx.Err() == nil {
+			batches <- model.Batch{Problems: []model.Problem{{File: o.desc, Reason: err.Error()}}, Progress: model.Progress{Done: true}}
+		}
+	}()
+	return batches
+}
+
+// load reads the source the flags name into a new index, reporting problems to stderr. A source
+// that fails (LookupEvents with no credentials, say) is an error.
 func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) (*model.Index, error) {
+	src, err := f.open(paths, stdin)
+	if err != nil {
+		return nil, err
+	}
 	idx := model.NewIndex()
 	problems := 0
-	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
-	err := archive.Read(ctx, paths, opt, func(b model.Batch) {
+	batches := make(chan model.Batch, 4)
+	failed := make(chan error, 1)
+	go func() {
+		defer close(batches)
+		failed <- src.run(ctx, batches)
+	}()
+	for b := range batches {
 		idx.Add(b.Records)
 		for _, p := range b.Problems {
 			problems++
@@ -69,48 +132,26 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 				fmt.Fprintln(stderr, "trailscope: skipped", model.Sanitize(p.String()))
 			}
 		}
-	})
+	}
 	if problems > maxProblemsShown {
 		fmt.Fprintf(stderr, "trailscope: ... and %d more problems\n", problems-maxProblemsShown)
 	}
 	if problems > 0 {
 		fmt.Fprintf(stderr, "trailscope: %d problems; %d events loaded\n", problems, idx.Len())
 	}
-	return idx, err
+	if err := <-failed; err != nil {
+		return nil, err
+	}
+	return idx, ctx.Err()
 }
 
-// console opens the console on the archives at paths, streaming them in as they are read.
+// console opens the console on the source the flags name, streaming events in as they arrive.
 func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader) error {
-	opt := ui.Options{Index: model.NewIndex()}
-	if len(paths) == 0 {
-		opt.Source = "no data"
-		opt.Banner = "No archives given. Load CloudTrail logs with: trailscope PATH ... (files, folders, .json.gz, - for stdin)."
-		return ui.Run(ctx, opt)
+	src, err := f.open(paths, stdin)
+	if err != nil {
+		return err
 	}
-	for _, p := range paths { // fail before the screen is taken over
-		if _, err := os.Stat(p); err != nil && p != "-" {
-			return fmt.Errorf("read %s: %w", p, errors.Unwrap(err))
-		}
-	}
-	batches := make(chan model.Batch, 4)
-	opt.Batches = batches
-	opt.Source = strings.Join(paths, " ")
-	if len(paths) > 1 {
-		opt.Source = fmt.Sprintf("%d paths", len(paths))
-	}
-	go func() {
-		defer close(batches)
-		err := archive.Read(ctx, paths, archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}, func(b model.Batch) {
-			select {
-			case batches <- b:
-			case <-ctx.Done():
-			}
-		})
-		if err != nil && ctx.Err() == nil {
-			batches <- model.Batch{Problems: []model.Problem{{File: opt.Source, Reason: err.Error()}}}
-		}
-	}()
-	return ui.Run(ctx, opt)
+	return ui.Run(ctx, ui.Options{Index: model.NewIndex(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
 }
 
 // maxProblemsShown keeps a broken archive from flooding the terminal; the count is always given.
