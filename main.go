@@ -164,6 +164,7 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: `trailscope loads CloudTrail events from archives (files, folders, .json, .json.gz,
 JSON lines, '-' for stdin) into memory and lets you investigate them: who did what, to
 which resource, from where, and when.`,
+		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
