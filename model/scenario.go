@@ -1,0 +1,812 @@
+package model
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+)
+
+// Scenario is one incident of the built-in sample, told as a question a learner answers with the console:
+// a hint (a filter to type first), what to do next, and an answer that Answer computes from the loaded
+// events rather than recites. The sample's generator (source/sample/scenario) builds its records around the
+// scenarios' Subjects, and its tests check that every answer matches what the generator wrote.
+type Scenario struct {
+	Name     string // short and stable: "terminated"; `trailscope sample --list` shows it
+	Title    string // the incident in a few words
+	Question string
+	Hint     string // a filter to start from
+	Next     string // what to look at once the hint's events are on screen
+	// Subject is what the question names (an instance, an IAM user, a security group), "" when it names
+	// nothing: the generator makes the story happen to it, and Answer looks for it.
+	Subject string
+	// LookAlike marks a normal activity that looks alarming; its answer says why it is not an incident.
+	LookAlike bool
+	answer    func(x *Index, s Scenario) (Answer, error)
+}
+
+// Answer is a scenario's answer, as found in the loaded events.
+type Answer struct {
+	Text      string // the answer in a few sentences, with the facts below
+	Principal string // who made the calls
+	Behind    string // who is behind the session, from its credential chain; "" when it is Principal
+	AccessKey string // the key the calls were made with
+	SourceIP  string
+	Resources []string // what the answer is about, the main thing first
+	Count     int      // how many: instances launched, calls denied, objects deleted...; 0 when not a count
+	// Evidence is the events the answer rests on, oldest first. The scenario's Hint finds the first; Filter
+	// finds them all.
+	Evidence []EventRef
+	Filter   string // a filter that shows the evidence (and perhaps a few events around it)
+	Chain    []Link // the credential chain behind the key event, when there is one
+}
+
+// Answer finds the scenario's answer in x. It fails when the loaded events do not hold the incident (they
+// are not the built-in sample, or not all of it has arrived yet).
+func (s Scenario) Answer(x *Index) (Answer, error) {
+	if s.answer == nil {
+		return Answer{}, errors.New("scenario " + s.Name + " has no answer")
+	}
+	return s.answer(x, s)
+}
+
+// The subjects of the built-in sample's questions. The generator makes the stories happen to them.
+const (
+	sampleInstance = "i-0b7e3c91d4a5f2608"  // the production instance someone terminated
+	sampleCIUser   = "ci-deploy"            // the CI user whose key leaked
+	sampleBastion  = "sg-0a4d2f9e71c3b8056" // the bastion's security group, opened to the world
+)
+
+// Scenarios returns the incidents of the built-in sample, in the order to try them; the look-alikes come
+// last. The slice is the caller's.
+func Scenarios() []Scenario {
+	return []Scenario{
+		{
+			Name:    "terminated",
+			Title:   "I didn't terminate it",
+			Subject: sampleInstance,
+			Question: "Production instance " + sampleInstance + " was terminated, and the engineer whose name is " +
+				"on the event says it wasn't them. Whose credentials terminated it, from which address, and does " +
+				"the denial hold?",
+			Hint: "event:TerminateInstances resource:" + sampleInstance,
+			Next: "Open the event (Enter): read its identity and source IP, then pivot on the IP to see how " +
+				"that session began.",
+			answer: answerTerminated,
+		},
+		{
+			Name:    "leaked-key",
+			Title:   "A leaked CI key",
+			Subject: sampleCIUser,
+			Question: "The access key of the CI user " + sampleCIUser + " was pushed to a public repository. " +
+				"Was it used by someone else? If so: from where, what did they do, and what did they leave behind?",
+			Hint: "user:" + sampleCIUser + " -ua:Terraform",
+			Next: "The CI system always calls through Terraform: look at the address and user agent of what " +
+				"remains, then filter on that address to follow the intruder.",
+			answer: answerLeakedKey,
+		},
+		{
+			Name:    "role-chain",
+			Title:   "SSH open to the world, through two roles",
+			Subject: sampleBastion,
+			Question: "Someone opened SSH (tcp 22) to the whole internet on the bastion's security group " +
+				sampleBastion + " in production. The event names a role session. Which person is behind it?",
+			Hint: "event:AuthorizeSecurityGroupIngress resource:" + sampleBastion,
+			Next: "Open the rule that allows 0.0.0.0/0 and follow its credential chain: each link is the " +
+				"AssumeRole that minted the key, and who called it.",
+			answer: answerRoleChain,
+		},
+		{
+			Name:  "cost-spike",
+			Title: "The cost spike",
+			Question: "This week's EC2 bill jumped. Who launched hundreds of instances in an hour, where, " +
+				"how many, and what stopped it?",
+			Hint: "event:RunInstances",
+			Next: "Look at the histogram and the principals view (p) of the result; filter on the busiest " +
+				"principal, then open one of its events for the credential chain.",
+			answer: answerCostSpike,
+		},
+		{
+			Name:     "root-no-mfa",
+			Title:    "Root without MFA",
+			Question: "The root user signed in to the console without MFA. When, from where, and what did it do?",
+			Hint:     "type:Root",
+			Next: "Open the ConsoleLogin events and compare MFAUsed; then filter on the address of the one " +
+				"without MFA.",
+			answer: answerRootNoMFA,
+		},
+		{
+			Name:  "denied-storm",
+			Title: "An AccessDenied storm",
+			Question: "One night the error rate jumped. Which principal was denied hundreds of times, what " +
+				"was it trying to do, and where do its credentials come from?",
+			Hint: "error:*Denied*,*Unauthorized*",
+			Next: "The histogram shows when; the principals view (p) shows who. Open one of its events for " +
+				"the credential chain.",
+			answer: answerDeniedStorm,
+		},
+		{
+			Name:  "bucket-wipe",
+			Title: "A bucket emptied",
+			Question: "A bucket's objects were read and then deleted in bulk, ransomware-style. Which bucket, " +
+				"by whom, from where, and how did they get the credentials?",
+			Hint: "event:DeleteObject",
+			Next: "Find the principal and bucket with the most deletions, then filter on its source IP and " +
+				"compare it with the addresses the same session used before.",
+			answer: answerBucketWipe,
+		},
+		{
+			Name:      "scale-in",
+			Title:     "Terminations nobody made (a look-alike)",
+			LookAlike: true,
+			Question: "Several instances were terminated this week by a role nobody on the team uses. Should " +
+				"you worry?",
+			Hint:   "event:TerminateInstances",
+			Next:   "Group by principal (p) and open one of the role's events: look at invokedBy and the source IP.",
+			answer: answerScaleIn,
+		},
+	}
+}
+
+// ScenarioNamed returns the scenario with the given Name.
+func ScenarioNamed(name string) (Scenario, bool) {
+	for _, s := range Scenarios() {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// find runs a filter over x.
+func (x *Index) find(filter string) ([]EventRef, error) {
+	q, err := ParseQuery(filter)
+	if err != nil {
+		return nil, fmt.Errorf("filter %q: %w", filter, err)
+	}
+	return x.Query(q).Refs, nil
+}
+
+// QuoteFilterValue returns v as a filter value: as it is, or double-quoted when it holds spaces, commas or
+// quotes.
+func QuoteFilterValue(v string) string {
+	if v != "" && !strings.ContainsAny(v, " \t\",") {
+		return v
+	}
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
+// rawField reads one field of an event's raw record (a gjson path); "" when the record or field is missing.
+func (x *Index) rawField(ref EventRef, path string) string {
+	raw, err := x.Raw(ref)
+	if err != nil {
+		return ""
+	}
+	return gjson.GetBytes(raw, path).String()
+}
+
+// when formats a time for an answer.
+func when(t time.Time) string { return t.UTC().Format("Mon 2 Jan 15:04") + " UTC" }
+
+// clock formats a time of the same day as another one in an answer.
+func clock(t time.Time) string { return t.UTC().Format("15:04") }
+
+// behind returns the credential chain of an event and who is at its end.
+func (x *Index) behind(ref EventRef) (string, []Link) {
+	chain := x.Chain(ref)
+	if len(chain) == 0 {
+		return "", nil
+	}
+	return chain[len(chain)-1].Caller, chain
+}
+
+// describeChain tells a credential chain in words, nearest link first.
+func (x *Index) describeChain(chain []Link) string {
+	var b strings.Builder
+	for i, l := range chain {
+		acct := x.Record(l.Minted).Identity.Account
+		if i == 0 {
+			b.WriteString("Its key was minted by ")
+		} else {
+			b.WriteString("; that caller's key was minted by ")
+		}
+		fmt.Fprintf(&b, "%s at %s, called by %s", l.Event, when(l.Time), l.Caller)
+		if acct != "" {
+			fmt.Fprintf(&b, " of account %s", acct)
+		}
+		if l.SourceIP != "" {
+			fmt.Fprintf(&b, " from %s", l.SourceIP)
+		}
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// answerTerminated: the TerminateInstances of the subject, its identity and address, and the console
+// sign-in that opened the session from the same address.
+func answerTerminated(x *Index, s Scenario) (Answer, error) {
+	refs, err := x.find("event:TerminateInstances error:none resource:" + s.Subject)
+	if err != nil {
+		return Answer{}, err
+	}
+	if len(refs) == 0 {
+		return Answer{}, fmt.Errorf("no successful TerminateInstances of %s in the loaded events", s.Subject)
+	}
+	ref := refs[0]
+	r := x.Record(ref)
+	id := r.Identity
+	a := Answer{Principal: id.Principal, AccessKey: id.AccessKey, SourceIP: r.SourceIP, Resources: []string{s.Subject},
+		Evidence: []EventRef{ref}}
+	a.Behind, a.Chain = x.behind(ref)
+	name := firstNonEmpty(id.UserName, id.Session, id.Principal)
+	a.Filter = "user:" + QuoteFilterValue(name) + " ip:" + r.SourceIP + " event:ConsoleLogin,TerminateInstances"
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s terminated %s at %s", id.Principal, s.Subject, when(r.Time))
+	if id.Console {
+		b.WriteString(" in a console session")
+	}
+	fmt.Fprintf(&b, ", with the key %s, from %s.", orUnknown(id.AccessKey), r.SourceIP)
+
+	// The sign-in that began the session: the same principal, from the same address, before.
+	logins, err := x.find("event:ConsoleLogin error:none ip:" + r.SourceIP)
+	if err != nil {
+		return Answer{}, err
+	}
+	var login EventRef
+	found := false
+	for _, l := range logins {
+		lr := x.Record(l)
+		if lr.Identity.Principal == id.Principal && !lr.Time.After(r.Time) && r.Time.Sub(lr.Time) < 12*time.Hour {
+			login, found = l, true
+		}
+	}
+	if found {
+		lr := x.Record(login)
+		a.Evidence = []EventRef{login, ref}
+		mfa := x.rawField(login, "additionalEventData.MFAUsed") == "Yes"
+		fmt.Fprintf(&b, " That session began with a console sign-in at %s from the same address", clock(lr.Time))
+		if mfa {
+			b.WriteString(", with MFA")
+		} else {
+			b.WriteString(", without MFA")
+		}
+		b.WriteString(".")
+	}
+	others, err := x.find("user:" + QuoteFilterValue(name) + " ip:" + r.SourceIP)
+	if err != nil {
+		return Answer{}, err
+	}
+	fmt.Fprintf(&b, " %s made %s from that address this week.", name, plural(len(others), "call", "calls"))
+	switch {
+	case a.Behind != "":
+		fmt.Fprintf(&b, " The session's credentials lead back to %s.", a.Behind)
+	case found:
+		b.WriteString(" They were their own credentials, signed in from their own address: the denial does not hold.")
+	}
+	a.Text = b.String()
+	return a, nil
+}
+
+// pentestAgent reports whether a user agent names a penetration-testing distribution, as the aws-cli and
+// SDKs write the OS into it (GuardDuty's PenTest findings look for the same).
+func pentestAgent(ua string) bool {
+	ua = strings.ToLower(ua)
+	for _, os := range []string{"kali", "parrot", "pentoo"} {
+		if strings.Contains(ua, os) {
+			return true
+		}
+	}
+	return false
+}
+
+// answerLeakedKey: the subject's events with a pentest user agent, everything from their address, and
+// what was created and tampered with.
+func answerLeakedKey(x *Index, s Scenario) (Answer, error) {
+	refs, err := x.find("user:" + s.Subject)
+	if err != nil {
+		return Answer{}, err
+	}
+	var ips []string
+	a := Answer{}
+	for _, ref := range refs {
+		r := x.Record(ref)
+		if r.Identity.UserName != s.Subject || !pentestAgent(r.UserAgent) {
+			continue
+		}
+		if a.AccessKey == "" {
+			a.Principal, a.AccessKey, a.SourceIP = r.Identity.Principal, r.Identity.AccessKey, r.SourceIP
+		}
+		if !slices.Contains(ips, r.SourceIP) {
+			ips = append(ips, r.SourceIP)
+		}
+	}
+	if len(ips) == 0 {
+		return Answer{}, fmt.Errorf("no events of %s with a penetration-testing user agent", s.Subject)
+	}
+	a.Filter = "ip:" + strings.Join(ips, ",")
+	if a.Evidence, err = x.find(a.Filter); err != nil {
+		return Answer{}, err
+	}
+	a.Count = len(a.Evidence)
+	first, last := x.Record(a.Evidence[0]), x.Record(a.Evidence[len(a.Evidence)-1])
+
+	var recon []string
+	var users, keys, policies, tamper []string
+	reads := 0
+	for _, ref := range a.Evidence {
+		r := x.Record(ref)
+		switch {
+		case r.ErrorCode == "" && r.Name == "CreateUser":
+			users = append(users, x.rawField(ref, "requestParameters.userName"))
+		case r.ErrorCode == "" && r.Name == "CreateAccessKey":
+			keys = append(keys, x.rawField(ref, "responseElements.accessKey.accessKeyId"))
+		case r.ErrorCode == "" && (r.Name == "AttachUserPolicy" || r.Name == "PutUserPolicy"):
+			policies = append(policies, firstNonEmpty(x.rawField(ref, "requestParameters.policyArn"), x.rawField(ref, "requestParameters.policyName")))
+		case r.Source == "cloudtrail.amazonaws.com" && r.ReadOnly != True:
+			t := r.Name + " " + x.rawField(ref, "requestParameters.name")
+			if r.ErrorCode != "" {
+				t += " (" + r.ErrorCode + ")"
+			}
+			tamper = append(tamper, t)
+		case r.ReadOnly == True:
+			reads++
+			if !slices.Contains(recon, r.Name) && len(recon) < 6 {
+				recon = append(recon, r.Name)
+			}
+		}
+	}
+	a.Resources = append(append(append(a.Resources, users...), keys...), policies...)
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "Yes. %s's key %s was used from %s with a penetration-testing user agent (%s), %s to %s: %s.",
+		s.Subject, a.AccessKey, strings.Join(ips, ", "), first.UserAgent, when(first.Time), clock(last.Time),
+		plural(a.Count, "call", "calls"))
+	fmt.Fprintf(&b, " Reconnaissance first (%s: %s)", strings.Join(recon, ", "), plural(reads, "read", "reads"))
+	if len(users) > 0 {
+		fmt.Fprintf(&b, "; then persistence: user %s created", strings.Join(users, ", "))
+		if len(policies) > 0 {
+			fmt.Fprintf(&b, ", %s attached", strings.Join(policies, ", "))
+		}
+		if len(keys) > 0 {
+			fmt.Fprintf(&b, ", access key %s made for it", strings.Join(keys, ", "))
+		}
+	}
+	if len(tamper) > 0 {
+		fmt.Fprintf(&b, "; then an attempt on the trail: %s", strings.Join(tamper, ", "))
+	}
+	b.WriteString(". Deactivate both keys and delete the backdoor user.")
+	a.Text = b.String()
+	return a, nil
+}
+
+// opensToWorld reports whether an AuthorizeSecurityGroupIngress record opens port to any address.
+func opensToWorld(raw []byte, port int64) bool {
+	open := false
+	gjson.GetBytes(raw, "requestParameters.ipPermissions.items").ForEach(func(_, p gjson.Result) bool {
+		from, to := p.Get("fromPort").Int(), p.Get("toPort").Int()
+		proto := p.Get("ipProtocol").String()
+		if (proto == "-1" || (from <= port && port <= to)) &&
+			(p.Get(`ipRanges.items.#(cidrIp=="0.0.0.0/0")`).Exists() || p.Get(`ipv6Ranges.items.#(cidrIpv6=="::/0")`).Exists()) {
+			open = true
+		}
+		return !open
+	})
+	return open
+}
+
+// answerRoleChain: the rule that opened port 22 to the world on the subject, and its credential chain.
+func answerRoleChain(x *Index, s Scenario) (Answer, error) {
+	filter := "event:AuthorizeSecurityGroupIngress resource:" + s.Subject
+	refs, err := x.find(filter + " error:none")
+	if err != nil {
+		return Answer{}, err
+	}
+	for _, ref := range refs {
+		raw, err := x.Raw(ref)
+		if err != nil || !opensToWorld(raw, 22) {
+			continue
+		}
+		r := x.Record(ref)
+		a := Answer{Principal: r.Identity.Principal, AccessKey: r.Identity.AccessKey, SourceIP: r.SourceIP,
+			Resources: []string{s.Subject}, Evidence: []EventRef{ref}, Filter: filter}
+		a.Behind, a.Chain = x.behind(ref)
+		var b strings.Builder
+		fmt.Fprintf(&b, "The rule allowing tcp 22 from 0.0.0.0/0 was added at %s by %s of account %s, from %s.",
+			when(r.Time), r.Identity.Principal, r.Identity.Account, r.SourceIP)
+		if len(a.Chain) > 0 {
+			b.WriteString(" " + x.describeChain(a.Chain))
+			fmt.Fprintf(&b, " The person behind it is %s; the session names along the way do not say so.", a.Behind)
+		}
+		a.Text = b.String()
+		return a, nil
+	}
+	return Answer{}, fmt.Errorf("no rule opening port 22 to the world on %s in the loaded events", s.Subject)
+}
+
+// burst returns the longest run of refs (time-ordered) with no gap over maxGap that contains the busiest
+// window of span: a loop that ran, from its first call to its last.
+func (x *Index) burst(refs []EventRef, weight func(EventRef) int, span, maxGap time.Duration) (run []EventRef, best int) {
+	if len(refs) == 0 {
+		return nil, 0
+	}
+	times := make([]time.Time, len(refs))
+	for i, ref := range refs {
+		times[i] = x.Time(ref)
+	}
+	bestAt, sum, lo := 0, 0, 0
+	for hi, ref := range refs {
+		sum += weight(ref)
+		for times[hi].Sub(times[lo]) > span {
+			sum -= weight(refs[lo])
+			lo++
+		}
+		if sum > best {
+			best, bestAt = sum, hi
+		}
+	}
+	from, to := bestAt, bestAt
+	for from > 0 && times[from].Sub(times[from-1]) <= maxGap {
+		from--
+	}
+	for to+1 < len(refs) && times[to+1].Sub(times[to]) <= maxGap {
+		to++
+	}
+	return refs[from : to+1], best
+}
+
+// byPrincipal groups refs by their principal, keeping time order within each group.
+func (x *Index) byPrincipal(refs []EventRef) map[string][]EventRef {
+	groups := map[string][]EventRef{}
+	for _, ref := range refs {
+		p := x.Record(ref).Identity.Principal
+		groups[p] = append(groups[p], ref)
+	}
+	return groups
+}
+
+// busiest returns the group whose busiest window of span weighs the most, its burst and that weight.
+func (x *Index) busiest(groups map[string][]EventRef, weight func(EventRef) int, span, maxGap time.Duration) (string, []EventRef, int) {
+	names := make([]string, 0, len(groups))
+	for p := range groups {
+		names = append(names, p)
+	}
+	slices.Sort(names)
+	var who string
+	var run []EventRef
+	best := 0
+	for _, p := range names {
+		r, n := x.burst(groups[p], weight, span, maxGap)
+		if n > best {
+			who, run, best = p, r, n
+		}
+	}
+	return who, run, best
+}
+
+// countKinds counts an event's resources of a kind.
+func countKind(r Record, kind string) int {
+	n := 0
+	for _, res := range r.Resources {
+		if res.Kind == kind {
+			n++
+		}
+	}
+	return n
+}
+
+// answerCostSpike: the principal that launched the most instances in one hour, the whole loop, and why it
+// stopped.
+func answerCostSpike(x *Index, s Scenario) (Answer, error) {
+	refs, err := x.find("event:RunInstances")
+	if err != nil {
+		return Answer{}, err
+	}
+	launched := func(ref EventRef) int {
+		r := x.Record(ref)
+		if r.ErrorCode != "" {
+			return 0
+		}
+		return countKind(r, kindEC2Instance)
+	}
+	who, run, perHour := x.busiest(x.byPrincipal(refs), launched, time.Hour, 10*time.Minute)
+	if perHour < 50 {
+		return Answer{}, errors.New("no principal launched more than 50 instances in an hour")
+	}
+	first := x.Record(run[0])
+	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Evidence: run,
+		Filter: "event:RunInstances principal:" + QuoteFilterValue(who)}
+	a.Behind, a.Chain = x.behind(run[0])
+	var regions, types []string
+	errs := map[string]int{}
+	var lastOK, firstErr time.Time
+	for _, ref := range run {
+		r := x.Record(ref)
+		if !slices.Contains(regions, r.Region) {
+			regions = append(regions, r.Region)
+		}
+		if r.ErrorCode != "" {
+			errs[r.ErrorCode]++
+			if firstErr.IsZero() {
+				firstErr = r.Time
+			}
+			continue
+		}
+		lastOK = r.Time
+		a.Count += countKind(r, kindEC2Instance)
+		if t := x.rawField(ref, "requestParameters.instanceType"); t != "" && !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	a.Resources = regions
+	last := x.Record(run[len(run)-1])
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s called RunInstances %d times in %s between %s and %s and launched %d %s instances (%d in its busiest hour).",
+		who, len(run), strings.Join(regions, ", "), when(first.Time), clock(last.Time), a.Count, strings.Join(types, "/"), perHour)
+	if len(errs) > 0 {
+		codes := make([]string, 0, len(errs))
+		for c, n := range errs {
+			codes = append(codes, fmt.Sprintf("%d with %s", n, c))
+		}
+		slices.Sort(codes)
+		fmt.Fprintf(&b, " From %s the calls failed (%s): the account's quota stopped it, not a person.", clock(firstErr), strings.Join(codes, ", "))
+	} else {
+		fmt.Fprintf(&b, " The last launch was at %s.", clock(lastOK))
+	}
+	if a.Behind != "" {
+		fmt.Fprintf(&b, " %s The calls all come from %s (%s): a script in a loop.", x.describeChain(a.Chain), first.SourceIP, shortAgent(first.UserAgent))
+	}
+	a.Text = b.String()
+	return a, nil
+}
+
+// shortAgent returns the first word of a user agent ("Boto3/1.34.69").
+func shortAgent(ua string) string {
+	ua = strings.TrimPrefix(ua, "[")
+	if i := strings.IndexByte(ua, ' '); i > 0 {
+		return ua[:i]
+	}
+	return ua
+}
+
+// answerRootNoMFA: root's console sign-in without MFA, and what it did from that address afterwards.
+func answerRootNoMFA(x *Index, s Scenario) (Answer, error) {
+	logins, err := x.find("type:Root event:ConsoleLogin error:none")
+	if err != nil {
+		return Answer{}, err
+	}
+	withMFA := 0
+	var login EventRef
+	found := false
+	for _, ref := range logins {
+		if x.rawField(ref, "additionalEventData.MFAUsed") == "No" {
+			if !found {
+				login, found = ref, true
+			}
+		} else {
+			withMFA++
+		}
+	}
+	if !found {
+		return Answer{}, errors.New("no console sign-in of root without MFA in the loaded events")
+	}
+	lr := x.Record(login)
+	a := Answer{Principal: lr.Identity.Principal, SourceIP: lr.SourceIP,
+		Filter: "type:Root ip:" + lr.SourceIP + " account:" + lr.Account}
+	refs, err := x.find(a.Filter)
+	if err != nil {
+		return Answer{}, err
+	}
+	var deleted, calls []string
+	for _, ref := range refs {
+		r := x.Record(ref)
+		if r.Time.Before(lr.Time) || r.Time.Sub(lr.Time) > 12*time.Hour {
+			continue
+		}
+		a.Evidence = append(a.Evidence, ref)
+		if ref == login {
+			continue
+		}
+		if a.AccessKey == "" {
+			a.AccessKey = r.Identity.AccessKey
+		}
+		if !slices.Contains(calls, r.Name) {
+			calls = append(calls, r.Name)
+		}
+		if r.ErrorCode == "" && strings.HasPrefix(r.Name, "Delete") {
+			ids := resourceIDs(r.Resources)
+			deleted = append(deleted, r.Name+" "+strings.Join(ids, ","))
+			a.Resources = append(a.Resources, ids...)
+		}
+	}
+	last := x.Record(a.Evidence[len(a.Evidence)-1])
+	var b strings.Builder
+	fmt.Fprintf(&b, "Root of account %s signed in to the console without MFA at %s from %s (%s).",
+		lr.Account, when(lr.Time), lr.SourceIP, shortAgent(lr.UserAgent))
+	if len(calls) > 0 {
+		fmt.Fprintf(&b, " Until %s it called %s", clock(last.Time), strings.Join(calls, ", "))
+		if len(deleted) > 0 {
+			fmt.Fprintf(&b, "; it deleted: %s", strings.Join(deleted, "; "))
+		}
+		b.WriteString(".")
+	}
+	fmt.Fprintf(&b, " The other %s of root this week used MFA.", plural(withMFA, "sign-in", "sign-ins"))
+	a.Text = b.String()
+	return a, nil
+}
+
+func resourceIDs(rs []Resource) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+// deniedFilter matches the error codes of a refused call across services (AccessDenied,
+// AccessDeniedException, Client.UnauthorizedOperation, UnauthorizedOperation...).
+const deniedFilter = "error:*Denied*,*Unauthorized*"
+
+// answerDeniedStorm: the principal denied most in one hour, what it tried, its chain, and the fix if one
+// followed.
+func answerDeniedStorm(x *Index, s Scenario) (Answer, error) {
+	refs, err := x.find(deniedFilter)
+	if err != nil {
+		return Answer{}, err
+	}
+	who, run, perHour := x.busiest(x.byPrincipal(refs), func(EventRef) int { return 1 }, time.Hour, 10*time.Minute)
+	if perHour < 50 {
+		return Answer{}, errors.New("no principal was denied more than 50 times in an hour")
+	}
+	first, last := x.Record(run[0]), x.Record(run[len(run)-1])
+	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Evidence: run,
+		Count: len(run), Filter: "principal:" + QuoteFilterValue(who) + " " + deniedFilter}
+	a.Behind, a.Chain = x.behind(run[0])
+	names, services, regions := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, ref := range run {
+		r := x.Record(ref)
+		names[r.Name], services[r.Source], regions[r.Region] = true, true, true
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s was denied %d times between %s and %s: %d different calls to %d services in %d regions, from %s (%s). A tool enumerating everything, with a policy that allows little of it.",
+		who, len(run), when(first.Time), clock(last.Time), len(names), len(services), len(regions), first.SourceIP, shortAgent(first.UserAgent))
+	if len(a.Chain) > 0 {
+		b.WriteString(" " + x.describeChain(a.Chain))
+	}
+	if role := first.Identity.IssuerName; role != "" {
+		a.Resources = []string{role}
+		fixes, err := x.find("event:AttachRolePolicy,PutRolePolicy error:none resource:" + role)
+		if err != nil {
+			return Answer{}, err
+		}
+		for _, ref := range fixes {
+			r := x.Record(ref)
+			if r.Time.After(last.Time) {
+				fmt.Fprintf(&b, " At %s %s attached %s to role %s; the role's later runs are rarely denied.",
+					when(r.Time), r.Identity.Principal, firstNonEmpty(x.rawField(ref, "requestParameters.policyArn"), x.rawField(ref, "requestParameters.policyName")), role)
+				break
+			}
+		}
+	}
+	a.Text = b.String()
+	return a, nil
+}
+
+// answerBucketWipe: the principal and bucket with the most deletions, what it read first, from where, and
+// whose credentials they were.
+func answerBucketWipe(x *Index, s Scenario) (Answer, error) {
+	refs, err := x.find("event:DeleteObject error:none")
+	if err != nil {
+		return Answer{}, err
+	}
+	type key struct{ principal, bucket, ip string }
+	counts := map[key]int{}
+	var best key
+	for _, ref := range refs {
+		r := x.Record(ref)
+		for _, res := range r.Resources {
+			if res.Kind == kindS3Bucket {
+				k := key{r.Identity.Principal, res.ID, r.SourceIP}
+				counts[k]++
+				if c := counts[k]; c > counts[best] || (c == counts[best] && cmp.Compare(k.bucket, best.bucket) < 0) {
+					best = k
+				}
+			}
+		}
+	}
+	if counts[best] < 50 {
+		return Answer{}, errors.New("no principal deleted more than 50 objects of one bucket")
+	}
+	a := Answer{Principal: best.principal, SourceIP: best.ip, Resources: []string{best.bucket},
+		Filter: "ip:" + best.ip + " resource:" + best.bucket}
+	if a.Evidence, err = x.find(a.Filter); err != nil {
+		return Answer{}, err
+	}
+	reads, notes := 0, []string{}
+	for _, ref := range a.Evidence {
+		r := x.Record(ref)
+		switch {
+		case r.ErrorCode != "":
+		case r.Name == "GetObject":
+			reads++
+		case r.Name == "DeleteObject":
+			a.Count++
+		case r.Name == "PutObject":
+			notes = append(notes, x.rawField(ref, "requestParameters.key"))
+		}
+	}
+	first, last := x.Record(a.Evidence[0]), x.Record(a.Evidence[len(a.Evidence)-1])
+	a.AccessKey = first.Identity.AccessKey
+	a.Behind, a.Chain = x.behind(a.Evidence[0])
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s read %d objects of %s and deleted %d, between %s and %s, from %s (%s).",
+		best.principal, reads, best.bucket, a.Count, when(first.Time), clock(last.Time), best.ip, shortAgent(first.UserAgent))
+	if len(notes) > 0 {
+		fmt.Fprintf(&b, " Then it wrote %s: a ransom note.", strings.Join(notes, ", "))
+	}
+	// The same session from elsewhere: where the credentials belong.
+	if key := first.Identity.AccessKey; key != "" {
+		same, err := x.find("key:" + key + " -ip:" + best.ip)
+		if err != nil {
+			return Answer{}, err
+		}
+		home := map[string]bool{}
+		for _, ref := range same {
+			home[x.Record(ref).SourceIP] = true
+		}
+		if len(same) > 0 {
+			addrs := slices.Sorted(maps.Keys(home))
+			fmt.Fprintf(&b, " The same key made %s from %s", plural(len(same), "other call", "other calls"), strings.Join(addrs, ", "))
+			if sess := first.Identity.Session; strings.HasPrefix(sess, "i-") {
+				fmt.Fprintf(&b, ", the address of instance %s whose role session it is", sess)
+			}
+			b.WriteString(": the instance's credentials were stolen and used from outside.")
+		}
+	}
+	if len(a.Chain) > 0 {
+		b.WriteString(" " + x.describeChain(a.Chain))
+	}
+	a.Text = b.String()
+	return a, nil
+}
+
+// answerScaleIn: the TerminateInstances made by AWS services on behalf of Auto Scaling.
+func answerScaleIn(x *Index, s Scenario) (Answer, error) {
+	refs, err := x.find("event:TerminateInstances error:none")
+	if err != nil {
+		return Answer{}, err
+	}
+	a := Answer{}
+	for _, ref := range refs {
+		r := x.Record(ref)
+		if r.Identity.InvokedBy != "autoscaling.amazonaws.com" {
+			continue
+		}
+		if a.Principal == "" {
+			a.Principal, a.SourceIP = r.Identity.Principal, r.SourceIP
+			a.Filter = "event:TerminateInstances principal:" + QuoteFilterValue(r.Identity.IssuerName)
+		}
+		a.Evidence = append(a.Evidence, ref)
+		a.Count += countKind(r, kindEC2Instance)
+	}
+	if len(a.Evidence) == 0 {
+		return Answer{}, errors.New("no TerminateInstances by Auto Scaling in the loaded events")
+	}
+	a.Text = fmt.Sprintf("No. %s of the week's TerminateInstances (%s) were made by %s, invoked by autoscaling.amazonaws.com "+
+		"from %s: Auto Scaling groups scaling in or replacing unhealthy instances. It is a service-linked role that "+
+		"only the service can assume; no person's key or address is involved.",
+		plural(len(a.Evidence), "call", "calls"), plural(a.Count, "instance", "instances"), a.Principal, a.SourceIP)
+	return a, nil
+}
