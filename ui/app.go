@@ -162,7 +162,30 @@ func newApp(opt Options) *App {
 		status:      opt.Banner,
 	}
 	a.bar.idx = a.idx
+	a.pollStatus()
 	return a
+}
+
+// pollStatus takes the progress and problems of a load that someone else runs (Options.Status).
+func (a *App) pollStatus() {
+	if a.opt.Batches != nil || a.opt.Status == nil {
+		return
+	}
+	p, problems := a.opt.Status()
+	a.progress, a.problems = p, problems
+	if p.Elapsed > 0 {
+		a.loadStart = time.Now().Add(-p.Elapsed)
+	}
+	switch {
+	case !p.Done:
+		a.loading = true
+	case a.loading || a.loadDur == 0:
+		a.loading = false
+		a.loadDur = max(p.Elapsed, time.Since(a.loadStart))
+		if a.status == a.opt.Banner {
+			a.status = ""
+		}
+	}
 }
 
 // Init starts the loader (or the poll of a shared index) and the first query.
@@ -240,6 +263,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case batchMsg:
 		return a, a.onBatch(msg)
 	case pollMsg:
+		a.pollStatus()
 		cmds := []tea.Cmd{pollCmd()}
 		if n := a.idx.Len(); n != a.lastLen {
 			a.lastLen = n

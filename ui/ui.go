@@ -21,6 +21,11 @@ type Options struct {
 	Batches <-chan model.Batch // events streaming in; closed when the source is done. nil: the index is filled by someone else and the console polls it
 	Source  string             // what is loaded, for the title bar ("3 paths", "sample: scenarios")
 	Banner  string             // an optional first message: what this data is and how to load real data
+
+	// Status, with Batches nil, reports how far whoever fills the index has come and the problems
+	// met so far (a list that only grows; the console reads it, never changes it). It is asked on
+	// every poll. nil: nobody reports, the index is simply there.
+	Status func() (model.Progress, []model.Problem)
 }
 
 // FilterKeys are the keys of the filter bar.
