@@ -1,0 +1,326 @@
+package model
+
+import (
+	"fmt"
+	"net/netip"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// This file holds the rules that must look at every event: a principal's habits (its source IPs,
+// regions and tools), its hourly rate of writes, and where instance credentials are used from. One
+// pass over the time order serves them all; the rest of the engine answers from posting lists.
+
+// habits is what the scan remembers of one role (or principal without sessions).
+type habits struct {
+	baseline          int // events in the baseline period
+	ips, regions, uas map[Sym]bool
+	first             int64 // its first event
+	hours             []hourCount
+}
+
+// hourCount is a principal's writes in one hour.
+type hourCount struct {
+	hour int64 // Unix hours
+	n    int
+}
+
+const hourNanos = int64(time.Hour)
+
+// scan runs the rules that look at every event. The caller holds the lock with the order sorted.
+func (r *run) scan() {
+	novelty := r.enabled("new-source-ip") || r.enabled("new-region") || r.enabled("new-user-agent")
+	spikes := r.enabled("write-spike")
+	creds := r.enabled("instance-credentials-elsewhere")
+	x := r.x
+	order := x.order
+	if len(order) == 0 || !novelty && !spikes && !creds {
+		return
+	}
+	oldest, newest := x.events.at(order[0]).time, x.events.at(order[len(order)-1]).time
+	baselineEnd := oldest + int64(r.opts.NoveltyBaseline)
+	novelty = novelty && newest > baselineEnd
+
+	hist := map[Sym]*habits{}
+	var last *habits
+	var lastRole Sym
+	uaFamily := map[Sym]Sym{} // user agent -> its family, interned locally
+	families := map[string]Sym{}
+	runtime := map[Sym]bool{} // user agents of code running inside AWS (Lambda, ECS...)
+	familyOf := func(ua Sym) Sym {
+		f, ok := uaFamily[ua]
+		if !ok {
+			name := userAgentFamily(x.syms.strs[ua])
+			if f, ok = families[name]; !ok {
+				f = Sym(len(families) + 1)
+				families[name] = f
+			}
+			uaFamily[ua] = f
+			runtime[ua] = strings.Contains(x.syms.lower[ua], "exec-env/")
+		}
+		return f
+	}
+	famName := func(f Sym) string {
+		for n, v := range families {
+			if v == f {
+				return n
+			}
+		}
+		return ""
+	}
+	type novel struct {
+		role   Sym
+		values map[Sym]bool
+		refs   []EventRef
+	}
+	novels := [3]map[Sym]*novel{{}, {}, {}} // by rule: IP, region, user agent; then by role
+	addNovel := func(kind int, role, v Sym, ref EventRef) {
+		n := novels[kind][role]
+		if n == nil {
+			n = &novel{role: role, values: map[Sym]bool{}}
+			novels[kind][role] = n
+		}
+		n.values[v] = true
+		n.refs = append(n.refs, ref)
+	}
+	instanceIPs := map[[2]Sym][]EventRef{} // (principal, ip) of instance sessions
+	peopleIPs := map[Sym]Sym{}               // ip -> a principal other than an instance that used it
+
+	for _, ref := range order {
+		e := x.events.at(ref)
+		if e.invokedBy != 0 {
+			continue
+		}
+		info := r.ident(e)
+		if info.service {
+			continue
+		}
+		hasIP := e.ip != 0 && len(x.ips[e.ip]) > 0
+		if creds && hasIP {
+			if info.instance {
+				k := [2]Sym{x.principalOf(e), e.ip}
+				instanceIPs[k] = append(instanceIPs[k], ref)
+			} else if _, ok := peopleIPs[e.ip]; !ok {
+				peopleIPs[e.ip] = x.principalOf(e)
+			}
+		}
+		role := x.roleOf(e)
+		h := last
+		if h == nil || role != lastRole {
+			h = hist[role]
+			if h == nil {
+				h = &habits{first: e.time}
+				if novelty {
+					h.ips, h.regions, h.uas = map[Sym]bool{}, map[Sym]bool{}, map[Sym]bool{}
+				}
+				hist[role] = h
+			}
+			last, lastRole = h, role
+		}
+		if spikes && e.readOnly == False {
+			hr := e.time / hourNanos
+			if n := len(h.hours); n > 0 && h.hours[n-1].hour == hr {
+				h.hours[n-1].n++
+			} else {
+				h.hours = append(h.hours, hourCount{hr, 1})
+			}
+		}
+		if !novelty {
+			continue
+		}
+		var fam Sym
+		if e.ua != 0 {
+			fam = familyOf(e.ua)
+		}
+		if e.time < baselineEnd {
+			h.baseline++
+			if hasIP {
+				h.ips[e.ip] = true
+			}
+			if e.region != 0 {
+				h.regions[e.region] = true
+			}
+			if fam != 0 {
+				h.uas[fam] = true
+			}
+			continue
+		}
+		if h.baseline < r.opts.NoveltyMinEvents {
+			continue
+		}
+		if hasIP && !h.ips[e.ip] && !info.instance && !runtime[e.ua] {
+			addNovel(0, role, e.ip, ref)
+		}
+		if e.region != 0 && !h.regions[e.region] {
+			addNovel(1, role, e.region, ref)
+		}
+		if fam != 0 && !h.uas[fam] {
+			addNovel(2, role, fam, ref)
+		}
+	}
+
+	if novelty {
+		s := x.syms.strs
+		for kind, id := range []string{"new-source-ip", "new-region", "new-user-agent"} {
+			if !r.enabled(id) {
+				continue
+			}
+			ru := mustRule(id)
+			for _, role := range symKeys(novels[kind]) {
+				n := novels[kind][role]
+				d := r.draftFor(ru, role, "")
+				d.refs = n.refs
+				var values []string
+				for _, v := range symKeys(n.values) {
+					if kind == 2 {
+						values = append(values, famName(v))
+					} else {
+						values = append(values, s[v])
+					}
+				}
+				slices.Sort(values)
+				for _, v := range values {
+					d.note(v)
+				}
+				since := Term{Field: FieldSince, Values: []string{time.Unix(0, baselineEnd).UTC().Format(time.RFC3339Nano)}}
+				switch kind {
+				case 0:
+					d.terms = []Term{{Field: FieldIP, Values: values}, since}
+				case 1:
+					d.terms = []Term{{Field: FieldRegion, Values: values}, since}
+				default:
+					d.terms = []Term{since}
+				}
+			}
+		}
+	}
+	if spikes {
+		r.writeSpikes(hist)
+	}
+	if creds {
+		r.instanceCredentials(instanceIPs, peopleIPs)
+	}
+}
+
+// userAgentFamily reduces a user agent to the client that sent it, without versions: "aws-cli",
+// "Boto3", "S3Console", "stratus-red-team". Versions change every week; clients do not.
+func userAgentFamily(ua string) string {
+	ua = strings.TrimLeft(ua, "[ ")
+	end := strings.IndexAny(ua, "/ (;,]")
+	if end < 0 {
+		end = len(ua)
+	}
+	fam := ua[:end]
+	if i := strings.IndexByte(fam, '_'); i > 0 && strings.ContainsAny(fam[i:], "0123456789") {
+		fam = fam[:i] // stratus-red-team_5c59eb79-...: a run ID
+	}
+	if fam == "" {
+		return ua
+	}
+	return fam
+}
+
+// writeSpikes raises hours in which a principal wrote far more than its baseline.
+func (r *run) writeSpikes(hist map[Sym]*habits) {
+	o := r.opts
+	baseHours := int64(o.SpikeBaseline / time.Hour)
+	historyHours := int64(o.SpikeHistory / time.Hour)
+	ru := mustRule("write-spike")
+	for _, role := range symKeys(hist) {
+		h := hist[role]
+		firstHour := h.first / hourNanos
+		sum, lo := 0, 0
+		for i, hc := range h.hours {
+			for lo < i && h.hours[lo].hour < hc.hour-baseHours {
+				sum -= h.hours[lo].n
+				lo++
+			}
+			seen := hc.hour - firstHour
+			if hc.n >= o.SpikeMin && seen >= historyHours {
+				mean := float64(sum) / float64(min(seen, baseHours))
+				if float64(hc.n) >= o.SpikeFactor*mean {
+					d := r.draftFor(ru, role, "")
+					d.refs = append(d.refs, r.writesIn(role, hc.hour)...)
+					d.note(fmt.Sprintf("%d writes in the hour from %s (usually %.1f)",
+						hc.n, time.Unix(hc.hour*3600, 0).UTC().Format("2006-01-02 15:04"), mean))
+					d.terms = []Term{{Field: FieldReadOnly, Values: []string{"false"}, Bool: false}}
+				}
+			}
+			sum += hc.n
+		}
+	}
+}
+
+// writesIn returns a role's write events in one hour, found by binary search of the time order.
+func (r *run) writesIn(role Sym, hour int64) []EventRef {
+	x := r.x
+	order := x.order
+	from, to := hour*hourNanos, (hour+1)*hourNanos
+	i := sort.Search(len(order), func(i int) bool { return x.events.at(order[i]).time >= from })
+	var out []EventRef
+	for ; i < len(order); i++ {
+		e := x.events.at(order[i])
+		if e.time >= to {
+			break
+		}
+		if e.readOnly == False && e.invokedBy == 0 && x.roleOf(e) == role {
+			out = append(out, order[i])
+		}
+	}
+	return out
+}
+
+// instanceCredentials raises instance-role sessions used from an address that someone other than an
+// instance used too (a person's laptop, an attacker's host), or, when AWS's address ranges are
+// known, from outside them.
+func (r *run) instanceCredentials(instanceIPs map[[2]Sym][]EventRef, peopleIPs map[Sym]Sym) {
+	x := r.x
+	s := x.syms.strs
+	ru := mustRule("instance-credentials-elsewhere")
+	keys := make([][2]Sym, 0, len(instanceIPs))
+	for k := range instanceIPs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b [2]Sym) int {
+		if a[0] != b[0] {
+			return int(a[0]) - int(b[0])
+		}
+		return int(a[1]) - int(b[1])
+	})
+	for _, k := range keys {
+		principal, ip := k[0], k[1]
+		why := ""
+		if other, ok := peopleIPs[ip]; ok {
+			why = "from " + s[ip] + ", also used by " + s[other]
+		} else if len(r.opts.AWSRanges) > 0 && !inAddrRanges(r.opts.AWSRanges, x.ips[ip]) {
+			why = "from " + s[ip] + ", outside AWS"
+		}
+		if why == "" {
+			continue
+		}
+		d := r.draftFor(ru, principal, "")
+		d.refs = append(d.refs, instanceIPs[k]...)
+		d.note(why)
+		ips := []string{}
+		for _, t := range d.terms {
+			if t.Field == FieldIP {
+				ips = t.Values
+			}
+		}
+		d.terms = []Term{{Field: FieldIP, Values: append(ips, s[ip])}}
+		d.exact = true
+	}
+}
+
+func inAddrRanges(ranges []netip.Prefix, addrs []netip.Addr) bool {
+	for _, a := range addrs {
+		for _, p := range ranges {
+			if p.Contains(a) {
+				return true
+			}
+		}
+	}
+	return false
+}
