@@ -695,7 +695,9 @@ func jsonStrings(v gjson.Result) []string {
 	return nil
 }
 
-func stmtAllows(st gjson.Result) bool { return strings.EqualFold(jsonGetFold(st, "Effect").String(), "Allow") }
+func stmtAllows(st gjson.Result) bool {
+	return strings.EqualFold(jsonGetFold(st, "Effect").String(), "Allow")
+}
 
 // stmtAWSPrincipals returns the AWS principals a statement names; "*" stands for anyone.
 func stmtAWSPrincipals(st gjson.Result) []string {

@@ -86,7 +86,7 @@ func (r *run) scan() {
 		n.refs = append(n.refs, ref)
 	}
 	instanceIPs := map[[2]Sym][]EventRef{} // (principal, ip) of instance sessions
-	peopleIPs := map[Sym]Sym{}               // ip -> a principal other than an instance that used it
+	peopleIPs := map[Sym]Sym{}             // ip -> a principal other than an instance that used it
 
 	for _, ref := range order {
 		e := x.events.at(ref)
