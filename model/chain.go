@@ -26,7 +26,7 @@ func (x *Index) Chain(ref EventRef) []Link {
 	defer x.mu.RUnlock()
 	var chain []Link
 	seen := map[Sym]bool{}
-	key := x.events.at(ref).key
+	key := x.idents[x.events.at(ref).ident].key
 	for key != 0 && !seen[key] && len(chain) < maxChain {
 		seen[key] = true
 		m, ok := x.minted[key]
@@ -39,11 +39,11 @@ func (x *Index) Chain(ref EventRef) []Link {
 			Minted:    m,
 			Event:     x.syms.strs[e.name],
 			Time:      time.Unix(0, e.time).UTC(),
-			Caller:    x.syms.strs[e.principal],
-			CallerKey: x.syms.strs[e.key],
+			Caller:    x.syms.strs[x.idents[e.ident].principal],
+			CallerKey: x.syms.strs[x.idents[e.ident].key],
 			SourceIP:  x.syms.strs[e.ip],
 		})
-		key = e.key
+		key = x.idents[e.ident].key
 	}
 	return chain
 }

@@ -2,7 +2,6 @@ package model
 
 import (
 	"errors"
-	"hash/maphash"
 	"math/bits"
 	"net/netip"
 	"sort"
@@ -134,8 +133,15 @@ func (x *Index) termSet(t Term, newest int64) bitset {
 		for i := range EventRef(x.events.len()) {
 			e := x.events.at(i)
 			for _, v := range t.Values {
-				if (e.req.n != 0 && x.arena.equal(e.req, v)) || (e.shared.n != 0 && x.arena.equal(e.shared, v)) {
-					s.set(EventRef(i))
+				if e.req.n != 0 && x.arena.equal(e.req, v) {
+					s.set(i)
+				}
+			}
+		}
+		for ref, shared := range x.shared {
+			for _, v := range t.Values {
+				if x.arena.equal(shared, v) {
+					s.set(ref)
 				}
 			}
 		}
@@ -188,14 +194,7 @@ func (x *Index) termSet(t Term, newest int64) bitset {
 }
 
 func (x *Index) lookupID(id string) (EventRef, bool) {
-	if ref, ok := x.idClash[id]; ok {
-		return ref, true
-	}
-	ref, ok := x.byID[maphash.String(x.seed, id)]
-	if ok && x.arena.equal(x.events.at(ref).id, id) {
-		return ref, true
-	}
-	return 0, false
+	return x.byID.find(x, storedForm(id))
 }
 
 // union adds the events of every value of field p that match.

@@ -2,7 +2,6 @@ package model
 
 import (
 	"cmp"
-	"hash/maphash"
 	"net/netip"
 	"slices"
 	"strings"
@@ -37,19 +36,22 @@ const (
 // event is the compact form of a Record the index keeps: interned strings, texts in the arena, and
 // the identity shared with the other events of its session.
 type event struct {
-	time                                         int64 // Unix nanoseconds
-	name, source, region, account                Sym
-	ident                                        uint32 // in Index.idents
-	idType, key, principal, role, invokedBy      Sym    // copied from the identity for the hot paths
-	ip, ua, errCode, errMsg, eventType, category Sym
-	version, minted                              Sym
-	readOnly                                     Tri
-	id, req, shared                              text
-	resOff, resN                                 uint32
-	store                                        uint32
-	rawLen                                       uint32
-	rawOff                                       int64
+	time                          int64 // Unix nanoseconds
+	name, source, region, account Sym
+	ident                         uint32 // in Index.idents
+	shape                         uint32 // in Index.shapes: eventType, category, eventVersion
+	invokedBy, ip, ua             Sym
+	errCode, errMsg, minted       Sym
+	readOnly                      Tri
+	id, req                       text
+	resOff, resN                  uint32
+	store                         uint32
+	rawLen                        uint32
+	rawOff                        int64
 }
+
+// shape is what few combinations there are of a record's type, category and version.
+type shape struct{ eventType, category, version Sym }
 
 // identity is the interned form of a userIdentity. The events of one session share one, found by
 // its access key: one lookup instead of interning fifteen strings for every event.
@@ -68,20 +70,21 @@ type Index struct {
 	syms      symtab
 	arena     arena
 	events    events
-	res       []Sym // the resources of every event, flattened (event.resOff, event.resN)
-	resources map[Sym]Resource
+	res       []Sym                // the resources of every event, flattened (event.resOff, event.resN)
+	resources map[Sym]resourceInfo // by the Sym of Resource.Key()
 	post      [numPosted]map[Sym]*[]EventRef
 	lastPost  [numPosted]struct {
 		sym  Sym
 		list *[]EventRef
 	} // per field, the posting list appended to last
 	idents   []identity
+	shapes   []shape
+	shapeIDs map[shape]uint32
+	shared   map[EventRef]text    // sharedEventID, which few events have
 	identBy  [2]map[string]uint32 // by access key; by principal for events without one
 	ips      map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
-	seed     maphash.Seed
-	byID     map[uint64]EventRef // hash of eventID -> event
-	idClash  map[string]EventRef // eventIDs whose hash another eventID already had
-	minted   map[Sym]EventRef    // temporary access key -> the event that minted it
+	byID     idTable
+	minted   map[Sym]EventRef // temporary access key -> the event that minted it
 	stores   []RawStore
 	storeIDs map[RawStore]uint32
 	order    []EventRef // events[:len(order)] sorted by time (then arrival)
@@ -103,15 +106,15 @@ const numSlots = 13
 func NewIndex() *Index {
 	x := &Index{
 		syms:      newSymtab(),
-		resources: map[Sym]Resource{},
+		resources: map[Sym]resourceInfo{},
 		ips:       map[Sym][]netip.Addr{},
-		seed:      maphash.MakeSeed(),
-		byID:      map[uint64]EventRef{},
-		idClash:   map[string]EventRef{},
+		byID:      newIDTable(),
 		minted:    map[Sym]EventRef{},
 		stores:    []RawStore{nil},
 		storeIDs:  map[RawStore]uint32{},
 		identBy:   [2]map[string]uint32{{}, {}},
+		shapeIDs:  map[shape]uint32{},
+		shared:    map[EventRef]text{},
 	}
 	for i := range x.post {
 		x.post[i] = map[Sym]*[]EventRef{}
@@ -135,20 +138,12 @@ func (x *Index) Add(batch []Record) int {
 
 func (x *Index) addLocked(r *Record) bool {
 	ref := EventRef(x.events.len())
+	var key idKey
 	if r.EventID != "" {
-		h := maphash.String(x.seed, r.EventID)
-		if prev, ok := x.byID[h]; ok {
-			if x.arena.equal(x.events.at(prev).id, r.EventID) {
-				x.dups++
-				return false
-			}
-			if _, ok := x.idClash[r.EventID]; ok {
-				x.dups++
-				return false
-			}
-			x.idClash[strings.Clone(r.EventID)] = ref
-		} else {
-			x.byID[h] = ref
+		key = storedForm(r.EventID)
+		if _, dup := x.byID.find(x, key); dup {
+			x.dups++
+			return false
 		}
 	}
 	slot := 0
@@ -174,35 +169,31 @@ func (x *Index) addLocked(r *Record) bool {
 		region:    in(r.Region),
 		account:   in(r.Account),
 		ident:     ident,
-		idType:    who.idType,
-		key:       who.key,
-		principal: who.principal,
-		role:      who.role,
+		shape:     x.shapeLocked(shape{in(r.EventType), in(r.Category), in(r.EventVersion)}),
 		invokedBy: in(r.Identity.InvokedBy),
 		ip:        in(r.SourceIP),
 		ua:        in(r.UserAgent),
 		errCode:   in(r.ErrorCode),
 		errMsg:    in(r.ErrorMessage),
-		eventType: in(r.EventType),
-		category:  in(r.Category),
-		version:   in(r.EventVersion),
 		minted:    in(r.MintedKey),
 		readOnly:  r.ReadOnly,
 		id:        x.arena.put(r.EventID),
 		req:       x.arena.put(r.RequestID),
-		shared:    x.arena.put(r.SharedID),
 		resOff:    uint32(len(x.res)),
 		rawOff:    r.Raw.Off,
 		rawLen:    uint32(r.Raw.Len),
 	}
+	if r.SharedID != "" {
+		x.shared[ref] = x.arena.put(r.SharedID)
+	}
 	for _, res := range r.Resources {
 		k := x.syms.intern(res.Key())
-		if _, ok := x.resources[k]; !ok {
-			x.resources[k] = Resource{Kind: strings.Clone(res.Kind), ID: strings.Clone(res.ID), ARN: strings.Clone(res.ARN)}
-		} else if res.ARN != "" && x.resources[k].ARN == "" {
-			known := x.resources[k]
-			known.ARN = strings.Clone(res.ARN)
-			x.resources[k] = known
+		if info, ok := x.resources[k]; !ok || (info.arn == 0 && res.ARN != "" && !arnOfS3(res)) {
+			arn := res.ARN
+			if arnOfS3(res) {
+				arn = "" // an S3 ARN says no more than the bucket and key: not worth 20 MB a million objects
+			}
+			x.resources[k] = resourceInfo{kind: x.syms.intern(res.Kind), arn: x.syms.intern(arn)}
 		}
 		x.res = append(x.res, k)
 		x.postLocked(pResource, k, ref)
@@ -228,6 +219,9 @@ func (x *Index) addLocked(r *Record) bool {
 		}
 	}
 	x.events.append(e)
+	if e.id.n != 0 {
+		x.byID.insert(x, ref, key)
+	}
 	x.postLocked(pEvent, e.name, ref)
 	x.postLocked(pSource, e.source, ref)
 	for _, list := range who.lists {
@@ -235,7 +229,7 @@ func (x *Index) addLocked(r *Record) bool {
 			*list = append(*list, ref)
 		}
 	}
-	x.postLocked(pKey, e.key, ref)
+	x.postLocked(pKey, who.key, ref)
 	x.postLocked(pIP, e.ip, ref)
 	x.postLocked(pRegion, e.region, ref)
 	x.postLocked(pAccount, e.account, ref)
@@ -245,6 +239,17 @@ func (x *Index) addLocked(r *Record) bool {
 	x.postLocked(pError, e.errCode, ref)
 	x.postLocked(pUA, e.ua, ref)
 	return true
+}
+
+// shapeLocked returns the index of a shape, adding it the first time.
+func (x *Index) shapeLocked(sh shape) uint32 {
+	i, ok := x.shapeIDs[sh]
+	if !ok {
+		i = uint32(len(x.shapes))
+		x.shapes = append(x.shapes, sh)
+		x.shapeIDs[sh] = i
+	}
+	return i
 }
 
 // identityLocked returns the identity of a record, interning it the first time it is seen.
@@ -428,10 +433,11 @@ func (x *Index) Record(ref EventRef) Record {
 func (x *Index) recordLocked(ref EventRef) Record {
 	e := x.events.at(ref)
 	who := &x.idents[e.ident]
+	sh := x.shapes[e.shape]
 	s := x.syms.strs
 	r := Record{
 		Time:         time.Unix(0, e.time).UTC(),
-		EventVersion: s[e.version],
+		EventVersion: s[sh.version],
 		Name:         s[e.name],
 		Source:       s[e.source],
 		Region:       s[e.region],
@@ -441,11 +447,11 @@ func (x *Index) recordLocked(ref EventRef) Record {
 		ErrorCode:    s[e.errCode],
 		ErrorMessage: s[e.errMsg],
 		ReadOnly:     e.readOnly,
-		EventType:    s[e.eventType],
-		Category:     s[e.category],
+		EventType:    s[sh.eventType],
+		Category:     s[sh.category],
 		EventID:      x.arena.get(e.id),
 		RequestID:    x.arena.get(e.req),
-		SharedID:     x.arena.get(e.shared),
+		SharedID:     x.arena.get(x.shared[ref]),
 		MintedKey:    s[e.minted],
 		Raw:          RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: Identity{
@@ -472,7 +478,7 @@ func (x *Index) recordLocked(ref EventRef) Record {
 	if e.resN > 0 {
 		r.Resources = make([]Resource, e.resN)
 		for i, k := range x.res[e.resOff : e.resOff+e.resN] {
-			r.Resources[i] = x.resources[k]
+			r.Resources[i] = x.resourceLocked(k)
 		}
 	}
 	return r
@@ -509,7 +515,7 @@ func (x *Index) Values(f Field) []ValueCount {
 	for v, list := range x.post[p] {
 		name := x.syms.strs[v]
 		if p == pResource {
-			name = x.resources[v].ID
+			name = x.resourceLocked(v).ID
 		}
 		out = append(out, ValueCount{Value: name, Count: len(*list)})
 	}
@@ -527,7 +533,8 @@ func (x *Index) Resources() []ResourceCount {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	out := make([]ResourceCount, 0, len(x.resources))
-	for k, r := range x.resources {
+	for k := range x.resources {
+		r := x.resourceLocked(k)
 		out = append(out, ResourceCount{Resource: r, Count: len(*x.post[pResource][k])})
 	}
 	slices.SortFunc(out, func(a, b ResourceCount) int {
@@ -537,6 +544,21 @@ func (x *Index) Resources() []ResourceCount {
 		return strings.Compare(a.Resource.Key(), b.Resource.Key())
 	})
 	return out
+}
+
+// arnOfS3 reports an S3 bucket's or object's ARN, which is its ID behind a fixed prefix.
+func arnOfS3(r Resource) bool {
+	return strings.HasPrefix(r.Kind, "s3:") && strings.HasPrefix(r.ARN, "arn:") && strings.HasSuffix(r.ARN, ":s3:::"+r.ID)
+}
+
+// resourceInfo is what the index keeps of a resource beside its key ("kind id"): the ID is the
+// key's tail, so it is stored once.
+type resourceInfo struct{ kind, arn Sym }
+
+func (x *Index) resourceLocked(k Sym) Resource {
+	info := x.resources[k]
+	kind := x.syms.strs[info.kind]
+	return Resource{Kind: kind, ID: x.syms.strs[k][len(kind)+1:], ARN: x.syms.strs[info.arn]}
 }
 
 // ResourceCount is a resource and the number of events that touched it.

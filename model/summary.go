@@ -42,13 +42,13 @@ type principalAcc struct {
 	sessions       map[Sym]*principalAcc
 }
 
-func (a *principalAcc) add(e *event) {
+func (a *principalAcc) add(e *event, idType Sym) {
 	if a.events == 0 || e.time < a.first {
 		a.first = e.time
 	}
 	if a.events == 0 || e.time >= a.last {
 		a.last = e.time
-		a.idType = e.idType
+		a.idType = idType
 	}
 	a.events++
 	if e.readOnly == False {
@@ -64,6 +64,28 @@ func (a *principalAcc) add(e *event) {
 	if e.region != 0 && e.region != a.lastRg {
 		a.lastRg = e.region
 		a.regions[e.region] = struct{}{}
+	}
+}
+
+// merge adds what o accumulated to a.
+func (a *principalAcc) merge(o *principalAcc) {
+	if o.events == 0 {
+		return
+	}
+	if a.events == 0 || o.first < a.first {
+		a.first = o.first
+	}
+	if a.events == 0 || o.last >= a.last {
+		a.last, a.idType = o.last, o.idType
+	}
+	a.events += o.events
+	a.writes += o.writes
+	a.errors += o.errors
+	for ip := range o.ips {
+		a.ips[ip] = struct{}{}
+	}
+	for rg := range o.regions {
+		a.regions[rg] = struct{}{}
 	}
 }
 
@@ -89,38 +111,47 @@ func newPrincipalAcc(name Sym) *principalAcc {
 func (x *Index) SummarizePrincipals(refs []EventRef) []PrincipalSummary {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	groups := map[Sym]*principalAcc{}
-	var last *principalAcc
-	var lastKey Sym
+	// Events of one identity share a principal and a role: accumulate by identity (a slice index,
+	// not a map lookup per event), then roll identities up into principals and roles.
+	byIdent := make([]*principalAcc, len(x.idents))
 	for _, ref := range refs {
 		if int(ref) >= x.events.len() {
 			continue
 		}
 		e := x.events.at(ref)
-		key := e.role
+		a := byIdent[e.ident]
+		if a == nil {
+			a = newPrincipalAcc(0)
+			byIdent[e.ident] = a
+		}
+		a.add(e, x.idents[e.ident].idType)
+	}
+	groups := map[Sym]*principalAcc{}
+	for i, a := range byIdent {
+		if a == nil {
+			continue
+		}
+		who := &x.idents[i]
+		key := who.role
 		if key == 0 {
-			key = e.principal
+			key = who.principal
 		}
-		g := last
-		if g == nil || key != lastKey {
-			g = groups[key]
-			if g == nil {
-				g = newPrincipalAcc(key)
-				groups[key] = g
-			}
-			last, lastKey = g, key
+		g := groups[key]
+		if g == nil {
+			g = newPrincipalAcc(key)
+			groups[key] = g
 		}
-		g.add(e)
-		if e.principal != 0 && e.principal != key {
+		g.merge(a)
+		if who.principal != 0 && who.principal != key {
 			if g.sessions == nil {
 				g.sessions = map[Sym]*principalAcc{}
 			}
-			s := g.sessions[e.principal]
+			s := g.sessions[who.principal]
 			if s == nil {
-				s = newPrincipalAcc(e.principal)
-				g.sessions[e.principal] = s
+				s = newPrincipalAcc(who.principal)
+				g.sessions[who.principal] = s
 			}
-			s.add(e)
+			s.merge(a)
 		}
 	}
 	out := make([]PrincipalSummary, 0, len(groups))
@@ -175,9 +206,9 @@ func (x *Index) SummarizeResources(refs []EventRef) []ResourceSummary {
 			if e.time >= a.last {
 				a.last, a.lastRef = e.time, ref
 			}
-			if e.principal != 0 && e.principal != a.lastP {
-				a.lastP = e.principal
-				a.principals[e.principal] = struct{}{}
+			if p := x.idents[e.ident].principal; p != 0 && p != a.lastP {
+				a.lastP = p
+				a.principals[p] = struct{}{}
 			}
 		}
 	}
@@ -185,9 +216,9 @@ func (x *Index) SummarizeResources(refs []EventRef) []ResourceSummary {
 	for k, a := range accs {
 		le := x.events.at(a.lastRef)
 		out = append(out, ResourceSummary{
-			Resource: x.resources[k], Events: a.events, Principals: len(a.principals),
+			Resource: x.resourceLocked(k), Events: a.events, Principals: len(a.principals),
 			First: time.Unix(0, a.first).UTC(), Last: time.Unix(0, a.last).UTC(),
-			LastEvent: x.syms.strs[le.name], LastBy: x.syms.strs[le.principal],
+			LastEvent: x.syms.strs[le.name], LastBy: x.syms.strs[x.idents[le.ident].principal],
 		})
 	}
 	slices.SortFunc(out, func(a, b ResourceSummary) int {
