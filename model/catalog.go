@@ -282,6 +282,7 @@ var catalogRows = []catalogRow{
 	{"config", "DeleteDeliveryChannel", DefenseEvasion, "Deletes where AWS Config delivers snapshots and history.", "Config can no longer deliver what it records."},
 	{"config", "DeleteConfigRule", DefenseEvasion, "Deletes an AWS Config rule.", "Removes a compliance check that would flag a change."},
 	{"config", "PutConfigurationRecorder", DefenseEvasion, "Creates or changes the Config recorder, including which resource types it records.", "Narrowing the recorded types hides later changes."},
+	{"config", "DescribeConfigurationRecorders", Discovery, "Shows the AWS Config recorder and what it records.", "Checks whether configuration changes are recorded, often before tampering with it."},
 
 	// GuardDuty.
 	{"guardduty", "DeleteDetector", DefenseEvasion, "Deletes a GuardDuty detector, turning GuardDuty off in the region.", "Ends threat detection and deletes its findings."},
@@ -524,6 +525,7 @@ var catalogRows = []catalogRow{
 	{"ec2", "RevokeSecurityGroupIngress", Routine, "Removes inbound rules from a security group.", "Usually tightening; can also cut off legitimate access."},
 	{"ec2", "RevokeSecurityGroupEgress", Routine, "Removes outbound rules from a security group.", "Usually tightening."},
 	{"ec2", "CreateSecurityGroup", Routine, "Creates a security group.", "Grants nothing until rules are added."},
+	{"ec2", "CreateTags", Routine, "Adds or overwrites tags on EC2 resources.", "Little weight alone; where IAM conditions on tags grant access, retagging can grant it too."},
 	{"ec2", "DeleteSecurityGroup", Routine, "Deletes a security group.", "Usually cleanup."},
 	{"ec2", "CreateNetworkAclEntry", Exposure, "Adds a rule to a network ACL.", "An allow rule for the world opens a subnet."},
 	{"ec2", "ReplaceNetworkAclEntry", Exposure, "Replaces a network ACL rule.", "Can turn a deny into an allow."},
@@ -591,6 +593,7 @@ var catalogRows = []catalogRow{
 
 	// EC2: discovery.
 	{"ec2", "DescribeInstances", Discovery, "Lists instances and their details.", "The first look at compute; bursts across regions suggest enumeration."},
+	{"ec2", "DescribeInstanceStatus", Discovery, "Reports the state and status checks of instances.", "Routine monitoring; part of compute enumeration when it sweeps every region."},
 	{"ec2", "DescribeInstanceAttribute", Discovery, "Reads one attribute of an instance.", "With userData it returns the boot script, which often holds secrets."},
 	{"ec2", "DescribeImages", Discovery, "Lists AMIs.", "Part of compute enumeration."},
 	{"ec2", "DescribeSnapshots", Discovery, "Lists EBS snapshots.", "Finds disks to share or copy."},
@@ -826,6 +829,7 @@ var catalogRows = []catalogRow{
 	{"datasync", "DeleteTask", Routine, "Deletes a DataSync task.", "Can be cleanup after a transfer."},
 	{"dynamodb", "ExportTableToPointInTime", Exfiltration, "Exports a DynamoDB table to S3.", "The table's contents leave as files, possibly to another account's bucket."},
 	{"dynamodb", "DeleteTable", Impact, "Deletes a DynamoDB table.", "Data destruction."},
+	{"dynamodb", "ListTables", Discovery, "Lists DynamoDB tables.", "Part of enumerating where data is kept."},
 	{"elasticfilesystem", "DeleteFileSystem", Impact, "Deletes an EFS file system.", "Data destruction."},
 	{"elasticfilesystem", "DeleteMountTarget", Impact, "Deletes an EFS mount target.", "Instances lose the file system; a step before deleting it."},
 	{"glue", "CreateDevEndpoint", PrivilegeEscalation, "Creates a Glue development endpoint with a role and SSH access.", "Passing a powerful role gives SSH access to its credentials."},
@@ -834,6 +838,8 @@ var catalogRows = []catalogRow{
 	{"cloudshell", "CreateSession", Execution, "Starts a CloudShell session in the console.", "Gives a console session a command line; its API calls follow."},
 	{"codebuild", "UpdateProjectVisibility", Exposure, "Makes a build project's results public or private.", "Public builds can leak logs and artifacts."},
 	{"sqs", "SetQueueAttributes", Exposure, "Changes a queue's attributes, including its access policy.", "A policy allowing '*' or another account exposes the queue."},
+	{"sqs", "ListQueues", Discovery, "Lists SQS queues.", "Part of enumeration; queues can carry sensitive messages."},
+	{"cloudfront", "ListDistributions", Discovery, "Lists CloudFront distributions and their origins.", "Maps what is published to the internet, and from which buckets."},
 	{"ram", "CreateResourceShare", Exposure, "Shares resources with other accounts through RAM.", "Subnets, images or other resources become usable outside."},
 	{"transfer", "CreateServer", Exfiltration, "Creates an SFTP, FTPS or FTP server in front of S3 or EFS.", "A convenient way to pull data out."},
 	{"transfer", "CreateUser", Persistence, "Adds a user, often with an SSH key, to a Transfer Family server.", "Lasting file access to the storage behind the server."},

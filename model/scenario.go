@@ -40,8 +40,10 @@ type Answer struct {
 	SourceIP  string
 	Resources []string // what the answer is about, the main thing first
 	Count     int      // how many: instances launched, calls denied, objects deleted...; 0 when not a count
-	// Evidence is the events the answer rests on, oldest first. The scenario's Hint finds the first; Filter
-	// finds them all.
+	// Key is the event the question is about (the TerminateInstances, the first deletion, ...): the
+	// scenario's Hint finds it, and the console jumps to it.
+	Key EventRef
+	// Evidence is the events the answer rests on, oldest first, Key among them; Filter finds them all.
 	Evidence []EventRef
 	Filter   string // a filter that shows the evidence (and perhaps a few events around it)
 	Chain    []Link // the credential chain behind the key event, when there is one
@@ -125,7 +127,7 @@ func Scenarios() []Scenario {
 			Title: "An AccessDenied storm",
 			Question: "One night the error rate jumped. Which principal was denied hundreds of times, what " +
 				"was it trying to do, and where do its credentials come from?",
-			Hint: "error:*Denied*,*Unauthorized*",
+			Hint: deniedFilter,
 			Next: "The histogram shows when; the principals view (p) shows who. Open one of its events for " +
 				"the credential chain.",
 			answer: answerDeniedStorm,
@@ -216,7 +218,7 @@ func (x *Index) describeChain(chain []Link) string {
 			b.WriteString("; that caller's key was minted by ")
 		}
 		fmt.Fprintf(&b, "%s at %s, called by %s", l.Event, when(l.Time), l.Caller)
-		if acct != "" {
+		if acct != "" && !strings.Contains(l.Caller, acct) {
 			fmt.Fprintf(&b, " of account %s", acct)
 		}
 		if l.SourceIP != "" {
@@ -248,7 +250,7 @@ func answerTerminated(x *Index, s Scenario) (Answer, error) {
 	r := x.Record(ref)
 	id := r.Identity
 	a := Answer{Principal: id.Principal, AccessKey: id.AccessKey, SourceIP: r.SourceIP, Resources: []string{s.Subject},
-		Evidence: []EventRef{ref}}
+		Key: ref, Evidence: []EventRef{ref}}
 	a.Behind, a.Chain = x.behind(ref)
 	name := firstNonEmpty(id.UserName, id.Session, id.Principal)
 	a.Filter = "user:" + QuoteFilterValue(name) + " ip:" + r.SourceIP + " event:ConsoleLogin,TerminateInstances"
@@ -341,6 +343,7 @@ func answerLeakedKey(x *Index, s Scenario) (Answer, error) {
 		return Answer{}, err
 	}
 	a.Count = len(a.Evidence)
+	a.Key = a.Evidence[0]
 	first, last := x.Record(a.Evidence[0]), x.Record(a.Evidence[len(a.Evidence)-1])
 
 	var recon []string
@@ -356,7 +359,8 @@ func answerLeakedKey(x *Index, s Scenario) (Answer, error) {
 		case r.ErrorCode == "" && (r.Name == "AttachUserPolicy" || r.Name == "PutUserPolicy"):
 			policies = append(policies, firstNonEmpty(x.rawField(ref, "requestParameters.policyArn"), x.rawField(ref, "requestParameters.policyName")))
 		case r.Source == "cloudtrail.amazonaws.com" && r.ReadOnly != True:
-			t := r.Name + " " + x.rawField(ref, "requestParameters.name")
+			trail := firstNonEmpty(x.rawField(ref, "requestParameters.name"), x.rawField(ref, "requestParameters.trailName"))
+			t := r.Name + " " + trail[strings.LastIndexByte(trail, '/')+1:]
 			if r.ErrorCode != "" {
 				t += " (" + r.ErrorCode + ")"
 			}
@@ -421,7 +425,7 @@ func answerRoleChain(x *Index, s Scenario) (Answer, error) {
 		}
 		r := x.Record(ref)
 		a := Answer{Principal: r.Identity.Principal, AccessKey: r.Identity.AccessKey, SourceIP: r.SourceIP,
-			Resources: []string{s.Subject}, Evidence: []EventRef{ref}, Filter: filter}
+			Resources: []string{s.Subject}, Key: ref, Evidence: []EventRef{ref}, Filter: filter}
 		a.Behind, a.Chain = x.behind(ref)
 		var b strings.Builder
 		fmt.Fprintf(&b, "The rule allowing tcp 22 from 0.0.0.0/0 was added at %s by %s of account %s, from %s.",
@@ -526,7 +530,7 @@ func answerCostSpike(x *Index, s Scenario) (Answer, error) {
 		return Answer{}, errors.New("no principal launched more than 50 instances in an hour")
 	}
 	first := x.Record(run[0])
-	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Evidence: run,
+	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Key: run[0], Evidence: run,
 		Filter: "event:RunInstances principal:" + QuoteFilterValue(who)}
 	a.Behind, a.Chain = x.behind(run[0])
 	var regions, types []string
@@ -572,8 +576,11 @@ func answerCostSpike(x *Index, s Scenario) (Answer, error) {
 	return a, nil
 }
 
-// shortAgent returns the first word of a user agent ("Boto3/1.34.69").
+// shortAgent returns the first word of a user agent ("Boto3/1.34.69"), or "a web browser".
 func shortAgent(ua string) string {
+	if strings.HasPrefix(ua, "Mozilla/") {
+		return "a web browser"
+	}
 	ua = strings.TrimPrefix(ua, "[")
 	if i := strings.IndexByte(ua, ' '); i > 0 {
 		return ua[:i]
@@ -603,7 +610,7 @@ func answerRootNoMFA(x *Index, s Scenario) (Answer, error) {
 		return Answer{}, errors.New("no console sign-in of root without MFA in the loaded events")
 	}
 	lr := x.Record(login)
-	a := Answer{Principal: lr.Identity.Principal, SourceIP: lr.SourceIP,
+	a := Answer{Principal: lr.Identity.Principal, SourceIP: lr.SourceIP, Key: login,
 		Filter: "type:Root ip:" + lr.SourceIP + " account:" + lr.Account}
 	refs, err := x.find(a.Filter)
 	if err != nil {
@@ -656,8 +663,8 @@ func resourceIDs(rs []Resource) []string {
 }
 
 // deniedFilter matches the error codes of a refused call across services (AccessDenied,
-// AccessDeniedException, Client.UnauthorizedOperation, UnauthorizedOperation...).
-const deniedFilter = "error:*Denied*,*Unauthorized*"
+// AccessDeniedException, Client.UnauthorizedOperation, SNS's AuthorizationError...): wildcards ignore case.
+const deniedFilter = "error:*Denied*,*Authoriz*"
 
 // answerDeniedStorm: the principal denied most in one hour, what it tried, its chain, and the fix if one
 // followed.
@@ -671,7 +678,7 @@ func answerDeniedStorm(x *Index, s Scenario) (Answer, error) {
 		return Answer{}, errors.New("no principal was denied more than 50 times in an hour")
 	}
 	first, last := x.Record(run[0]), x.Record(run[len(run)-1])
-	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Evidence: run,
+	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Key: run[0], Evidence: run,
 		Count: len(run), Filter: "principal:" + QuoteFilterValue(who) + " " + deniedFilter}
 	a.Behind, a.Chain = x.behind(run[0])
 	names, services, regions := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -742,6 +749,9 @@ func answerBucketWipe(x *Index, s Scenario) (Answer, error) {
 		case r.Name == "GetObject":
 			reads++
 		case r.Name == "DeleteObject":
+			if a.Count == 0 {
+				a.Key = ref
+			}
 			a.Count++
 		case r.Name == "PutObject":
 			notes = append(notes, x.rawField(ref, "requestParameters.key"))
@@ -795,7 +805,7 @@ func answerScaleIn(x *Index, s Scenario) (Answer, error) {
 			continue
 		}
 		if a.Principal == "" {
-			a.Principal, a.SourceIP = r.Identity.Principal, r.SourceIP
+			a.Principal, a.SourceIP, a.Key = r.Identity.Principal, r.SourceIP, ref
 			a.Filter = "event:TerminateInstances principal:" + QuoteFilterValue(r.Identity.IssuerName)
 		}
 		a.Evidence = append(a.Evidence, ref)
