@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"sync"
 
 	json "github.com/goccy/go-json"
@@ -37,7 +38,7 @@ func (s *fileStore) Raw(off int64, n int) ([]byte, error) {
 			return nil, fmt.Errorf("re-read %s: %w", s.path, err)
 		}
 	} else {
-		data, err := recent.get(s)
+		data, err := recent.get(s, off+int64(n))
 		if err != nil {
 			return nil, err
 		}
@@ -63,8 +64,9 @@ func (s *fileStore) open() (io.ReadCloser, error) {
 	return os.Open(s.path)
 }
 
-// contents reads the whole file, decompressed.
-func (s *fileStore) contents() ([]byte, error) {
+// contents reads the file decompressed, up to at least end bytes (drill-down into a record stops
+// decompressing once it has it: half the work on average).
+func (s *fileStore) contents(end int64) ([]byte, error) {
 	f, err := s.open()
 	if err != nil {
 		return nil, err
@@ -78,7 +80,7 @@ func (s *fileStore) contents() ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
-	_, err = io.Copy(&buf, io.LimitReader(zr, s.limit))
+	_, err = io.Copy(&buf, io.LimitReader(zr, min(end, s.limit)))
 	if err != nil && buf.Len() == 0 {
 		return nil, err
 	}
@@ -101,25 +103,31 @@ const cachedFiles = 2
 
 var recent fileCache
 
-func (c *fileCache) get(s *fileStore) ([]byte, error) {
+// get returns the contents of s's file up to at least end, from the cache when it has them.
+func (c *fileCache) get(s *fileStore, end int64) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for i, e := range c.entries {
-		if e.store == s {
+		if e.store == s && int64(len(e.data)) >= end {
 			c.entries = append(append([]cacheEntry{e}, c.entries[:i]...), c.entries[i+1:]...)
 			return e.data, nil
 		}
 	}
-	data, err := s.contents()
+	// Read a little past the record, so that the next events of the file are there too.
+	data, err := s.contents(end + readAhead)
 	if err != nil {
 		return nil, fmt.Errorf("re-read %s: %w", s.path, err)
 	}
+	c.entries = slices.DeleteFunc(c.entries, func(e cacheEntry) bool { return e.store == s })
 	c.entries = append([]cacheEntry{{s, data}}, c.entries...)
 	if len(c.entries) > cachedFiles {
 		c.entries = c.entries[:cachedFiles]
 	}
 	return data, nil
 }
+
+// readAhead is how much more than a record drill-down decompresses, for its neighbours.
+const readAhead = 256 << 10
 
 // MemStore keeps raw records that cannot be re-read (stdin, API responses) compressed in memory, in
 // zstd blocks of about 64 KB: about 330 bytes per event and tens of microseconds to get one back.
