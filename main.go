@@ -11,11 +11,13 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trailscope/trailscope/model"
 	"github.com/trailscope/trailscope/source/archive"
+	"github.com/trailscope/trailscope/source/synth"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -56,11 +58,13 @@ func main() {
 // each source. open turns them into one stream.
 type sourceFlags struct {
 	maxFileSize int64
+	sample      string
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
 		"skip files that decompress to more than this many MB")
+	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
@@ -76,12 +80,8 @@ type opened struct {
 // open chooses the source that the flags and paths name. It fails before anything is read when a
 // path does not exist, so that the console never opens on a typo.
 func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
-	if len(paths) == 0 {
-		return opened{
-			run:    func(context.Context, chan<- model.Batch) error { return nil },
-			desc:   "no data",
-			banner: "No archives given. Load CloudTrail logs with: trailscope PATH ... (files, folders, .json.gz, - for stdin).",
-		}, nil
+	if f.sample != "" || len(paths) == 0 {
+		return openSample(f.sample, paths)
 	}
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil && p != "-" {
@@ -183,6 +183,8 @@ which resource, from where, and when.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newQuery(stdin, stdout, stderr))
+	root.AddCommand(newSynth(stdout))
+	root.AddCommand(newSample(stdout))
 
 	return root
 }
@@ -230,5 +232,34 @@ An empty FILTER ('') matches every event.`,
 	}
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
+	return cmd
+}
+
+// newSynth is the hidden command that writes synthetic archives for benchmarks (source/synth).
+func newSynth(stdout io.Writer) *cobra.Command {
+	var opt synth.Options
+	var plain bool
+	cmd := &cobra.Command{
+		Use:    "synth [flags] DIR",
+		Short:  "Write a deterministic synthetic CloudTrail archive, for benchmarks",
+		Hidden: true,
+		Args:   cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt.Gzip = !plain
+			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			st, err := synth.Generate(opt, args[0])
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%d files, %d records (%d unique), %d MB written, %d MB of JSON\n",
+				st.Files, st.Records, st.Unique, st.Bytes>>20, st.JSONBytes>>20)
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&opt.Events, "events", 1_000_000, "records to write, duplicates included")
+	cmd.Flags().IntVar(&opt.Files, "files", 500, "delivery files")
+	cmd.Flags().Int64Var(&opt.Seed, "seed", 1, "the same seed gives the same bytes")
+	cmd.Flags().IntVar(&opt.Days, "days", 7, "days the events span")
+	cmd.Flags().BoolVar(&plain, "plain", false, "write .json instead of .json.gz")
 	return cmd
 }
