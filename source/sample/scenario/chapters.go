@@ -696,7 +696,12 @@ func (s *story) lookAlikes() {
 	ip := s.w.Offices[0]
 	act := synth.Actor{Identity: s.prod.Root, SourceIP: ip, UserAgent: firefox}
 	e := synth.NewEvent(r, &act, acct, useast1, login)
-	s.emit(e.ConsoleLogin(true, true))
+	e.ConsoleLogin(true, true)
+	// Root's MFA device has no user name in its ARN.
+	e.Additional.Reset()
+	e.Additional.Str("LoginTo", "https://console.aws.amazon.com/billing/home?state=hashArgs%23&isauthcode=true").
+		Str("MobileVersion", "No").Str("MFAIdentifier", "arn:aws:iam::"+acct+":mfa/root-account-mfa-device").Str("MFAUsed", "Yes")
+	s.emit(e)
 	root := synth.Root(acct, r.AccessKeyID("ASIA", s.prod.KeyInfix))
 	root.Session = &synth.Session{Created: login, MFA: true}
 	act = synth.Actor{Identity: root, SourceIP: ip, UserAgent: firefox, Console: true}
