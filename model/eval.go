@@ -181,14 +181,14 @@ func (x *Index) termSet(t Term, newest int64) bitset {
 		x.unionValues(s, pPrincipal, t.Values, substring)
 		x.unionValues(s, pARN, t.Values, substring)
 	case FieldResource:
-		x.unionValues(s, pResource, t.Values, x.resourceMatcher)
+		x.unionValues(s, pResource, t.Values, resourceMatcher)
 	case FieldIP:
 		x.ipSet(s, t)
 	case FieldText:
 		for _, p := range []posted{pPrincipal, pARN, pEvent, pIP} {
 			x.unionValues(s, p, t.Values, substring)
 		}
-		x.unionValues(s, pResource, t.Values, x.resourceMatcher)
+		x.unionValues(s, pResource, t.Values, resourceMatcher)
 	}
 	return s
 }
@@ -233,13 +233,13 @@ func substring(v string) func(Sym, string) bool {
 }
 
 // resourceMatcher matches resources by a substring of their kind and ID; an ARN typed by the user
-// matches the resource it names, whichever form the events used.
-func (x *Index) resourceMatcher(v string) func(Sym, string) bool {
+// matches the resource it names, whichever form the events used, and an s3:// or queue URL its ID.
+func resourceMatcher(v string) func(Sym, string) bool {
 	if r, ok := ResourceFromARN(v); ok {
 		key := strings.ToLower(r.Key())
 		return func(_ Sym, lower string) bool { return lower == key }
 	}
-	return substring(v) // over the resource's key: its kind and ID
+	return substring(NormalizeResourceTerm(v)) // over the resource's key: its kind and ID
 }
 
 func (x *Index) ipSet(s bitset, t Term) {

@@ -108,6 +108,7 @@ func TestIndexQuery(t *testing.T) {
 		{"key:ASIABOB", []string{"TerminateInstances"}},
 		{"resource:i-0abc", []string{"TerminateInstances"}},
 		{"resource:i-0", []string{"TerminateInstances", "RunInstances"}},
+		{"resource:arn:aws:ec2:us-east-1:111111111111:instance/i-0abc", []string{"TerminateInstances"}},
 		{"ip:198.51.100.0/24", []string{"ConsoleLogin"}},
 		{"ip:203.0.113.10", []string{"DescribeInstances", "AssumeRole", "TerminateInstances"}},
 		{"ip:ec2.amazonaws.com", []string{"RunInstances"}},
