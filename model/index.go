@@ -60,7 +60,35 @@ type identity struct {
 	sourceIdentity, behalf, issuerType, issuerARN    Sym
 	issuerName, provider, principal, role, session   Sym
 	mfa, console                                     bool
-	lists                                            [4]*[]EventRef // postings: principal, role, ARN, type
+	lists                                            [5]*[]EventRef // postings: principal, role, ARN, type, key
+	ip, ua                                           valueCache     // a session mostly keeps its address and agent
+}
+
+// valueCache remembers the last value of a field, interned, with its posting list.
+type valueCache struct {
+	s    string
+	sym  Sym
+	list *[]EventRef
+}
+
+// cachedLocked interns s for field p through c. When it returns a value other than 0, c.list is
+// that value's posting list.
+func (x *Index) cachedLocked(c *valueCache, p posted, s string) Sym {
+	if s == "" {
+		return 0
+	}
+	if c.list == nil || c.s != s {
+		c.sym = x.syms.intern(s)
+		c.s, c.list = x.syms.strs[c.sym], x.postingLocked(p, c.sym)
+	}
+	return c.sym
+}
+
+// appendRef adds ref to a posting list once.
+func appendRef(list *[]EventRef, ref EventRef) {
+	if n := len(*list); n == 0 || (*list)[n-1] != ref {
+		*list = append(*list, ref)
+	}
 }
 
 // Index holds events in memory and answers queries over them. Add may run while queries run: it is
@@ -100,7 +128,7 @@ type lastSym struct {
 }
 
 // numSlots counts the interned fields of a record (the slots of Index.last).
-const numSlots = 13
+const numSlots = 11
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
@@ -171,8 +199,8 @@ func (x *Index) addLocked(r *Record) bool {
 		ident:     ident,
 		shape:     x.shapeLocked(shape{in(r.EventType), in(r.Category), in(r.EventVersion)}),
 		invokedBy: in(r.Identity.InvokedBy),
-		ip:        in(r.SourceIP),
-		ua:        in(r.UserAgent),
+		ip:        x.cachedLocked(&who.ip, pIP, r.SourceIP),
+		ua:        x.cachedLocked(&who.ua, pUA, r.UserAgent),
 		errCode:   in(r.ErrorCode),
 		errMsg:    in(r.ErrorMessage),
 		minted:    in(r.MintedKey),
@@ -225,19 +253,22 @@ func (x *Index) addLocked(r *Record) bool {
 	x.postLocked(pEvent, e.name, ref)
 	x.postLocked(pSource, e.source, ref)
 	for _, list := range who.lists {
-		if list != nil && (len(*list) == 0 || (*list)[len(*list)-1] != ref) {
-			*list = append(*list, ref)
+		if list != nil {
+			appendRef(list, ref)
 		}
 	}
-	x.postLocked(pKey, who.key, ref)
-	x.postLocked(pIP, e.ip, ref)
+	if e.ip != 0 {
+		appendRef(who.ip.list, ref)
+	}
+	if e.ua != 0 {
+		appendRef(who.ua.list, ref)
+	}
 	x.postLocked(pRegion, e.region, ref)
 	x.postLocked(pAccount, e.account, ref)
 	if who.account != e.account {
 		x.postLocked(pAccount, who.account, ref)
 	}
 	x.postLocked(pError, e.errCode, ref)
-	x.postLocked(pUA, e.ua, ref)
 	return true
 }
 
@@ -284,7 +315,7 @@ func (x *Index) identityLocked(id *Identity) uint32 {
 	for i, f := range []struct {
 		p posted
 		v Sym
-	}{{pPrincipal, who.principal}, {pRole, who.role}, {pARN, who.arn}, {pType, who.idType}} {
+	}{{pPrincipal, who.principal}, {pRole, who.role}, {pARN, who.arn}, {pType, who.idType}, {pKey, who.key}} {
 		if f.v != 0 {
 			who.lists[i] = x.postingLocked(f.p, f.v)
 		}
@@ -324,10 +355,7 @@ func (x *Index) postLocked(p posted, v Sym, ref EventRef) {
 	if c.list == nil || c.sym != v {
 		c.sym, c.list = v, x.postingLocked(p, v)
 	}
-	if n := len(*c.list); n > 0 && (*c.list)[n-1] == ref {
-		return // an event touching the same resource twice
-	}
-	*c.list = append(*c.list, ref)
+	appendRef(c.list, ref) // once: an event may touch the same resource twice
 }
 
 // parseIPs reads a sourceIPAddress: an address, a comma-separated list of them, or a service name.
