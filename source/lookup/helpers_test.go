@@ -1,0 +1,187 @@
+package lookup
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/lookup/fakect"
+)
+
+// sharedData is the project's public test data, beside the project (see ../shared/data/README.md).
+const sharedData = "../../../shared/data"
+
+const (
+	testKey    = "AKIDTRAILSCOPETEST01"
+	testSecret = "c2VjcmV0LWtleS1mb3ItdHJhaWxzY29wZS10ZXN0cw"
+)
+
+// dataNow is "now" for tests on the Invictus dataset, whose 2,900 events span 2023-07-10 11:42 to 12:37 UTC.
+var dataNow = time.Date(2023, 7, 10, 13, 0, 0, 0, time.UTC)
+
+var invictus = sync.OnceValues(func() ([]fakect.Event, error) {
+	return fakect.Load(filepath.Join(sharedData, "invictus_aws_dataset", "CloudTrail"))
+})
+
+// invictusEvents returns the Invictus dataset's events, or skips when the shared data is absent.
+func invictusEvents(t testing.TB) []fakect.Event {
+	t.Helper()
+	if _, err := os.Stat(sharedData); err != nil {
+		t.Skipf("no shared test data at %s (see its README): %v", sharedData, err)
+	}
+	evs, err := invictus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
+
+// awsEnv gives the test an AWS environment of its own: static test credentials, empty config
+// files, no CA bundle, no instance metadata, so that it behaves the same on every machine.
+func awsEnv(t testing.TB) {
+	t.Helper()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	os.WriteFile(empty, nil, 0o600)
+	for k, v := range map[string]string{
+		"HOME":                        dir,
+		"AWS_ACCESS_KEY_ID":           testKey,
+		"AWS_SECRET_ACCESS_KEY":       testSecret,
+		"AWS_SESSION_TOKEN":           "",
+		"AWS_REGION":                  "us-east-1",
+		"AWS_DEFAULT_REGION":          "",
+		"AWS_PROFILE":                 "",
+		"AWS_DEFAULT_PROFILE":         "",
+		"AWS_CONFIG_FILE":             empty,
+		"AWS_SHARED_CREDENTIALS_FILE": empty,
+		"AWS_CA_BUNDLE":               "",
+		"AWS_EC2_METADATA_DISABLED":   "true",
+		"AWS_ENDPOINT_URL":            "",
+		"AWS_ENDPOINT_URL_CLOUDTRAIL": "",
+		"AWS_ENDPOINT_URL_STS":        "",
+		"AWS_ENDPOINT_URL_EC2":        "",
+		"AWS_MAX_ATTEMPTS":            "",
+		"AWS_RETRY_MODE":              "",
+		"AWS_NEW_RETRIES_2026":        "",
+		"AWS_USE_FIPS_ENDPOINT":       "",
+		"AWS_USE_DUALSTACK_ENDPOINT":  "",
+		"HTTPS_PROXY":                 "",
+		"HTTP_PROXY":                  "",
+		"https_proxy":                 "",
+		"http_proxy":                  "",
+		"XDG_CACHE_HOME":              filepath.Join(dir, "cache"),
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+// fakeServer starts a server that checks signatures against the test credentials.
+func fakeServer(t testing.TB, cfg fakect.Config) *fakect.Server {
+	t.Helper()
+	cfg.AccessKey, cfg.SecretKey = testKey, testSecret
+	s := fakect.New(cfg)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// fastOptions are options for a test against srv: a fast pace and short backoffs, no cache, the
+// dataset's clock.
+func fastOptions(srv *fakect.Server, regions ...string) Options {
+	return Options{
+		Regions:   regions,
+		Since:     "3h",
+		Endpoint:  srv.URL,
+		Rate:      200,
+		RetryBase: 2 * time.Millisecond,
+		NoCache:   true,
+		Settle:    -1,
+		Now:       func() time.Time { return dataNow },
+	}
+}
+
+// result is what a run produced.
+type result struct {
+	session  *Session
+	index    *model.Index
+	records  []model.Record
+	problems []model.Problem
+	batches  []model.Batch
+	err      error
+}
+
+func (r result) ids() map[string]int {
+	m := map[string]int{}
+	for _, rec := range r.records {
+		m[rec.EventID]++
+	}
+	return m
+}
+
+func (r result) last() model.Progress {
+	if len(r.batches) == 0 {
+		return model.Progress{}
+	}
+	return r.batches[len(r.batches)-1].Progress
+}
+
+// run opens a session and runs it to the end.
+func run(t testing.TB, opt Options) result {
+	t.Helper()
+	return runCtx(t, context.Background(), opt)
+}
+
+func runCtx(t testing.TB, ctx context.Context, opt Options) result {
+	t.Helper()
+	s, err := Open(ctx, opt)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	res := result{session: s, index: model.NewIndex()}
+	res.err = s.Run(ctx, func(b model.Batch) {
+		res.index.Add(b.Records)
+		res.records = append(res.records, b.Records...)
+		res.problems = append(res.problems, b.Problems...)
+		b.Records = nil
+		res.batches = append(res.batches, b)
+	})
+	return res
+}
+
+// wantEvents checks that every event served arrived exactly once.
+func wantEvents(t testing.TB, res result, served map[string][]fakect.Event) {
+	t.Helper()
+	ids := res.ids()
+	n := 0
+	for region, evs := range served {
+		for _, e := range evs {
+			n++
+			if ids[e.ID] != 1 {
+				t.Errorf("%s: event %s arrived %d times, want 1", region, e.ID, ids[e.ID])
+			}
+		}
+	}
+	if len(res.records) != n {
+		t.Errorf("%d records arrived, want %d", len(res.records), n)
+	}
+	if res.index.Len() != n {
+		t.Errorf("index holds %d events, want %d", res.index.Len(), n)
+	}
+}
+
+func keysOf(m map[string][]fakect.Event) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+func fakectConfigAllRegions() fakect.Config {
+	return fakect.Config{Regions: []string{"eu-west-1", "us-east-1"}}
+}

@@ -1,0 +1,181 @@
+package lookup
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
+
+	"github.com/trailscope/trailscope/model"
+)
+
+// Attribute is the one lookup attribute a LookupEvents call may carry: the filter term that the
+// server applies. The zero Attribute asks for every event.
+type Attribute struct {
+	Key   types.LookupAttributeKey // "" when no term was pushed down
+	Value string
+	Term  string // the filter term it came from, as typed
+	// Approximate is set when CloudTrail's notion differs from the filter's: the filter matches
+	// principals and resources by substring and over more places than CloudTrail's Username and
+	// ResourceName. The term is still applied locally; events CloudTrail does not tag are missed.
+	Approximate bool
+}
+
+// String says what went to the server, for the status line: "EventName=TerminateInstances".
+func (a Attribute) String() string {
+	if a.Key == "" {
+		return "none"
+	}
+	return string(a.Key) + "=" + a.Value
+}
+
+// cacheKey names the attribute in the cache: pages fetched with different attributes hold different
+// events.
+func (a Attribute) cacheKey() string {
+	if a.Key == "" {
+		return "all"
+	}
+	return string(a.Key) + "=" + a.Value
+}
+
+// pushRank orders the fields that map to a lookup attribute, most selective first: an event ID names
+// one event, an access key one session; an event name or a resource is usually rarer than a principal's
+// whole activity; a service or readonly:false keep most of the account.
+var pushRank = []model.Field{
+	model.FieldID, model.FieldKey, model.FieldEvent, model.FieldResource,
+	model.FieldPrincipal, model.FieldSource, model.FieldReadOnly,
+}
+
+// PushDown chooses the term of q to send to CloudTrail as the lookup attribute: the most selective
+// one that maps to a single attribute without losing events the filter would keep. Negated terms,
+// comma lists and wildcards stay local: LookupEvents takes one value and matches it exactly.
+func PushDown(q model.Query) Attribute {
+	for _, f := range pushRank {
+		for _, t := range q.Terms {
+			if t.Field != f || t.Negate || len(t.Values) != 1 {
+				continue
+			}
+			if a, ok := attributeFor(t); ok {
+				a.Term = t.Text
+				return a
+			}
+		}
+	}
+	return Attribute{}
+}
+
+func attributeFor(t model.Term) (Attribute, bool) {
+	v := strings.TrimSpace(t.Values[0])
+	if v == "" || strings.Contains(v, "*") {
+		return Attribute{}, false
+	}
+	switch t.Field {
+	case model.FieldID:
+		return Attribute{Key: types.LookupAttributeKeyEventId, Value: v}, true
+	case model.FieldKey:
+		return Attribute{Key: types.LookupAttributeKeyAccessKeyId, Value: strings.ToUpper(v)}, true
+	case model.FieldEvent:
+		return Attribute{Key: types.LookupAttributeKeyEventName, Value: canonicalEventName(v)}, true
+	case model.FieldSource:
+		return Attribute{Key: types.LookupAttributeKeyEventSource, Value: strings.ToLower(model.NormalizeSource(v))}, true
+	case model.FieldReadOnly:
+		return Attribute{Key: types.LookupAttributeKeyReadOnly, Value: fmt.Sprint(t.Bool)}, true
+	case model.FieldResource:
+		return Attribute{Key: types.LookupAttributeKeyResourceName, Value: v, Approximate: true}, true
+	case model.FieldPrincipal:
+		// CloudTrail's Username is a user, role or session name: an ARN or "role/x" does not map.
+		if strings.ContainsAny(v, "/:") {
+			return Attribute{}, false
+		}
+		return Attribute{Key: types.LookupAttributeKeyUsername, Value: v, Approximate: true}, true
+	}
+	return Attribute{}, false
+}
+
+// eventNames maps event names in lower case to their spelling, from the event catalog: the filter
+// ignores case, LookupEvents does not.
+var eventNames = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string)
+	for _, e := range model.Catalog() {
+		m[strings.ToLower(e.Name)] = e.Name
+	}
+	return m
+})
+
+func canonicalEventName(v string) string {
+	if n, ok := eventNames()[strings.ToLower(v)]; ok {
+		return n
+	}
+	return v
+}
+
+// filterWindow returns the time bounds the filter's since: and until: terms set, relative to now
+// (the index takes durations back from the newest event; before anything is fetched, now is the
+// best estimate of it). A zero time means no bound.
+func filterWindow(q model.Query, now time.Time) (from, to time.Time) {
+	for _, t := range q.Terms {
+		if t.Negate || (t.Field != model.FieldSince && t.Field != model.FieldUntil) {
+			continue
+		}
+		at := t.At
+		if at.IsZero() {
+			at = now.Add(-t.Ago)
+		}
+		if t.Field == model.FieldSince && (from.IsZero() || at.After(from)) {
+			from = at
+		}
+		if t.Field == model.FieldUntil && (to.IsZero() || at.Before(to)) {
+			to = at
+		}
+	}
+	return from, to
+}
+
+// filterRegions returns the regions the filter's region: terms allow (nil: any) and those they
+// exclude. Only exact names count; a wildcard leaves the choice to --region.
+func filterRegions(q model.Query) (allow []string, deny map[string]bool) {
+	deny = map[string]bool{}
+	first := true
+	for _, t := range q.Terms {
+		if t.Field != model.FieldRegion {
+			continue
+		}
+		var vals []string
+		for _, v := range t.Values {
+			if !strings.Contains(v, "*") {
+				vals = append(vals, strings.ToLower(v))
+			} else if !t.Negate {
+				vals = nil // region:eu-* allows regions this function cannot list
+				break
+			}
+		}
+		if t.Negate {
+			for _, v := range vals {
+				deny[v] = true
+			}
+			continue
+		}
+		if vals == nil {
+			continue
+		}
+		if first {
+			allow, first = vals, false
+			continue
+		}
+		var both []string
+		for _, v := range allow {
+			for _, w := range vals {
+				if v == w {
+					both = append(both, v)
+				}
+			}
+		}
+		allow = both
+		if allow == nil {
+			allow = []string{} // region:a region:b: nothing can match
+		}
+	}
+	return allow, deny
+}
