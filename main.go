@@ -185,6 +185,7 @@ which resource, from where, and when.`,
 	root.AddCommand(newQuery(stdin, stdout, stderr))
 	root.AddCommand(newSynth(stdout))
 	root.AddCommand(newSample(stdout))
+	root.AddCommand(newServe(stdin, stderr))
 
 	return root
 }

@@ -1,0 +1,117 @@
+package sshserve_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// quiet is how long the link must stay silent for a keystroke's output to be complete: the
+// filter's debounce (60 ms), the query and a frame (50 ms at 20 fps), with room to spare.
+const quiet = 150 * time.Millisecond
+
+// keyCost is what keystrokes sent down the link, one count per keystroke.
+type keyCost []int
+
+func (k keyCost) median() int {
+	s := slices.Clone(k)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func (k keyCost) total() (n int) {
+	for _, b := range k {
+		n += b
+	}
+	return n
+}
+
+// measure types each key and waits until the screen is quiet, counting the bytes that arrived.
+func measure(tm *term, keys ...string) keyCost {
+	var c keyCost
+	before := tm.settle(quiet)
+	for _, k := range keys {
+		tm.send(k)
+		after := tm.settle(quiet)
+		c = append(c, after-before)
+		before = after
+	}
+	return c
+}
+
+func chars(s string) []string { return strings.Split(s, "") }
+
+// TestSlowLink checks what a session costs on the wire at 120x40: nothing while idle, a few
+// hundred bytes to move the cursor, a held key coalesced into few frames, a filter change in a few
+// kilobytes.
+func TestSlowLink(t *testing.T) {
+	h := start(t, nil)
+	tm := h.open(h.alice, termOptions{w: 120, h: 40})
+	tm.waitFor("3,000 of 3,000 events", "query")
+	from := tm.settle(quiet)
+	time.Sleep(time.Second) // four polls of the index
+	if idle := tm.scr.Bytes() - from; idle != 0 {
+		t.Errorf("an idle console sent %d bytes in a second", idle)
+	}
+	if m := measure(tm, "j", "j", "j").median(); m > 1024 {
+		t.Errorf("moving the cursor one row sent %d bytes", m)
+	}
+	if held := measure(tm, strings.Repeat("j", 20)).total(); held > 2048 {
+		t.Errorf("20 presses of j in one write sent %d bytes", held)
+	}
+	if filter := measure(tm, "/", "event:DeleteTrail", "enter").total(); filter > 16<<10 {
+		t.Errorf("a filter change sent %d bytes", filter)
+	}
+	tm.waitFor("/ event:DeleteTrail", count(h, "event:DeleteTrail"))
+}
+
+// BenchmarkKeystrokeBytes measures the bytes a session sends per keystroke at 120x40, for the
+// figures in BENCHMARKS.md:
+//
+//	go test ./ui/sshserve -run '^$' -bench KeystrokeBytes -benchtime 1x -v
+func BenchmarkKeystrokeBytes(b *testing.B) {
+	for _, profile := range []struct {
+		name string
+		o    termOptions
+	}{
+		{"256colours", termOptions{w: 120, h: 40}},
+		{"truecolor", termOptions{w: 120, h: 40, env: map[string]string{"COLORTERM": "truecolor"}}},
+	} {
+		b.Run(profile.name, func(b *testing.B) {
+			for range b.N {
+				keystrokeBytes(b, profile.o)
+			}
+		})
+	}
+}
+
+func keystrokeBytes(b *testing.B, o termOptions) {
+	h := start(b, nil)
+	tm := h.open(h.alice, o)
+	tm.waitFor("3,000 of 3,000 events", "query")
+	first := tm.settle(quiet)
+	from := tm.scr.Bytes()
+	time.Sleep(time.Second)
+	idle := tm.scr.Bytes() - from
+
+	down := measure(tm, chars(strings.Repeat("j", 33))...) // to the last row of the table
+	scroll := measure(tm, chars(strings.Repeat("j", 10))...)
+	up := measure(tm, chars(strings.Repeat("k", 10))...)
+	page := measure(tm, "\x1b[6~", "\x1b[6~", "\x1b[6~")
+	held := measure(tm, strings.Repeat("j", 20)).total()
+	typing := measure(tm, append(append([]string{"/"}, chars("event:TerminateInstances")...), "enter")...)
+	tm.waitFor("/ event:TerminateInstances", count(h, "event:TerminateInstances"))
+	back := measure(tm, "esc").total()
+
+	b.ReportMetric(float64(first), "B/first-screen")
+	b.ReportMetric(float64(idle), "B/idle-second")
+	b.ReportMetric(float64(down.median()), "B/cursor-move")
+	b.ReportMetric(float64(scroll.median()), "B/scroll-move")
+	b.ReportMetric(float64(page.median()), "B/page")
+	b.ReportMetric(float64(typing.total())/float64(len(typing)), "B/filter-key")
+	b.ReportMetric(float64(typing.total()), "B/filter-change")
+	b.Logf("first screen %d B; idle second %d B; cursor move median %d B (up %d); at the bottom, scrolling, %d B; page %d B; "+
+		"20 j in one write %d B; filter change (/ event:TerminateInstances enter, %d keys) %d B, median %d B per key, max %d; esc back %d B",
+		first, idle, down.median(), up.median(), scroll.median(), page.median(), held, len(typing), typing.total(), typing.median(), slices.Max(typing), back)
+}
