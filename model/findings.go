@@ -99,16 +99,23 @@ const (
 	DefaultDeniedBurst  = 10
 	DefaultDeniedWindow = 10 * time.Minute
 
-	// DefaultSecretsBurst distinct secrets or SecureString parameters read by one principal within
-	// DefaultSecretsWindow: an application reads the few it needs; someone harvesting reads them all.
-	DefaultSecretsBurst  = 5
-	DefaultSecretsWindow = time.Hour
+	// DefaultSecretsBurst distinct secrets, SecureString parameters, instances' user data or password
+	// data read by one principal within DefaultSecretsWindow: an application reads the few it needs
+	// now and then; a harvesting tool reads everything it can list, in seconds or minutes.
+	DefaultSecretsBurst  = 10
+	DefaultSecretsWindow = 10 * time.Minute
 
 	// DefaultInstanceBurst instances launched or terminated by one principal within
 	// DefaultInstanceWindow: past a few dozen an hour it is a runaway script, a cryptominer or
 	// destruction, and either way a cost.
 	DefaultInstanceBurst  = 20
 	DefaultInstanceWindow = time.Hour
+
+	// DefaultObjectBurst distinct S3 objects deleted by one principal within DefaultObjectWindow:
+	// lifecycle rules expire objects without API calls, and people delete a handful; emptying a
+	// bucket by hand in minutes is ransomware's or a vandal's way (it needs S3 data events).
+	DefaultObjectBurst  = 100
+	DefaultObjectWindow = 10 * time.Minute
 
 	// A write-rate spike is an hour with at least DefaultSpikeMin write calls and DefaultSpikeFactor
 	// times the principal's mean hourly writes over the DefaultSpikeBaseline before it (the idea of
@@ -123,6 +130,10 @@ const (
 	// the baseline are too new to judge. Less than a day of history says little about habits.
 	DefaultNoveltyBaseline  = 24 * time.Hour
 	DefaultNoveltyMinEvents = 20
+	// DefaultNoveltyMaxHabits: a principal seen on more networks (/16), regions or clients than this
+	// during the baseline has no habit to break (CI runners, people who travel): novelty is not
+	// looked for in that respect.
+	DefaultNoveltyMaxHabits = 3
 
 	// DefaultShortRetentionDays: a log group's retention set at or below this many days is treated as
 	// cut; two weeks is shorter than most incidents take to be noticed.
@@ -139,12 +150,15 @@ type FindingOptions struct {
 	SecretsWindow      time.Duration
 	InstanceBurst      int
 	InstanceWindow     time.Duration
+	ObjectBurst        int
+	ObjectWindow       time.Duration
 	SpikeMin           int
 	SpikeFactor        float64
 	SpikeBaseline      time.Duration
 	SpikeHistory       time.Duration
 	NoveltyBaseline    time.Duration
 	NoveltyMinEvents   int
+	NoveltyMaxHabits   int
 	ShortRetentionDays int
 
 	MinSeverity Severity // findings below it are dropped
@@ -173,6 +187,8 @@ func (o FindingOptions) withDefaults() FindingOptions {
 	defDur(&o.SecretsWindow, DefaultSecretsWindow)
 	def(&o.InstanceBurst, DefaultInstanceBurst)
 	defDur(&o.InstanceWindow, DefaultInstanceWindow)
+	def(&o.ObjectBurst, DefaultObjectBurst)
+	defDur(&o.ObjectWindow, DefaultObjectWindow)
 	def(&o.SpikeMin, DefaultSpikeMin)
 	if o.SpikeFactor <= 0 {
 		o.SpikeFactor = DefaultSpikeFactor
@@ -181,6 +197,7 @@ func (o FindingOptions) withDefaults() FindingOptions {
 	defDur(&o.SpikeHistory, DefaultSpikeHistory)
 	defDur(&o.NoveltyBaseline, DefaultNoveltyBaseline)
 	def(&o.NoveltyMinEvents, DefaultNoveltyMinEvents)
+	def(&o.NoveltyMaxHabits, DefaultNoveltyMaxHabits)
 	def(&o.ShortRetentionDays, DefaultShortRetentionDays)
 	return o
 }
@@ -383,6 +400,28 @@ func (d *draft) title(allFailed bool) string {
 // filter writes the filter that opens a finding's events.
 func (r *run) filter(d *draft, f Finding) string {
 	terms := slices.Clone(d.terms)
+	// Name the events and services the finding holds, whichever calls its rule looked at.
+	var names, sources []string
+	for _, ref := range f.Refs {
+		e := r.x.events.at(ref)
+		if n := r.x.syms.strs[e.name]; !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+		if src := strings.TrimSuffix(r.x.syms.strs[e.source], ".amazonaws.com"); !slices.Contains(sources, src) {
+			sources = append(sources, src)
+		}
+	}
+	slices.Sort(names)
+	slices.Sort(sources)
+	for i, t := range terms {
+		switch {
+		case t.Negate:
+		case t.Field == FieldEvent:
+			terms[i].Values = names
+		case t.Field == FieldSource:
+			terms[i].Values = sources
+		}
+	}
 	if d.principal != 0 && !hasField(terms, FieldPrincipal) {
 		terms = append(terms, Term{Field: FieldPrincipal, Values: []string{f.Principal}})
 	}
@@ -397,7 +436,7 @@ func (r *run) filter(d *draft, f Finding) string {
 			// The IDs say it all; keep the event names for whoever reads the filter.
 			kept := []Term{}
 			for _, t := range terms {
-				if t.Field == FieldEvent {
+				if t.Field == FieldEvent && !t.Negate {
 					kept = append(kept, t)
 				}
 			}

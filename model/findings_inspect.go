@@ -126,7 +126,8 @@ func (r *run) gatherInspection() {
 				t := r.ident(x.events.at(ref)).idType
 				return t != "IAMUser" && t != "Root" // SSO and SAML users' MFA is their identity provider's
 			})
-		case inRunInstances:
+		case inRunInstances, inSecurityGroup:
+			// AWS launching for Auto Scaling, or managing the groups of a load balancer or ECS.
 			refs = slices.DeleteFunc(refs, func(ref EventRef) bool { return r.byService(x.events.at(ref)) })
 		case inParameters:
 			refs = r.bulk(refs, "ssm:parameter")
@@ -290,23 +291,17 @@ func (r *run) inlinePolicies() {
 		if !r.enabled(id) {
 			continue
 		}
-		d := r.draftFor(mustRule(id), x.principalOf(x.events.at(ref)), "")
-		if id == "admin-policy" {
-			d.raise(f.sev)
-			d.refs = append(d.refs, ref)
-			d.note(f.detail)
-		} else {
-			d.raise(f.sev)
-			d.refs = append(d.refs, ref)
-			d.note(f.detail)
-		}
+		d := r.draftFor(mustRule(id), r.actor(id, x.events.at(ref)), "")
+		d.raise(f.sev)
+		d.refs = append(d.refs, ref)
+		d.note(f.detail)
 		d.terms, d.exact = eventTerms(calls...), false
 	}
 	if r.enabled("policy-changed") {
 		c := apiCall{"iam", []string{"SetDefaultPolicyVersion"}}
 		for _, ref := range r.eventsOf(c) {
 			e := x.events.at(ref)
-			d := r.draftFor(mustRule("policy-changed"), x.principalOf(e), "")
+			d := r.draftFor(mustRule("policy-changed"), r.actor("policy-changed", e), "")
 			d.raise(SeverityMedium)
 			d.refs = append(d.refs, ref)
 			d.note("SetDefaultPolicyVersion " + x.firstResource(e))

@@ -109,6 +109,9 @@ var ruleList = []Rule{
 	{"instance-burst", SeverityMedium, "Many instances launched or terminated",
 		"Dozens of instances in an hour is a runaway script, cryptomining or destruction, and a cost either way.", Impact},
 
+	{"s3-bulk-delete", SeverityHigh, "S3 objects deleted in bulk",
+		"Emptying a bucket object by object in minutes is how ransomware and vandals destroy data.", Impact},
+
 	// Novelty.
 	{"new-source-ip", SeverityLow, "Principal used a new source IP",
 		"A first call from an address the principal never used before is how a leaked key shows up.", InitialAccess},
@@ -213,7 +216,39 @@ type identInfo struct {
 	known    bool
 	service  bool // an AWS service, or a service-linked role: AWS acting, not a person
 	instance bool // an EC2 instance profile's session (the session is named after the instance)
+	person   int8 // 1: a person, directly or behind the session's chain; -1: not; 0: not worked out yet
 	idType   string
+}
+
+// personTypes are the identity types that stand for people. Web identities are left out: most are
+// workloads (EKS pods, CI jobs).
+var personTypes = map[string]bool{"IAMUser": true, "Root": true, "IdentityCenterUser": true, "SAMLUser": true,
+	"FederatedUser": true, "Directory": true}
+
+// person reports whether a person is behind e: an IAM user, root, a federated or Identity Center
+// user, or a session whose credential chain starts with one. The caller holds the lock.
+func (r *run) person(e *event) bool {
+	r.ident(e)
+	info := &r.idents[e.ident]
+	if info.person == 0 {
+		info.person = -1
+		x := r.x
+		s := x.syms.strs
+		who := &x.idents[e.ident]
+		for hops := 0; hops < maxChain; hops++ {
+			t := s[who.idType]
+			if personTypes[t] || strings.HasPrefix(s[who.role], "role/AWSReservedSSO_") {
+				info.person = 1
+				break
+			}
+			m, ok := x.minted[who.key]
+			if t != "AssumedRole" || who.key == 0 || !ok {
+				break
+			}
+			who = &x.idents[x.events.at(m).ident]
+		}
+	}
+	return info.person > 0
 }
 
 var instanceSession = regexp.MustCompile(`^i-[0-9a-fA-F]{8,17}$`)
@@ -241,6 +276,18 @@ func (r *run) ident(e *event) identInfo {
 // carry no intent of their own for the rules that count and compare.
 func (r *run) byService(e *event) bool {
 	return e.invokedBy != 0 || r.ident(e).service
+}
+
+// byRoleRules are rules about routine-looking changes: their findings group a role's sessions (CI
+// jobs, deployments) into one, rather than one per session.
+var byRoleRules = map[string]bool{"lambda-changed": true, "instance-access": true, "policy-changed": true}
+
+// actor returns whom a rule's findings are grouped by: the principal, or for byRoleRules its role.
+func (r *run) actor(id string, e *event) Sym {
+	if byRoleRules[id] {
+		return r.x.roleOf(e)
+	}
+	return r.x.principalOf(e)
 }
 
 // principalOf returns the principal of e. The caller holds the lock.
@@ -344,6 +391,7 @@ func (r *run) indexRules() {
 	r.passwordData()
 	r.secrets()
 	r.instanceBursts()
+	r.objectDeletes()
 	r.deniedBursts()
 	r.offensiveTools()
 	r.scan()
@@ -410,7 +458,7 @@ func (r *run) attachedPolicies() {
 		if !r.enabled(id) {
 			continue
 		}
-		d := r.draftFor(mustRule(id), x.principalOf(e), "")
+		d := r.draftFor(mustRule(id), r.actor(id, e), "")
 		d.refs = append(d.refs, ref)
 		d.note(strings.TrimSpace(strings.Join(policies, "+") + " to " + target))
 		d.terms, d.exact = eventTerms(calls...), !admin
@@ -439,7 +487,7 @@ func (r *run) lambdaChanges() {
 	for _, ref := range r.eventsOf(code, conf) {
 		e := x.events.at(ref)
 		fn := strings.Join(x.resourcesOf(e, "lambda:function"), ",")
-		d := r.draftFor(ru, x.principalOf(e), "")
+		d := r.draftFor(ru, r.actor(ru.ID, e), "")
 		d.terms = eventTerms(code, conf)
 		if trimAPIVersion(x.syms.strs[e.name]) == "UpdateFunctionCode" {
 			d.refs = append(d.refs, ref)
@@ -471,7 +519,7 @@ func (r *run) instanceAccess() {
 		if r.byService(e) {
 			continue
 		}
-		d := r.draftFor(ru, x.principalOf(e), "")
+		d := r.draftFor(ru, r.actor(ru.ID, e), "")
 		d.refs = append(d.refs, ref)
 		d.terms, d.exact = eventTerms(calls...), true
 		name := x.syms.strs[e.name]
@@ -574,6 +622,48 @@ func (r *run) instanceBursts() {
 			}
 			d.note(fmt.Sprintf("%d instances %s in %d calls", n, verb, len(hit)))
 		}
+	}
+}
+
+// objectDeletes raises principals that delete many S3 objects in a short time.
+func (r *run) objectDeletes() {
+	if !r.enabled("s3-bulk-delete") {
+		return
+	}
+	x := r.x
+	c := apiCall{"s3", []string{"DeleteObject", "DeleteObjects"}}
+	var mine []EventRef
+	for _, ref := range r.eventsOf(c) {
+		if !r.byService(x.events.at(ref)) {
+			mine = append(mine, ref)
+		}
+	}
+	keys := func(e *event, ref EventRef) []Sym {
+		if ks := x.resourceKeys(e, "s3:object"); len(ks) > 0 {
+			return ks
+		}
+		return []Sym{Sym(ref) | 1<<31} // DeleteObjects names its keys in a body CloudTrail does not log
+	}
+	groups := r.byPrincipal(mine)
+	for _, p := range symKeys(groups) {
+		hit := burstRefs(x, groups[p], r.opts.ObjectWindow, r.opts.ObjectBurst, keys)
+		if len(hit) == 0 {
+			continue
+		}
+		d := r.draftFor(mustRule("s3-bulk-delete"), p, "")
+		d.refs, d.terms, d.exact = hit, eventTerms(c), false
+		buckets := map[string]bool{}
+		for _, ref := range hit {
+			for _, b := range x.resourcesOf(x.events.at(ref), "s3:bucket") {
+				buckets[b] = true
+			}
+		}
+		names := make([]string, 0, len(buckets))
+		for b := range buckets {
+			names = append(names, b)
+		}
+		slices.Sort(names)
+		d.note(fmt.Sprintf("%d objects from %s", len(distinctResources(x, hit, "s3:object")), strings.Join(names, ",")))
 	}
 }
 

@@ -13,12 +13,17 @@ import (
 // regions and tools), its hourly rate of writes, and where instance credentials are used from. One
 // pass over the time order serves them all; the rest of the engine answers from posting lists.
 
-// habits is what the scan remembers of one role (or principal without sessions).
+// habits is what the scan remembers of one principal's habits during the baseline.
 type habits struct {
-	baseline          int // events in the baseline period
-	ips, regions, uas map[Sym]bool
-	first             int64 // its first event
-	hours             []hourCount
+	baseline     int                   // events in the baseline period
+	nets         map[netip.Prefix]bool // the networks of its source IPs
+	regions, uas map[Sym]bool
+}
+
+// rate is one role's (or principal's without sessions) writes, hour by hour.
+type rate struct {
+	first int64 // its first event
+	hours []hourCount
 }
 
 // hourCount is a principal's writes in one hour.
@@ -28,6 +33,18 @@ type hourCount struct {
 }
 
 const hourNanos = int64(time.Hour)
+
+// noveltyNet is how much of an address novelty compares: a /16 of IPv4 or a /48 of IPv6. Home and
+// office addresses move within their provider's blocks; a leaked key used elsewhere comes from
+// another network altogether.
+func noveltyNet(a netip.Addr) netip.Prefix {
+	bits := 48
+	if a.Is4() {
+		bits = 16
+	}
+	p, _ := a.Prefix(bits)
+	return p
+}
 
 // scan runs the rules that look at every event. The caller holds the lock with the order sorted.
 func (r *run) scan() {
@@ -43,9 +60,11 @@ func (r *run) scan() {
 	baselineEnd := oldest + int64(r.opts.NoveltyBaseline)
 	novelty = novelty && newest > baselineEnd
 
-	hist := map[Sym]*habits{}
-	var last *habits
-	var lastRole Sym
+	habitsOf := map[Sym]*habits{}
+	rates := map[Sym]*rate{}
+	var lastH *habits
+	var lastR *rate
+	var lastP, lastRole Sym
 	uaFamily := map[Sym]Sym{} // user agent -> its family, interned locally
 	families := map[string]Sym{}
 	runtime := map[Sym]bool{} // user agents of code running inside AWS (Lambda, ECS...)
@@ -70,23 +89,31 @@ func (r *run) scan() {
 		}
 		return ""
 	}
+	nets := map[Sym]netip.Prefix{}
+	netOf := func(ip Sym) netip.Prefix {
+		n, ok := nets[ip]
+		if !ok {
+			n = noveltyNet(x.ips[ip][0])
+			nets[ip] = n
+		}
+		return n
+	}
 	type novel struct {
-		role   Sym
 		values map[Sym]bool
 		refs   []EventRef
 	}
-	novels := [3]map[Sym]*novel{{}, {}, {}} // by rule: IP, region, user agent; then by role
-	addNovel := func(kind int, role, v Sym, ref EventRef) {
-		n := novels[kind][role]
+	novels := [3]map[Sym]*novel{{}, {}, {}} // by rule (IP, region, user agent), then by principal
+	addNovel := func(kind int, p, v Sym, ref EventRef) {
+		n := novels[kind][p]
 		if n == nil {
-			n = &novel{role: role, values: map[Sym]bool{}}
-			novels[kind][role] = n
+			n = &novel{values: map[Sym]bool{}}
+			novels[kind][p] = n
 		}
 		n.values[v] = true
 		n.refs = append(n.refs, ref)
 	}
 	instanceIPs := map[[2]Sym][]EventRef{} // (principal, ip) of instance sessions
-	peopleIPs := map[Sym]Sym{}             // ip -> a principal other than an instance that used it
+	peopleIPs := map[Sym]Sym{}             // ip -> a person who used it
 
 	for _, ref := range order {
 		e := x.events.at(ref)
@@ -102,33 +129,45 @@ func (r *run) scan() {
 			if info.instance {
 				k := [2]Sym{x.principalOf(e), e.ip}
 				instanceIPs[k] = append(instanceIPs[k], ref)
-			} else if _, ok := peopleIPs[e.ip]; !ok {
+			} else if _, ok := peopleIPs[e.ip]; !ok && r.person(e) {
 				peopleIPs[e.ip] = x.principalOf(e)
 			}
 		}
-		role := x.roleOf(e)
-		h := last
-		if h == nil || role != lastRole {
-			h = hist[role]
-			if h == nil {
-				h = &habits{first: e.time}
-				if novelty {
-					h.ips, h.regions, h.uas = map[Sym]bool{}, map[Sym]bool{}, map[Sym]bool{}
+		if spikes {
+			role := x.roleOf(e)
+			rt := lastR
+			if rt == nil || role != lastRole {
+				rt = rates[role]
+				if rt == nil {
+					rt = &rate{first: e.time}
+					rates[role] = rt
 				}
-				hist[role] = h
+				lastR, lastRole = rt, role
 			}
-			last, lastRole = h, role
-		}
-		if spikes && e.readOnly == False {
-			hr := e.time / hourNanos
-			if n := len(h.hours); n > 0 && h.hours[n-1].hour == hr {
-				h.hours[n-1].n++
-			} else {
-				h.hours = append(h.hours, hourCount{hr, 1})
+			if e.readOnly == False {
+				hr := e.time / hourNanos
+				if n := len(rt.hours); n > 0 && rt.hours[n-1].hour == hr {
+					rt.hours[n-1].n++
+				} else {
+					rt.hours = append(rt.hours, hourCount{hr, 1})
+				}
 			}
 		}
 		if !novelty {
 			continue
+		}
+		p := x.principalOf(e)
+		h := lastH
+		if h == nil || p != lastP {
+			h = habitsOf[p]
+			if h == nil {
+				if e.time >= baselineEnd {
+					continue // first seen after the baseline: nothing to compare with
+				}
+				h = &habits{nets: map[netip.Prefix]bool{}, regions: map[Sym]bool{}, uas: map[Sym]bool{}}
+				habitsOf[p] = h
+			}
+			lastH, lastP = h, p
 		}
 		var fam Sym
 		if e.ua != 0 {
@@ -137,7 +176,7 @@ func (r *run) scan() {
 		if e.time < baselineEnd {
 			h.baseline++
 			if hasIP {
-				h.ips[e.ip] = true
+				h.nets[netOf(e.ip)] = true
 			}
 			if e.region != 0 {
 				h.regions[e.region] = true
@@ -150,27 +189,29 @@ func (r *run) scan() {
 		if h.baseline < r.opts.NoveltyMinEvents {
 			continue
 		}
-		if hasIP && !h.ips[e.ip] && !info.instance && !runtime[e.ua] {
-			addNovel(0, role, e.ip, ref)
+		most := r.opts.NoveltyMaxHabits
+		if hasIP && len(h.nets) <= most && !info.instance && !runtime[e.ua] && !h.nets[netOf(e.ip)] {
+			addNovel(0, p, e.ip, ref)
 		}
-		if e.region != 0 && !h.regions[e.region] {
-			addNovel(1, role, e.region, ref)
+		if e.region != 0 && len(h.regions) <= most && !h.regions[e.region] {
+			addNovel(1, p, e.region, ref)
 		}
-		if fam != 0 && !h.uas[fam] {
-			addNovel(2, role, fam, ref)
+		if fam != 0 && len(h.uas) <= most && !h.uas[fam] {
+			addNovel(2, p, fam, ref)
 		}
 	}
 
 	if novelty {
 		s := x.syms.strs
+		since := Term{Field: FieldSince, Values: []string{time.Unix(0, baselineEnd).UTC().Format(time.RFC3339Nano)}}
 		for kind, id := range []string{"new-source-ip", "new-region", "new-user-agent"} {
 			if !r.enabled(id) {
 				continue
 			}
 			ru := mustRule(id)
-			for _, role := range symKeys(novels[kind]) {
-				n := novels[kind][role]
-				d := r.draftFor(ru, role, "")
+			for _, p := range symKeys(novels[kind]) {
+				n := novels[kind][p]
+				d := r.draftFor(ru, p, "")
 				d.refs = n.refs
 				var values []string
 				for _, v := range symKeys(n.values) {
@@ -184,12 +225,11 @@ func (r *run) scan() {
 				for _, v := range values {
 					d.note(v)
 				}
-				since := Term{Field: FieldSince, Values: []string{time.Unix(0, baselineEnd).UTC().Format(time.RFC3339Nano)}}
 				switch kind {
 				case 0:
-					d.terms = []Term{{Field: FieldIP, Values: values}, since}
+					d.terms, d.exact = []Term{{Field: FieldIP, Values: values}, since}, true
 				case 1:
-					d.terms = []Term{{Field: FieldRegion, Values: values}, since}
+					d.terms, d.exact = []Term{{Field: FieldRegion, Values: values}, since}, true
 				default:
 					d.terms = []Term{since}
 				}
@@ -197,7 +237,7 @@ func (r *run) scan() {
 		}
 	}
 	if spikes {
-		r.writeSpikes(hist)
+		r.writeSpikes(rates)
 	}
 	if creds {
 		r.instanceCredentials(instanceIPs, peopleIPs)
@@ -216,14 +256,17 @@ func userAgentFamily(ua string) string {
 	if i := strings.IndexByte(fam, '_'); i > 0 && strings.ContainsAny(fam[i:], "0123456789") {
 		fam = fam[:i] // stratus-red-team_5c59eb79-...: a run ID
 	}
-	if fam == "" {
+	switch fam {
+	case "":
 		return ua
+	case "Mozilla", "S3Console", "console.amazonaws.com", "AWS":
+		return "the console" // the browser, and the console's own clients, are one way of working
 	}
 	return fam
 }
 
 // writeSpikes raises hours in which a principal wrote far more than its baseline.
-func (r *run) writeSpikes(hist map[Sym]*habits) {
+func (r *run) writeSpikes(hist map[Sym]*rate) {
 	o := r.opts
 	baseHours := int64(o.SpikeBaseline / time.Hour)
 	historyHours := int64(o.SpikeHistory / time.Hour)
@@ -272,9 +315,10 @@ func (r *run) writesIn(role Sym, hour int64) []EventRef {
 	return out
 }
 
-// instanceCredentials raises instance-role sessions used from an address that someone other than an
-// instance used too (a person's laptop, an attacker's host), or, when AWS's address ranges are
-// known, from outside them.
+// instanceCredentials raises instance-role sessions used from an address a person used too (their
+// laptop, an attacker's host), or, when AWS's address ranges are known, from outside them. Other
+// workloads share an instance's address legitimately (a CI runner's roles, EKS pods): only people,
+// directly or behind a session's credential chain, count.
 func (r *run) instanceCredentials(instanceIPs map[[2]Sym][]EventRef, peopleIPs map[Sym]Sym) {
 	x := r.x
 	s := x.syms.strs
