@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trailscope/trailscope/ui/sshserve"
 )
 
 // quiet is how long the link must stay silent for a keystroke's output to be complete: the
@@ -74,20 +76,22 @@ func BenchmarkKeystrokeBytes(b *testing.B) {
 	for _, profile := range []struct {
 		name string
 		o    termOptions
+		fps  int
 	}{
-		{"256colours", termOptions{w: 120, h: 40}},
-		{"truecolor", termOptions{w: 120, h: 40, env: map[string]string{"COLORTERM": "truecolor"}}},
+		{"256colours", termOptions{w: 120, h: 40}, 0},
+		{"truecolor", termOptions{w: 120, h: 40, env: map[string]string{"COLORTERM": "truecolor"}}, 0},
+		{"256colours-60fps", termOptions{w: 120, h: 40}, 60},
 	} {
 		b.Run(profile.name, func(b *testing.B) {
 			for range b.N {
-				keystrokeBytes(b, profile.o)
+				keystrokeBytes(b, profile.o, profile.fps)
 			}
 		})
 	}
 }
 
-func keystrokeBytes(b *testing.B, o termOptions) {
-	h := start(b, nil)
+func keystrokeBytes(b *testing.B, o termOptions, fps int) {
+	h := start(b, func(opt *sshserve.Options) { opt.FPS = fps })
 	tm := h.open(h.alice, o)
 	tm.waitFor("3,000 of 3,000 events", "query")
 	first := tm.settle(quiet)
@@ -100,6 +104,12 @@ func keystrokeBytes(b *testing.B, o termOptions) {
 	up := measure(tm, chars(strings.Repeat("k", 10))...)
 	page := measure(tm, "\x1b[6~", "\x1b[6~", "\x1b[6~")
 	held := measure(tm, strings.Repeat("j", 20)).total()
+	repeatFrom := tm.settle(quiet)
+	for range 30 { // a held key at the usual repeat rate: 30 presses a second
+		tm.send("j")
+		time.Sleep(time.Second / 30)
+	}
+	repeat := tm.settle(quiet) - repeatFrom
 	typing := measure(tm, append(append([]string{"/"}, chars("event:TerminateInstances")...), "enter")...)
 	tm.waitFor("/ event:TerminateInstances", count(h, "event:TerminateInstances"))
 	back := measure(tm, "esc").total()
@@ -111,7 +121,8 @@ func keystrokeBytes(b *testing.B, o termOptions) {
 	b.ReportMetric(float64(page.median()), "B/page")
 	b.ReportMetric(float64(typing.total())/float64(len(typing)), "B/filter-key")
 	b.ReportMetric(float64(typing.total()), "B/filter-change")
+	b.ReportMetric(float64(repeat), "B/held-key-second")
 	b.Logf("first screen %d B; idle second %d B; cursor move median %d B (up %d); at the bottom, scrolling, %d B; page %d B; "+
-		"20 j in one write %d B; filter change (/ event:TerminateInstances enter, %d keys) %d B, median %d B per key, max %d; esc back %d B",
-		first, idle, down.median(), up.median(), scroll.median(), page.median(), held, len(typing), typing.total(), typing.median(), slices.Max(typing), back)
+		"20 j in one write %d B; j held for a second (30 presses) %d B; filter change (/ event:TerminateInstances enter, %d keys) %d B, median %d B per key, max %d; esc back %d B",
+		first, idle, down.median(), up.median(), scroll.median(), page.median(), held, repeat, len(typing), typing.total(), typing.median(), slices.Max(typing), back)
 }
