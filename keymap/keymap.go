@@ -28,12 +28,18 @@ type Filter struct {
 	Apply, Cancel, Complete, CompletePrev, HistoryUp, HistoryDown, ClearLine, DeleteWord key.Binding
 }
 
+// Scenarios are the keys of the scenarios view (the built-in sample's questions).
+type Scenarios struct {
+	Try, Hint, Answer, Evidence key.Binding
+}
+
 // KeyMap is every binding of the console.
 type KeyMap struct {
-	Global Global
-	List   List
-	Detail Detail
-	Filter Filter
+	Global    Global
+	List      List
+	Detail    Detail
+	Filter    Filter
+	Scenarios Scenarios
 }
 
 // Default returns the console's bindings: vim keys and arrows.
@@ -93,6 +99,12 @@ func Default() KeyMap {
 			ClearLine:    b("ctrl+u", "clear", "ctrl+u"),
 			DeleteWord:   b("ctrl+w", "delete word", "ctrl+w", "alt+backspace"),
 		},
+		Scenarios: Scenarios{
+			Try:      b("enter", "try the hint", "enter"),
+			Hint:     b("h", "show the hint", "h"),
+			Answer:   b("a", "show the answer", "a"),
+			Evidence: b("v", "view the answer's events", "v"),
+		},
 	}
 }
 
@@ -104,20 +116,23 @@ type Group struct {
 
 // HelpGroups returns the groups the help overlay shows, in order.
 func (k KeyMap) HelpGroups() []Group {
-	g, l, d, f := k.Global, k.List, k.Detail, k.Filter
+	g, l, d, f, s := k.Global, k.List, k.Detail, k.Filter, k.Scenarios
 	return []Group{
 		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Command, g.Back, g.Help, g.Quit}},
 		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Sort, l.ZoomIn, l.ZoomOut}},
 		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.HistoryUp, f.DeleteWord, f.ClearLine, g.Export}},
 		{"Detail", []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.FoldAll, d.UnfoldAll}},
+		{"Scenarios (:scenarios)", []key.Binding{s.Try, s.Hint, s.Answer, s.Evidence}},
 	}
 }
 
 // ShortHelp returns the few bindings the bottom line shows for a view: "timeline", "principals",
-// "resources", "problems", "detail" or "filter".
+// "resources", "problems", "scenarios", "detail" or "filter".
 func (k KeyMap) ShortHelp(view string) []key.Binding {
-	g, l, d, f := k.Global, k.List, k.Detail, k.Filter
+	g, l, d, f, s := k.Global, k.List, k.Detail, k.Filter, k.Scenarios
 	switch view {
+	case "scenarios":
+		return []key.Binding{s.Hint, s.Answer, s.Try, s.Evidence, l.Up, l.Down, g.Back, g.Help, g.Quit}
 	case "detail":
 		return []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, g.Back, g.Help}
 	case "filter":

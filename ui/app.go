@@ -21,9 +21,10 @@ const (
 	viewPrincipals
 	viewResources
 	viewProblems
+	viewScenarios
 )
 
-var viewNames = [...]string{"timeline", "principals", "resources", "problems"}
+var viewNames = [...]string{"timeline", "principals", "resources", "problems", "scenarios"}
 
 func (v view) String() string { return viewNames[v] }
 
@@ -131,6 +132,7 @@ type App struct {
 	detailSeq int
 
 	stack []snapshot
+	sc    scenarioState
 
 	progress     model.Progress
 	loading      bool
@@ -160,6 +162,7 @@ func newApp(opt Options) *App {
 		loading:     opt.Batches != nil,
 		loadStart:   time.Now(),
 		status:      opt.Banner,
+		sc:          scenarioState{shown: map[string]int{}, answers: map[string]scenarioAnswer{}},
 	}
 	a.bar.idx = a.idx
 	a.pollStatus()
@@ -311,6 +314,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case statusMsg:
 		a.status, a.statusErr = msg.text, msg.err
 		return a, nil
+	case scenarioAnswerMsg:
+		return a, a.onScenarioAnswer(msg)
 	case tea.MouseWheelMsg:
 		return a, a.onWheel(msg)
 	case tea.PasteMsg:
@@ -502,6 +507,8 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.onResourcesKey(msg)
 	case viewProblems:
 		a.pb.move(msg, a.keys.List, len(a.problems), a.bodyHeight()-1)
+	case viewScenarios:
+		return a.onScenariosKey(msg)
 	}
 	return nil
 }
@@ -570,6 +577,8 @@ func (a *App) command(c string) tea.Cmd {
 		return a.switchView(viewResources)
 	case "problems", "problem", "4", "!":
 		return a.switchView(viewProblems)
+	case "scenarios", "scenario", "5":
+		return a.switchView(viewScenarios)
 	case "help", "h", "?":
 		a.help = true
 		return nil
@@ -581,7 +590,7 @@ func (a *App) command(c string) tea.Cmd {
 	case "":
 		return nil
 	}
-	a.status, a.statusErr = fmt.Sprintf("unknown command %q: try :timeline :principals :resources :problems :help", model.Sanitize(c)), true
+	a.status, a.statusErr = fmt.Sprintf("unknown command %q: try :timeline :principals :resources :problems :scenarios :help", model.Sanitize(c)), true
 	return nil
 }
 
@@ -762,6 +771,8 @@ func (a *App) render() string {
 			body = a.resourcesView()
 		case viewProblems:
 			body = a.problemsView()
+		case viewScenarios:
+			body = a.scenariosView()
 		}
 	}
 	bh := a.bodyHeight()

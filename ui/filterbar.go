@@ -360,6 +360,7 @@ var commands = []suggestion{
 	{"principals", "who: one row per principal, roles expand into sessions"},
 	{"resources", "what: one row per resource touched"},
 	{"problems", "what could not be read"},
+	{"scenarios", "the built-in sample's incidents: questions, hints and answers"},
 	{"help", "every key"},
 	{"export", "write the result to a file (.jsonl or .csv)"},
 	{"quit", "leave"},
