@@ -59,12 +59,15 @@ func main() {
 type sourceFlags struct {
 	maxFileSize int64
 	sample      string
+	lookup      lookupFlags
+	filter      string // the query's filter, which --lookup pushes down to CloudTrail
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
 		"skip files that decompress to more than this many MB")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
+	f.lookup.register(cmd)
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
@@ -80,6 +83,9 @@ type opened struct {
 // open chooses the source that the flags and paths name. It fails before anything is read when a
 // path does not exist, so that the console never opens on a typo.
 func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
+	if f.lookup.wanted() {
+		return f.lookup.open(paths, f.filter)
+	}
 	if f.sample != "" || len(paths) == 0 {
 		return openSample(f.sample, paths)
 	}
@@ -186,6 +192,7 @@ which resource, from where, and when.`,
 	root.AddCommand(newSynth(stdout))
 	root.AddCommand(newSample(stdout))
 	root.AddCommand(newServe(stdin, stderr))
+	root.AddCommand(newCache(stdout))
 
 	return root
 }
@@ -205,9 +212,10 @@ An empty FILTER ('') matches every event.`,
 		Example: `  trailscope query ./AWSLogs 'event:Delete* error:none'
   trailscope query --format json logs/ 'principal:alice' | jq .eventName
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv`,
-		Args: cobra.MinimumNArgs(2),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, filter := args[:len(args)-1], args[len(args)-1]
+			src.filter = filter
 			f, err := report.ParseFormat(format)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/trailscope/trailscope/model"
 	"github.com/trailscope/trailscope/source/archive"
@@ -145,4 +146,28 @@ func (s *Server) Serve(byRegion map[string][]Event) {
 	for r, evs := range byRegion {
 		s.Add(r, evs...)
 	}
+}
+
+// Recent moves events in time so that the newest happened at newest, keeping their spacing: old
+// datasets become history that LookupEvents' 90 days still hold.
+func Recent(events []Event, newest time.Time) []Event {
+	if len(events) == 0 {
+		return nil
+	}
+	last := events[0].Time
+	for _, e := range events {
+		if e.Time.After(last) {
+			last = e.Time
+		}
+	}
+	shift := newest.Truncate(time.Second).Sub(last)
+	out := make([]Event, 0, len(events))
+	for _, e := range events {
+		e.Time = e.Time.Add(shift).UTC()
+		if raw, err := setString(e.Raw, "eventTime", e.Time.Format(time.RFC3339)); err == nil {
+			e.Raw = raw
+		}
+		out = append(out, e)
+	}
+	return out
 }

@@ -120,7 +120,9 @@ func TestWireErrors(t *testing.T) {
 		{"CloudTrail_20131101.StopLogging", `{"Name":"trail"}`, "UnknownOperationException"},
 	} {
 		status, body := post(t, s, "us-east-1", tc.target, tc.body)
-		var e struct{ Type string `json:"__type"` }
+		var e struct {
+			Type string `json:"__type"`
+		}
 		json.Unmarshal(body, &e)
 		if status != 400 || !strings.HasSuffix(e.Type, tc.want) {
 			t.Errorf("%s %s: %d %s, want 400 %s", tc.target, tc.body, status, body, tc.want)
