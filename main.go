@@ -193,6 +193,7 @@ which resource, from where, and when.`,
 	root.AddCommand(newSample(stdout))
 	root.AddCommand(newServe(stdin, stderr))
 	root.AddCommand(newCache(stdout))
+	root.AddCommand(newFindings(stdin, stdout, stderr))
 
 	return root
 }

@@ -394,7 +394,8 @@ func (r *run) rootActivity() {
 	if !ok || x.post[pType][v] == nil {
 		return
 	}
-	for _, ref := range *x.post[pType][v] {
+	calls := map[*draft]map[Sym]int{}
+	for _, ref := range x.timeOrder(*x.post[pType][v]) {
 		e := x.events.at(ref)
 		name := s[e.name]
 		if e.invokedBy != 0 || name == "ConsoleLogin" {
@@ -411,10 +412,19 @@ func (r *run) rootActivity() {
 		if r.enabled("root-activity") {
 			d := r.draftFor(mustRule("root-activity"), who.principal, "")
 			d.refs = append(d.refs, ref)
-			if len(d.details) <= maxDetails {
-				d.note(name)
+			if calls[d] == nil {
+				calls[d] = map[Sym]int{}
 			}
+			calls[d][e.name]++
 			d.terms, d.exact = []Term{{Field: FieldType, Values: []string{"Root"}}, {Field: FieldEvent, Values: []string{"ConsoleLogin"}, Negate: true}}, false
+		}
+	}
+	for d, counts := range calls {
+		for _, n := range x.topNames(counts, maxDetails-1) {
+			d.note(n)
+		}
+		if len(counts) >= maxDetails {
+			d.note(fmt.Sprintf("%d other calls", len(counts)-(maxDetails-1)))
 		}
 	}
 }

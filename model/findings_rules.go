@@ -159,7 +159,7 @@ func (r *run) namesPresent() map[string][]Sym {
 	return r.names
 }
 
-// eventsOf returns the events of calls, in arrival order. The caller holds the lock.
+// eventsOf returns the events of calls, oldest first. The caller holds the lock.
 func (r *run) eventsOf(calls ...apiCall) []EventRef {
 	x := r.x
 	var out []EventRef
@@ -182,7 +182,7 @@ func (r *run) eventsOf(calls ...apiCall) []EventRef {
 			}
 		}
 	}
-	return out
+	return x.timeOrder(out)
 }
 
 // eventTerms returns the filter terms that select the events of calls.
@@ -700,8 +700,8 @@ func (r *run) deniedBursts() {
 			names[x.events.at(ref).name]++
 		}
 		d.note(fmt.Sprintf("%d denied", len(hit)))
-		for _, n := range topSyms(names, 3) {
-			d.note(x.syms.strs[n])
+		for _, n := range x.topNames(names, 3) {
+			d.note(n)
 		}
 	}
 }
@@ -757,7 +757,7 @@ func (r *run) offensiveTools() {
 			if !strings.Contains(lower, t.token) {
 				continue
 			}
-			for _, ref := range *x.post[pUA][v] {
+			for _, ref := range x.timeOrder(*x.post[pUA][v]) {
 				e := x.events.at(ref)
 				d := r.draftFor(ru, x.principalOf(e), t.name)
 				d.refs = append(d.refs, ref)
@@ -854,11 +854,17 @@ func distinctResources(x *Index, refs []EventRef, kind string) map[Sym]bool {
 	return out
 }
 
-// topSyms returns the n most frequent keys of counts.
-func topSyms(counts map[Sym]int, n int) []Sym {
+// topNames returns the names of the n most frequent keys of counts, ties in name order.
+func (x *Index) topNames(counts map[Sym]int, n int) []string {
 	keys := symKeys(counts)
-	slices.SortStableFunc(keys, func(a, b Sym) int { return cmp.Compare(counts[b], counts[a]) })
-	return keys[:min(n, len(keys))]
+	slices.SortFunc(keys, func(a, b Sym) int {
+		return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(x.syms.strs[a], x.syms.strs[b]))
+	})
+	out := make([]string, 0, n)
+	for _, k := range keys[:min(n, len(keys))] {
+		out = append(out, x.syms.strs[k])
+	}
+	return out
 }
 
 func pluralS(n int) string {
