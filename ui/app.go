@@ -184,10 +184,7 @@ func (a *App) pollStatus() {
 		a.loading = true
 	case a.loading || a.loadDur == 0:
 		a.loading = false
-		a.loadDur = max(p.Elapsed, time.Since(a.loadStart))
-		if a.status == a.opt.Banner {
-			a.status = ""
-		}
+		a.loadDur = max(p.Elapsed, time.Since(a.loadStart)) // the banner stays until the first key
 	}
 }
 
@@ -339,7 +336,7 @@ func (a *App) onBatch(msg batchMsg) tea.Cmd {
 	if msg.done {
 		a.loading = false
 		a.loadDur = time.Since(a.loadStart)
-		if a.opt.Banner == "" || a.status == a.opt.Banner {
+		if a.opt.Banner == "" { // a banner says what the data is: it stays until the first key
 			a.status = ""
 		}
 		cmds = append(cmds, a.runQuery(a.applied))

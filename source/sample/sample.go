@@ -109,11 +109,10 @@ func (s Sample) License() string {
 }
 
 // Banner is what the console says first when it opens on the sample: what it is, and how to load real
-// data instead.
+// data instead. It fits an 80-column status line.
 func (s Sample) Banner() string {
-	msg := "Built-in sample " + s.Name + ": " + s.Title + "."
 	if s.Name == Default {
-		msg += " Try the questions in :scenarios."
+		return "Built-in sample: try :scenarios. Your own logs: trailscope PATH, or --lookup"
 	}
-	return msg + " Load your own logs with: trailscope PATH ... or trailscope --lookup."
+	return "Sample " + s.Name + ", real attack data. Your own logs: trailscope PATH, or --lookup"
 }
