@@ -304,15 +304,22 @@ func (st *session) end(reason string) {
 // session.
 func (s *Server) session(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if len(sess.Command()) > 0 {
-			wish.Println(sess, "trailscope serves its console only: connect without a command (ssh -t HOST).")
+		refuse := func(why, msg string) {
+			key := ""
+			if k := sess.PublicKey(); k != nil {
+				key = gossh.FingerprintSHA256(k)
+			}
+			s.log.Info("session refused: "+why, "key", key, "remote", sess.RemoteAddr().String())
+			wish.Println(sess, msg)
 			_ = sess.Exit(1)
+		}
+		if len(sess.Command()) > 0 {
+			refuse("a command", "trailscope serves its console only: connect without a command (ssh -t HOST).")
 			return
 		}
 		pty, _, ok := sess.Pty()
 		if !ok {
-			wish.Println(sess, "trailscope serves an interactive console: connect from a terminal (ssh -t HOST).")
-			_ = sess.Exit(1)
+			refuse("no terminal", "trailscope serves an interactive console: connect from a terminal (ssh -t HOST).")
 			return
 		}
 		st := &session{Session: sess, start: time.Now(), done: make(chan struct{})}

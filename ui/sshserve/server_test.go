@@ -207,6 +207,8 @@ func TestOnlyTheConsole(t *testing.T) {
 	if s := noPty.scr.Raw(); !strings.Contains(s, "interactive console") {
 		t.Errorf("no pty got: %q", s)
 	}
+	waitLog(t, h, "session refused: a command")
+	waitLog(t, h, "session refused: no terminal")
 
 	client, err := h.dial(gossh.PublicKeys(h.alice))
 	if err != nil {
