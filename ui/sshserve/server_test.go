@@ -7,12 +7,15 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/sshserve"
 )
 
@@ -483,4 +486,34 @@ func waitLog(t testing.TB, h *harness, want string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+func TestSessionsShowTheSharedLoad(t *testing.T) {
+	var mu sync.Mutex
+	progress := model.Progress{Files: 4, FilesDone: 1, Records: 1000, Elapsed: time.Second}
+	problems := []model.Problem{{File: "bad.json.gz", Reason: "truncated gzip"}}
+	status := func() (model.Progress, []model.Problem) {
+		mu.Lock()
+		defer mu.Unlock()
+		return progress, problems[:len(problems):len(problems)]
+	}
+	idx := model.NewIndex()
+	idx.Add(records(1000, 0))
+	h := start(t, func(o *sshserve.Options) {
+		o.Console = func() tea.Model { return ui.New(ui.Options{Index: idx, Source: "shared", Status: status}) }
+	})
+	tm := h.open(h.alice, termOptions{})
+	tm.waitFor("loading…", "files 1/4", "1 problems")
+
+	mu.Lock()
+	idx.Add(records(500, 1000))
+	progress = model.Progress{Files: 4, FilesDone: 4, Records: 1500, Elapsed: 2 * time.Second, Done: true}
+	problems = append(problems, model.Problem{File: "worse.json", Record: 7, Reason: "not an object"})
+	mu.Unlock()
+	s := tm.waitFor("1,500 of 1,500 events", "loaded in 2s", "2 problems: press 4")
+	if strings.Contains(s, "loading") {
+		t.Fatalf("still loading:\n%s", s)
+	}
+	tm.send("4")
+	tm.waitFor("bad.json.gz", "worse.json")
 }
