@@ -229,6 +229,15 @@ type Finder struct {
 	x     *Index
 	mu    sync.Mutex
 	facts map[EventRef]fact
+	reads int
+}
+
+// RawReads returns how many raw records the Finder has read so far: the events whose request or
+// response a rule had to look at.
+func (f *Finder) RawReads() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reads
 }
 
 // NewFinder returns a Finder over x.
@@ -249,6 +258,7 @@ func (f *Finder) Find(opts FindingOptions) []Finding {
 		}
 	}
 	r.indexRules()
+	f.reads += len(r.toRead)
 	r.inspectRules()
 	return r.finish()
 }

@@ -73,11 +73,14 @@ func loadMemory1M(b *testing.B) *model.Index {
 // time: the raw records the inspecting rules read are decompressed again from their files.
 func BenchmarkFindings1MArchive(b *testing.B) {
 	x := loadArchive1M(b)
-	var n int
+	var n, reads int
 	for b.Loop() {
-		n = len(model.NewFinder(x).Find(model.FindingOptions{}))
+		f := model.NewFinder(x)
+		n = len(f.Find(model.FindingOptions{}))
+		reads = f.RawReads()
 	}
 	b.ReportMetric(float64(n), "findings")
+	b.ReportMetric(float64(reads), "raw-reads")
 }
 
 // BenchmarkFindings1MArchiveRefresh runs the rules again with the Finder of an earlier run, as the
@@ -95,9 +98,12 @@ func BenchmarkFindings1MArchiveRefresh(b *testing.B) {
 // Finder each time.
 func BenchmarkFindings1MMemory(b *testing.B) {
 	x := loadMemory1M(b)
-	var n int
+	var n, reads int
 	for b.Loop() {
-		n = len(model.NewFinder(x).Find(model.FindingOptions{}))
+		f := model.NewFinder(x)
+		n = len(f.Find(model.FindingOptions{}))
+		reads = f.RawReads()
 	}
 	b.ReportMetric(float64(n), "findings")
+	b.ReportMetric(float64(reads), "raw-reads")
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tidwall/gjson"
 )
@@ -154,6 +155,76 @@ func (r *run) gatherInspection() {
 	}
 }
 
+// inspectRaw runs an inspection over a raw record; ctx holds what the index knows of the event.
+func inspectRaw(kind int, ctx inspectCtx, raw []byte) fact {
+	ctx.rec = gjson.ParseBytes(raw)
+	ctx.req = ctx.rec.Get("requestParameters")
+	f := inspections[kind].read(&ctx)
+	f.read = true
+	return f
+}
+
+// inspectionOf maps the calls the inspections read (eventSource, eventName without API version) to
+// their inspection.
+var inspectionOf = sync.OnceValue(func() map[[2]string]int {
+	m := map[[2]string]int{}
+	for kind, in := range inspections {
+		for _, c := range in.calls {
+			for _, n := range c.names {
+				m[[2]string{c.source + ".amazonaws.com", n}] = kind
+			}
+		}
+	}
+	return m
+})
+
+// InspectRecord reads from a record's raw JSON what the findings rules need beyond the index (a
+// security group rule's CIDR and ports, a policy document, whether a sign-in used MFA), and returns
+// it in a compact form; "" for the events no rule reads, which is all but a few calls. A source that
+// has the bytes at hand when it decodes a record may keep this with it, so that the rules never
+// read raw records back: re-reading a gzipped archive costs a decompression per file.
+func InspectRecord(r *Record, raw []byte) string {
+	kind, ok := inspectionOf()[[2]string{r.Source, trimAPIVersion(r.Name)}]
+	if !ok {
+		return ""
+	}
+	ctx := inspectCtx{account: cmp.Or(r.Account, r.Identity.Account), name: trimAPIVersion(r.Name)}
+	if len(r.Resources) > 0 {
+		ctx.target = r.Resources[0].ID
+	}
+	return inspectRaw(kind, ctx, raw).encode()
+}
+
+// factSep separates the fields of an encoded fact: a character no detail holds.
+const factSep = "\x1f"
+
+// encode writes a fact for InspectRecord.
+func (f fact) encode() string {
+	b := func(v bool) string {
+		if v {
+			return "1"
+		}
+		return "0"
+	}
+	return strings.Join([]string{"f1", b(f.hit), strconv.Itoa(int(f.sev)), b(f.failed), b(f.noMFA),
+		strconv.Itoa(f.days), strings.ReplaceAll(f.detail, factSep, " ")}, factSep)
+}
+
+// decodeFact reads what InspectRecord wrote.
+func decodeFact(s string) (fact, bool) {
+	p := strings.SplitN(s, factSep, 7)
+	if len(p) != 7 || p[0] != "f1" {
+		return fact{}, false
+	}
+	sev, err1 := strconv.Atoi(p[2])
+	days, err2 := strconv.Atoi(p[5])
+	if err1 != nil || err2 != nil || sev < 0 || sev > int(SeverityCritical) {
+		return fact{}, false
+	}
+	return fact{read: true, hit: p[1] == "1", sev: Severity(sev), failed: p[3] == "1", noMFA: p[4] == "1",
+		days: days, detail: p[6]}, true
+}
+
 // bulk keeps the events of principals that touched many distinct resources of a kind within the
 // secrets window: reading one parameter is routine, reading fifty is not worth a raw read each.
 func (r *run) bulk(refs []EventRef, kind string) []EventRef {
@@ -185,12 +256,7 @@ func (r *run) inspectRules() {
 			r.facts[c.ref] = fact{}
 			continue
 		}
-		ctx := c.ctx
-		ctx.rec = gjson.ParseBytes(raw)
-		ctx.req = ctx.rec.Get("requestParameters")
-		f := inspections[c.kind].read(&ctx)
-		f.read = true
-		r.facts[c.ref] = f
+		r.facts[c.ref] = inspectRaw(c.kind, c.ctx, raw)
 	}
 	r.toRead = nil
 

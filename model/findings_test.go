@@ -452,3 +452,33 @@ func TestSeverity(t *testing.T) {
 }
 
 func parseJSON(s string) gjson.Result { return gjson.Parse(s) }
+
+// TestInspectRecord: what a source may keep at decode time is what the rules read from raw records.
+func TestInspectRecord(t *testing.T) {
+	tr := newTrail(t)
+	tr.add(0, "ec2", "AuthorizeSecurityGroupIngress", user("ann"), "203.0.113.5", map[string]any{
+		"requestParameters": map[string]any{"groupId": "sg-0abc", "cidrIp": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": 22, "toPort": 22}})
+	tr.add(time.Minute, "signin", "ConsoleLogin", user("ann"), "203.0.113.5", map[string]any{
+		"responseElements": map[string]any{"ConsoleLogin": "Success"}, "additionalEventData": map[string]any{"MFAUsed": "No"}})
+	tr.add(2*time.Minute, "ec2", "DescribeInstances", user("ann"), "203.0.113.5", nil)
+	want := []fact{
+		{read: true, hit: true, sev: SeverityHigh, detail: "22/tcp from 0.0.0.0/0 on sg-0abc"},
+		{read: true, noMFA: true},
+	}
+	for i, r := range tr.recs {
+		s := InspectRecord(&r, tr.store.recs[i])
+		if i == 2 {
+			if s != "" {
+				t.Errorf("DescribeInstances inspected: %q", s)
+			}
+			continue
+		}
+		got, ok := decodeFact(s)
+		if !ok || got != want[i] {
+			t.Errorf("%s: %q gives %+v, want %+v", r.Name, s, got, want[i])
+		}
+	}
+	if _, ok := decodeFact("f0\x1f1"); ok {
+		t.Error("decoded a malformed fact")
+	}
+}
