@@ -355,47 +355,47 @@ func callDetail(name, what string) string {
 }
 
 // indexRules runs the rules that need nothing but the index, and gathers the events whose raw
-// records the other rules must read.
+// records the other rules must read. Each rule takes the read lock for itself, and the scan lets go
+// of it now and then: batches keep landing and queries keep running while the rules do.
 func (r *run) indexRules() {
 	x := r.x
-	x.rlockSorted()
-	defer x.mu.RUnlock()
-
-	r.simple("trail-stopped", apiCall{"cloudtrail", []string{"StopLogging", "DeleteTrail", "DeleteEventDataStore", "StopEventDataStoreIngestion"}})
-	r.simple("trail-modified", apiCall{"cloudtrail", []string{"UpdateTrail", "PutEventSelectors"}})
-	r.simple("config-stopped", apiCall{"config", []string{"StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel"}})
-	r.simple("detection-disabled",
-		apiCall{"guardduty", []string{"DeleteDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount", "StopMonitoringMembers", "DeleteMembers"}},
-		apiCall{"securityhub", []string{"DisableSecurityHub"}},
-		apiCall{"access-analyzer", []string{"DeleteAnalyzer"}},
-		apiCall{"macie2", []string{"DisableMacie"}})
-	r.simple("detection-suppressed", apiCall{"guardduty", []string{"CreateIPSet", "UpdateIPSet", "CreateFilter", "UpdateFilter"}})
-	r.simple("network-logs-deleted",
-		apiCall{"ec2", []string{"DeleteFlowLogs"}},
-		apiCall{"route53resolver", []string{"DeleteResolverQueryLogConfig", "DisassociateResolverQueryLogConfig"}})
-	r.simple("kms-key-disabled", apiCall{"kms", []string{"DisableKey", "ScheduleKeyDeletion"}})
-	r.simple("organization-leave", apiCall{"organizations", []string{"LeaveOrganization", "DeleteOrganization"}})
-	r.simple("iam-user-created", apiCall{"iam", []string{"CreateUser"}})
-	r.simple("mfa-removed", apiCall{"iam", []string{"DeactivateMFADevice", "DeleteVirtualMFADevice"}})
-	r.simple("identity-provider", apiCall{"iam", []string{"CreateSAMLProvider", "UpdateSAMLProvider", "CreateOpenIDConnectProvider",
-		"UpdateOpenIDConnectProviderThumbprint", "AddClientIDToOpenIDConnectProvider"}})
-	r.simple("roles-anywhere", apiCall{"rolesanywhere", []string{"CreateTrustAnchor", "UpdateTrustAnchor", "EnableTrustAnchor", "CreateProfile"}})
-	r.simple("federation-token", apiCall{"sts", []string{"GetFederationToken"}})
-	r.simple("bedrock-access", apiCall{"bedrock", []string{"PutFoundationModelEntitlement", "CreateFoundationModelAgreement", "PutUseCaseForModelAccess"}})
-	r.simple("s3-block-public-off", apiCall{"s3", []string{"DeleteBucketPublicAccessBlock"}}, apiCall{"s3control", []string{"DeletePublicAccessBlock"}})
-
-	r.otherUser()
-	r.attachedPolicies()
-	r.lambdaChanges()
-	r.instanceAccess()
-	r.passwordData()
-	r.secrets()
-	r.instanceBursts()
-	r.objectDeletes()
-	r.deniedBursts()
-	r.offensiveTools()
-	r.scan()
-	r.gatherInspection()
+	steps := []func(){
+		func() {
+			r.simple("trail-stopped", apiCall{"cloudtrail", []string{"StopLogging", "DeleteTrail", "DeleteEventDataStore", "StopEventDataStoreIngestion"}})
+			r.simple("trail-modified", apiCall{"cloudtrail", []string{"UpdateTrail", "PutEventSelectors"}})
+			r.simple("config-stopped", apiCall{"config", []string{"StopConfigurationRecorder", "DeleteConfigurationRecorder", "DeleteDeliveryChannel"}})
+			r.simple("detection-disabled",
+				apiCall{"guardduty", []string{"DeleteDetector", "DisassociateFromMasterAccount", "DisassociateFromAdministratorAccount", "StopMonitoringMembers", "DeleteMembers"}},
+				apiCall{"securityhub", []string{"DisableSecurityHub"}},
+				apiCall{"access-analyzer", []string{"DeleteAnalyzer"}},
+				apiCall{"macie2", []string{"DisableMacie"}})
+			r.simple("detection-suppressed", apiCall{"guardduty", []string{"CreateIPSet", "UpdateIPSet", "CreateFilter", "UpdateFilter"}})
+			r.simple("network-logs-deleted",
+				apiCall{"ec2", []string{"DeleteFlowLogs"}},
+				apiCall{"route53resolver", []string{"DeleteResolverQueryLogConfig", "DisassociateResolverQueryLogConfig"}})
+			r.simple("kms-key-disabled", apiCall{"kms", []string{"DisableKey", "ScheduleKeyDeletion"}})
+			r.simple("organization-leave", apiCall{"organizations", []string{"LeaveOrganization", "DeleteOrganization"}})
+			r.simple("iam-user-created", apiCall{"iam", []string{"CreateUser"}})
+			r.simple("mfa-removed", apiCall{"iam", []string{"DeactivateMFADevice", "DeleteVirtualMFADevice"}})
+			r.simple("identity-provider", apiCall{"iam", []string{"CreateSAMLProvider", "UpdateSAMLProvider", "CreateOpenIDConnectProvider",
+				"UpdateOpenIDConnectProviderThumbprint", "AddClientIDToOpenIDConnectProvider"}})
+			r.simple("roles-anywhere", apiCall{"rolesanywhere", []string{"CreateTrustAnchor", "UpdateTrustAnchor", "EnableTrustAnchor", "CreateProfile"}})
+			r.simple("federation-token", apiCall{"sts", []string{"GetFederationToken"}})
+			r.simple("bedrock-access", apiCall{"bedrock", []string{"PutFoundationModelEntitlement", "CreateFoundationModelAgreement", "PutUseCaseForModelAccess"}})
+			r.simple("s3-block-public-off", apiCall{"s3", []string{"DeleteBucketPublicAccessBlock"}}, apiCall{"s3control", []string{"DeletePublicAccessBlock"}})
+			r.otherUser()
+			r.attachedPolicies()
+			r.lambdaChanges()
+			r.instanceAccess()
+		},
+		r.passwordData, r.secrets, r.instanceBursts, r.objectDeletes, r.deniedBursts, r.offensiveTools, r.scan,
+		r.gatherInspection,
+	}
+	for _, step := range steps {
+		x.rlockSorted()
+		step()
+		x.mu.RUnlock()
+	}
 }
 
 // otherUser raises access keys and console passwords made for another user.

@@ -46,7 +46,13 @@ func noveltyNet(a netip.Addr) netip.Prefix {
 	return p
 }
 
-// scan runs the rules that look at every event. The caller holds the lock with the order sorted.
+// scanYield is how many events the scan looks at before it lets go of the lock for a moment (a
+// variable for the tests).
+var scanYield = 1 << 16
+
+// scan runs the rules that look at every event. The caller holds the read lock with the order
+// sorted; the scan lets go of it every scanYield events, so that Add need not wait for the whole
+// pass. It reads the order as it was when it started: the events before that position never move.
 func (r *run) scan() {
 	novelty := r.enabled("new-source-ip") || r.enabled("new-region") || r.enabled("new-user-agent")
 	spikes := r.enabled("write-spike")
@@ -115,7 +121,11 @@ func (r *run) scan() {
 	instanceIPs := map[[2]Sym][]EventRef{} // (principal, ip) of instance sessions
 	peopleIPs := map[Sym]Sym{}             // ip -> a person who used it
 
-	for _, ref := range order {
+	for i, ref := range order {
+		if i%scanYield == scanYield-1 {
+			x.mu.RUnlock()
+			x.mu.RLock()
+		}
 		e := x.events.at(ref)
 		if e.invokedBy != 0 {
 			continue

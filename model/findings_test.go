@@ -315,6 +315,8 @@ func TestFindingsWhileAdding(t *testing.T) {
 			map[string]any{"errorCode": "AccessDenied"})
 		tr.add(time.Duration(i)*time.Second, "cloudtrail", "StopLogging", user("mallory"), "198.51.100.1", nil)
 	}
+	defer func(n int) { scanYield = n }(scanYield)
+	scanYield = 7 // let go of the lock often, while batches land
 	x := NewIndex()
 	f := NewFinder(x)
 	done := make(chan struct{})
