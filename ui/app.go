@@ -184,7 +184,10 @@ func (a *App) pollStatus() {
 		a.loading = true
 	case a.loading || a.loadDur == 0:
 		a.loading = false
-		a.loadDur = max(p.Elapsed, time.Since(a.loadStart)) // the banner stays until the first key
+		a.loadDur = p.Elapsed // the banner stays until the first key
+		if a.loadDur <= 0 {
+			a.loadDur = time.Since(a.loadStart)
+		}
 	}
 }
 

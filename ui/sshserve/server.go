@@ -125,12 +125,11 @@ func New(opt Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The handshake (authentication included) must finish in time. The idle timeout is the
+	// sessions' own (on input, with a message), not the library's connection IdleTimeout: in
+	// charm.land/ssh v0.4.2 that one races with the handshake timeout (serverConn.handshakeDeadline
+	// is cleared while the read loop reads it), and it counts output as activity.
 	srv.HandshakeTimeout = 30 * time.Second
-	if opt.IdleTimeout > 0 {
-		// A connection that never opens a console, or whose client vanished without a word; the
-		// sessions have their own timeout, on input only, with a message.
-		srv.IdleTimeout = opt.IdleTimeout + time.Minute
-	}
 	// A shell request is the console; exec (ssh host CMD) reaches s.session, which says why not;
 	// subsystems (sftp) have no handler and are refused. Port forwarding has no callback, X11 no
 	// handler: both are refused. Agent forwarding the library would acknowledge: refuseAgent
