@@ -78,7 +78,7 @@ func TestQueryLookup(t *testing.T) {
 			t.Errorf("the second run asked for %s to %s again", r.Start, r.End)
 		}
 	}
-	if n := srv.Count("LookupEvents", ""); n != 1 {
+	if n := srv.Calls("LookupEvents", ""); n != 1 {
 		t.Errorf("the second run made %d requests, want 1 (the last 15 minutes)", n)
 	}
 	out, err = runCmd(t, "cache", "info")

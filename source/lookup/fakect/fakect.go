@@ -101,6 +101,11 @@ type Request struct {
 	End       time.Time
 	Token     bool // a NextToken was given
 	Events    int  // events returned
+	// Attempt is the SDK's attempt number (its amz-sdk-request header): 1 for a call, more for
+	// its retries. aws-sdk-go-v2 sometimes fails to read a response from a fast local server
+	// ("use of closed network connection") and retries; tests that count calls count first
+	// attempts.
+	Attempt int
 }
 
 // Server is a running endpoint. Close it when done.
@@ -171,7 +176,8 @@ func (s *Server) Reset() {
 	s.reqs = nil
 }
 
-// Count returns how many requests of an operation a region received (region "" counts all).
+// Count returns how many requests of an operation a region received (region "" counts all),
+// retries included.
 func (s *Server) Count(op, region string) int {
 	n := 0
 	for _, r := range s.Requests() {
@@ -180,6 +186,31 @@ func (s *Server) Count(op, region string) int {
 		}
 	}
 	return n
+}
+
+// Calls returns how many times an operation was called in a region (region "" counts all): its
+// first attempts.
+func (s *Server) Calls(op, region string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if r.Op == op && (region == "" || r.Region == region) && r.Attempt <= 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// attempt reads the attempt number of "amz-sdk-request: attempt=2; max=8" (1 when absent).
+func attempt(h string) int {
+	for _, part := range strings.Split(h, ";") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "attempt="); ok {
+			var n int
+			if _, err := fmt.Sscan(v, &n); err == nil && n > 0 {
+				return n
+			}
+		}
+	}
+	return 1
 }
 
 // Ops returns the operations called, with how many times.
@@ -200,7 +231,7 @@ type apiError struct {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
-	req := Request{At: time.Now()}
+	req := Request{At: time.Now(), Attempt: attempt(r.Header.Get("Amz-Sdk-Request"))}
 	if err != nil {
 		return
 	}
