@@ -130,6 +130,9 @@ func TestOneFailingRegionDoesNotStopTheOthers(t *testing.T) {
 	wantEvents(t, res, map[string][]fakect.Event{"us-east-1": served["us-east-1"]})
 	var denied, optIn bool
 	for _, p := range res.problems {
+		if strings.Count(p.String(), "-1") != 1 {
+			t.Errorf("problem %q names its region more than once", p)
+		}
 		switch {
 		case strings.Contains(p.String(), "eu-west-1") && strings.Contains(p.Reason, "cloudtrail:LookupEvents"):
 			denied = true

@@ -408,6 +408,7 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 		pending, dirty = model.Batch{}, false
 	}
 	var failures []error
+	var failed []model.Problem // said at the end, unless every region failed and Run says it
 	for open := true; open; {
 		select {
 		case u, ok := <-updates:
@@ -433,8 +434,11 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 				if u.err != nil && ctx.Err() == nil {
 					st.failed = true
 					failures = append(failures, u.err)
-					pending.Problems = append(pending.Problems, model.Problem{File: "LookupEvents " + u.region, Reason: u.err.Error()})
-					prog.Problems++
+					reason := u.err.Error()
+					if e, ok := u.err.(*Error); ok && e.Region == u.region {
+						reason = e.Msg
+					}
+					failed = append(failed, model.Problem{File: "LookupEvents " + u.region, Reason: reason})
 				}
 			}
 			dirty = true
@@ -446,6 +450,10 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 				flush(false)
 			}
 		}
+	}
+	if len(failures) < len(s.Regions) {
+		pending.Problems = append(pending.Problems, failed...)
+		prog.Problems += len(failed)
 	}
 	flush(true)
 	if err := ctx.Err(); err != nil {

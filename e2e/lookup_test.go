@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailscope/trailscope/source/lookup/fakect"
+)
+
+// TestLookupConsoleInTmux opens the console on LookupEvents against a local CloudTrail endpoint
+// paced at the real 2 requests per second: pages stream in with per-region progress in the status
+// line, and a second run comes from the cache.
+func TestLookupConsoleInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: the end-to-end test needs it (CI installs it)")
+	}
+	abs, err := filepath.Abs(filepath.Join(data, "CloudTrail"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		t.Skipf("the shared data is not here (%s): the end-to-end test runs on it in CI", data)
+	}
+	events, err := fakect.Load(abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 600 events ending 20 minutes ago, in two regions: 6 pages each, 3 seconds at 2 per second.
+	events = fakect.Recent(events[:600], time.Now().Add(-20*time.Minute))
+	srv := fakect.New(fakect.Config{AccessKey: "AKIDE2ELOOKUPTEST001", SecretKey: "e2e-secret", Rate: 2, Burst: 2})
+	defer srv.Close()
+	srv.Serve(fakect.Spread(events, "us-east-1", "eu-west-1"))
+
+	bin := filepath.Join(t.TempDir(), "trailscope")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	home := t.TempDir()
+	env := strings.Join([]string{
+		"TERM=xterm-256color", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
+		"AWS_ACCESS_KEY_ID=AKIDE2ELOOKUPTEST001", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
+		"AWS_REGION=eu-west-1", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		"AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=" + srv.URL,
+	}, " ")
+	session := "trailscope-e2e-" + strings.ReplaceAll(t.Name(), "/", "-")
+	open := func() *term {
+		exec.Command("tmux", "kill-session", "-t", session).Run()
+		cmd := fmt.Sprintf("env %s %s --lookup --since 2h", env, bin)
+		if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
+			t.Fatalf("tmux new-session: %v: %s", err, out)
+		}
+		return &term{t: t, session: session}
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+
+	// No --region: the configured region, and us-east-1 for global events. The status line says
+	// where each region is while pages arrive; the timeline is usable meanwhile.
+	tm := open()
+	tm.waitFor("loading:", "eu-west-1", "us-east-1", "pages")
+	tm.send("/")
+	tm.typeText("event:DescribeInstances")
+	tm.send("Enter")
+	tm.waitFor("/ event:DescribeInstances")
+	s := tm.waitFor("of 600 events", "loaded in")
+	if strings.Contains(s, "problems") {
+		t.Errorf("problems:\n%s", s)
+	}
+	tm.send("q")
+	if n := srv.Calls("LookupEvents", ""); n != 12 {
+		t.Errorf("%d LookupEvents calls, want 12 (6 pages in each region)", n)
+	}
+
+	// Again: from the cache, but for the last 15 minutes (one call a region, no events).
+	srv.Reset()
+	tm = open()
+	tm.waitFor("600 events", "loaded in")
+	tm.send("q")
+	if n := srv.Calls("LookupEvents", ""); n != 2 {
+		t.Errorf("the second run made %d calls, want 2", n)
+	}
+}
