@@ -2,7 +2,9 @@ package lookup
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -10,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
+	"github.com/aws/smithy-go"
 
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
@@ -177,5 +181,52 @@ func TestBadFlags(t *testing.T) {
 		if err := openErr(t, opt); !strings.Contains(err.Error(), tc.words) {
 			t.Errorf("error %q does not say %q", err, tc.words)
 		}
+	}
+}
+
+func TestExplain(t *testing.T) {
+	apiErr := func(code, msg string) error {
+		return &smithy.OperationError{ServiceID: "CloudTrail", OperationName: "LookupEvents",
+			Err: &smithy.GenericAPIError{Code: code, Message: msg}}
+	}
+	for _, tc := range []struct {
+		err    error
+		region string
+		kind   error
+		words  string
+	}{
+		{apiErr("ExpiredTokenException", "The security token included in the request is expired"), "us-east-1", ErrExpired, "have expired"},
+		{apiErr("OptInRequired", "You are not subscribed to this service"), "ap-east-1", ErrRegionDisabled, "not enabled"},
+		{apiErr("UnrecognizedClientException", "The security token included in the request is invalid."), "me-south-1", ErrRegionDisabled, "opt-in region"},
+		{apiErr("UnrecognizedClientException", "The security token included in the request is invalid."), "", ErrInvalidKey, "does not recognise the access key"},
+		{&retry.MaxAttemptsError{Attempt: 8, Err: apiErr("ThrottlingException", "Rate exceeded")}, "us-east-1", ErrStillThrottled, "after 8 attempts"},
+		{apiErr("AccessDeniedException", "not authorized"), "us-east-1", ErrAccessDenied, "cloudtrail:LookupEvents"},
+		{&net.DNSError{Name: "cloudtrail.xx-nowhere-1.amazonaws.com", Err: "no such host"}, "xx-nowhere-1", ErrNetwork, "cannot resolve cloudtrail.xx-nowhere-1.amazonaws.com"},
+		{fmt.Errorf("tls: %w", x509.UnknownAuthorityError{}), "us-east-1", ErrNetwork, "AWS_CA_BUNDLE"},
+	} {
+		err := explain(tc.err, "cloudtrail:LookupEvents", tc.region, "")
+		wantErr(t, err, tc.kind, tc.words)
+		if tc.region != "" && !strings.HasPrefix(err.Error(), tc.region+": ") {
+			t.Errorf("%q does not start with its region", err)
+		}
+	}
+	if err := explain(context.Canceled, "cloudtrail:LookupEvents", "us-east-1", ""); err != context.Canceled {
+		t.Errorf("a canceled lookup is not an error to explain: %v", err)
+	}
+}
+
+// TestServiceEndpointVariables: AWS_ENDPOINT_URL_CLOUDTRAIL and AWS_ENDPOINT_URL_STS work as they do
+// for the AWS CLI.
+func TestServiceEndpointVariables(t *testing.T) {
+	awsEnv(t)
+	srv := fakeServer(t, fakect.Config{})
+	srv.Serve(map[string][]fakect.Event{"us-east-1": invictusEvents(t)[:100]})
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", srv.URL)
+	t.Setenv("AWS_ENDPOINT_URL_STS", srv.URL)
+	opt := fastOptions(srv, "us-east-1")
+	opt.Endpoint = ""
+	res := run(t, opt)
+	if res.err != nil || len(res.records) != 100 {
+		t.Fatalf("%v, %d records", res.err, len(res.records))
 	}
 }

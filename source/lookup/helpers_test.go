@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -171,15 +170,6 @@ func wantEvents(t testing.TB, res result, served map[string][]fakect.Event) {
 	if res.index.Len() != n {
 		t.Errorf("index holds %d events, want %d", res.index.Len(), n)
 	}
-}
-
-func keysOf(m map[string][]fakect.Event) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }
 
 func fakectConfigAllRegions() fakect.Config {
