@@ -68,8 +68,9 @@ func TestLookupConsoleInTmux(t *testing.T) {
 	tm.typeText("event:DescribeInstances")
 	tm.send("Enter")
 	tm.waitFor("/ event:DescribeInstances")
-	s := tm.waitFor("of 600 events", "loaded in")
-	if strings.Contains(s, "problems") {
+	tm.waitFor("of 600 events")
+	waitLoaded(tm)
+	if s := tm.screen(); strings.Contains(s, "problems") {
 		t.Errorf("problems:\n%s", s)
 	}
 	tm.send("q")
@@ -80,9 +81,22 @@ func TestLookupConsoleInTmux(t *testing.T) {
 	// Again: from the cache, but for the last 15 minutes (one call a region, no events).
 	srv.Reset()
 	tm = open()
-	tm.waitFor("600 events", "loaded in")
+	tm.waitFor("600 of 600 events")
+	waitLoaded(tm)
 	tm.send("q")
 	if n := srv.Calls("LookupEvents", ""); n != 2 {
 		t.Errorf("the second run made %d calls, want 2", n)
+	}
+}
+
+// waitLoaded waits until the status line no longer says the source is loading.
+func waitLoaded(tm *term) {
+	tm.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Contains(tm.screen(), "loading:") {
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("still loading:\n%s", tm.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

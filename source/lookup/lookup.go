@@ -142,8 +142,8 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 		s.stats[r] = &regionStats{}
 	}
 	if s.Attr.Approximate {
-		s.Notes = append(s.Notes, fmt.Sprintf("%s is sent to CloudTrail as %s, which CloudTrail matches its own way: "+
-			"add --push-down=false if events seem missing", s.Attr.Term, s.Attr))
+		s.Notes = append(s.Notes, fmt.Sprintf("%s goes to CloudTrail as %s, which it matches its own way "+
+			"(--push-down=false filters only here)", s.Attr.Term, s.Attr))
 	}
 	return s, nil
 }
@@ -189,7 +189,7 @@ func (s *Session) window(now time.Time) error {
 			s.From.Format(time.RFC3339), s.To.Format(time.RFC3339))}
 	}
 	if s.From.Unix() < s.floor {
-		s.Notes = append(s.Notes, "CloudTrail keeps 90 days of event history: older events come only from the cache")
+		s.Notes = append(s.Notes, "CloudTrail keeps 90 days: older events come only from the cache")
 	}
 	return nil
 }
@@ -257,8 +257,7 @@ func (s *Session) regions(ctx context.Context, home string) error {
 	}
 	if !explicit {
 		if s.cfg.Region == "" {
-			s.Notes = append(s.Notes, "no AWS region configured: reading "+global+
-				" (choose with --region, AWS_REGION or the profile's region)")
+			s.Notes = append(s.Notes, "no AWS region configured: reading "+global+" (set --region or AWS_REGION)")
 		} else {
 			include = append(include, s.cfg.Region)
 		}
@@ -273,8 +272,7 @@ func (s *Session) regions(ctx context.Context, home string) error {
 		if !exclude[global] && !slices.Contains(include, global) {
 			include = append(include, global)
 			if len(include) > 1 && !all {
-				s.Notes = append(s.Notes, fmt.Sprintf("%s is read too: IAM, STS and console sign-in events are logged there "+
-					"(--region ...,-%s leaves it out)", global, global))
+				s.Notes = append(s.Notes, fmt.Sprintf("%s added for IAM, STS and sign-in events (-%s leaves it out)", global, global))
 			}
 		}
 	}
@@ -307,10 +305,14 @@ func (s *Session) enabledRegions(ctx context.Context, home string) ([]string, er
 	return names, nil
 }
 
-// Banner says what the session reads, for the console's first line.
+// Banner says what the console's title does not (it names the account and regions): the window,
+// what CloudTrail filters on, and the choices made for the user.
 func (s *Session) Banner() string {
-	b := fmt.Sprintf("LookupEvents: account %s, %s, %s to %s", s.Account, regionList(s.Regions),
-		s.From.Format("2006-01-02 15:04Z"), s.To.Format("2006-01-02 15:04Z"))
+	to := s.To.Format("2006-01-02 15:04Z")
+	if s.To.Format(time.DateOnly) == s.From.Format(time.DateOnly) {
+		to = s.To.Format("15:04Z")
+	}
+	b := fmt.Sprintf("LookupEvents %s to %s", s.From.Format("2006-01-02 15:04Z"), to)
 	if s.Attr.Key != "" {
 		b += "; CloudTrail filters on " + s.Attr.String()
 	}
@@ -318,7 +320,7 @@ func (s *Session) Banner() string {
 		b += "; no cache"
 	}
 	for _, n := range s.Notes {
-		b += ". " + n
+		b += "; " + n
 	}
 	return b
 }

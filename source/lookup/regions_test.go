@@ -26,7 +26,7 @@ func TestRegions(t *testing.T) {
 	}{
 		{"configured region and the global one", nil, "eu-west-1", "", []string{"eu-west-1", "us-east-1"}, ""},
 		{"no region configured", nil, "", "", []string{"us-east-1"}, "no AWS region configured"},
-		{"a named region brings the global one", []string{"eu-west-1"}, "", "", []string{"eu-west-1", "us-east-1"}, "IAM, STS and console sign-in"},
+		{"a named region brings the global one", []string{"eu-west-1"}, "", "", []string{"eu-west-1", "us-east-1"}, "us-east-1 added for IAM, STS and sign-in events"},
 		{"unless left out", []string{"eu-west-1,-us-east-1"}, "", "", []string{"eu-west-1"}, ""},
 		{"all: the enabled regions", []string{"all"}, "", "", []string{"eu-west-1", "us-east-1", "us-west-2"}, ""},
 		{"all but one", []string{"all", "-us-west-2"}, "", "", []string{"eu-west-1", "us-east-1"}, ""},
