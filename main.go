@@ -136,8 +136,14 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 		defer close(batches)
 		failed <- src.run(ctx, batches)
 	}()
+	var said time.Time
 	for b := range batches {
 		idx.Add(b.Records)
+		if d := b.Progress.Detail; d != "" && !b.Progress.Done && time.Since(said) >= progressEvery {
+			// A slow source (LookupEvents at 2 requests a second) says where it is.
+			fmt.Fprintln(stderr, "trailscope:", model.Sanitize(d))
+			said = time.Now()
+		}
 		for _, p := range b.Problems {
 			problems++
 			if problems <= maxProblemsShown {
@@ -165,6 +171,9 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	}
 	return ui.Run(ctx, ui.Options{Index: model.NewIndex(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
 }
+
+// progressEvery paces the progress lines of a slow load on stderr.
+const progressEvery = 3 * time.Second
 
 // maxProblemsShown keeps a broken archive from flooding the terminal; the count is always given.
 const maxProblemsShown = 20
@@ -202,9 +211,11 @@ func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
 	var format string
 	cmd := &cobra.Command{
-		Use:   "query [flags] PATH ... FILTER",
+		Use:   "query [flags] [PATH ...] FILTER",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
-		Long: `query loads the archives and prints the events matching FILTER, oldest first.
+		Long: `query loads the archives at PATHs (or LookupEvents with --lookup, or a built-in sample with
+--sample; with neither and no PATH, the scenarios sample) and prints the events matching
+FILTER, oldest first.
 
 FILTER is the filter language of the console: terms are ANDed, e.g.
   event:TerminateInstances            principal:alice        error:AccessDenied
@@ -212,7 +223,9 @@ FILTER is the filter language of the console: terms are ANDed, e.g.
 An empty FILTER ('') matches every event.`,
 		Example: `  trailscope query ./AWSLogs 'event:Delete* error:none'
   trailscope query --format json logs/ 'principal:alice' | jq .eventName
-  zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv`,
+  zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
+  trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
+  trailscope query --sample invictus 'event:CreateUser'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, filter := args[:len(args)-1], args[len(args)-1]
