@@ -33,6 +33,11 @@ type Scenarios struct {
 	Try, Hint, Answer, Evidence key.Binding
 }
 
+// Findings are the keys of the findings view (what the detection rules found).
+type Findings struct {
+	Open key.Binding
+}
+
 // KeyMap is every binding of the console.
 type KeyMap struct {
 	Global    Global
@@ -40,6 +45,7 @@ type KeyMap struct {
 	Detail    Detail
 	Filter    Filter
 	Scenarios Scenarios
+	Findings  Findings
 }
 
 // Default returns the console's bindings: vim keys and arrows.
@@ -105,6 +111,9 @@ func Default() KeyMap {
 			Answer:   b("a", "show the answer", "a"),
 			Evidence: b("v", "view the answer's events", "v"),
 		},
+		Findings: Findings{
+			Open: b("enter", "open the finding's events", "enter"),
+		},
 	}
 }
 
@@ -123,6 +132,7 @@ func (k KeyMap) HelpGroups() []Group {
 		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.HistoryUp, f.DeleteWord, f.ClearLine, g.Export}},
 		{"Detail", []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.FoldAll, d.UnfoldAll}},
 		{"Scenarios (:scenarios)", []key.Binding{s.Try, s.Hint, s.Answer, s.Evidence}},
+		{"Findings (:findings)", []key.Binding{k.Findings.Open}},
 	}
 }
 
@@ -133,6 +143,8 @@ func (k KeyMap) ShortHelp(view string) []key.Binding {
 	switch view {
 	case "scenarios":
 		return []key.Binding{s.Hint, s.Answer, s.Try, s.Evidence, l.Up, l.Down, g.Back, g.Help, g.Quit}
+	case "findings":
+		return []key.Binding{k.Findings.Open, l.Up, l.Down, g.Back, g.Help, g.Quit}
 	case "detail":
 		return []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, g.Back, g.Help}
 	case "filter":

@@ -22,9 +22,10 @@ const (
 	viewResources
 	viewProblems
 	viewScenarios
+	viewFindings
 )
 
-var viewNames = [...]string{"timeline", "principals", "resources", "problems", "scenarios"}
+var viewNames = [...]string{"timeline", "principals", "resources", "problems", "scenarios", "findings"}
 
 func (v view) String() string { return viewNames[v] }
 
@@ -133,6 +134,7 @@ type App struct {
 
 	stack []snapshot
 	sc    scenarioState
+	fd    findingsState
 
 	progress     model.Progress
 	loading      bool
@@ -316,6 +318,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case scenarioAnswerMsg:
 		return a, a.onScenarioAnswer(msg)
+	case findingsMsg:
+		return a, a.onFindings(msg)
 	case tea.MouseWheelMsg:
 		return a, a.onWheel(msg)
 	case tea.PasteMsg:
@@ -342,7 +346,7 @@ func (a *App) onBatch(msg batchMsg) tea.Cmd {
 		if a.opt.Banner == "" { // a banner says what the data is: it stays until the first key
 			a.status = ""
 		}
-		cmds = append(cmds, a.runQuery(a.applied))
+		cmds = append(cmds, a.runQuery(a.applied), a.computeFindings())
 	} else {
 		cmds = append(cmds, loadCmd(a.idx, a.opt.Batches))
 		if msg.added > 0 || len(msg.problems) > 0 {
@@ -509,6 +513,8 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		a.pb.move(msg, a.keys.List, len(a.problems), a.bodyHeight()-1)
 	case viewScenarios:
 		return a.onScenariosKey(msg)
+	case viewFindings:
+		return a.onFindingsKey(msg)
 	}
 	return nil
 }
@@ -579,6 +585,8 @@ func (a *App) command(c string) tea.Cmd {
 		return a.switchView(viewProblems)
 	case "scenarios", "scenario", "5":
 		return a.switchView(viewScenarios)
+	case "findings", "finding", "f", "6":
+		return tea.Batch(a.switchView(viewFindings), a.computeFindings())
 	case "help", "h", "?":
 		a.help = true
 		return nil
@@ -590,7 +598,7 @@ func (a *App) command(c string) tea.Cmd {
 	case "":
 		return nil
 	}
-	a.status, a.statusErr = fmt.Sprintf("unknown command %q: try :timeline :principals :resources :problems :scenarios :help", model.Sanitize(c)), true
+	a.status, a.statusErr = fmt.Sprintf("unknown command %q: try :timeline :principals :resources :problems :scenarios :findings :help", model.Sanitize(c)), true
 	return nil
 }
 
@@ -773,6 +781,8 @@ func (a *App) render() string {
 			body = a.problemsView()
 		case viewScenarios:
 			body = a.scenariosView()
+		case viewFindings:
+			body = a.findingsView()
 		}
 	}
 	bh := a.bodyHeight()

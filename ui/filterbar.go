@@ -361,6 +361,7 @@ var commands = []suggestion{
 	{"resources", "what: one row per resource touched"},
 	{"problems", "what could not be read"},
 	{"scenarios", "the built-in sample's incidents: questions, hints and answers"},
+	{"findings", "what to look at first: the detection rules over the loaded events"},
 	{"help", "every key"},
 	{"export", "write the result to a file (.jsonl or .csv)"},
 	{"quit", "leave"},
