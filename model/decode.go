@@ -97,7 +97,11 @@ func DecodeRecord(b []byte) (Record, error) {
 		w = wireRecord{}
 		coerce(reflect.ValueOf(&w).Elem(), generic)
 	}
-	return w.record()
+	r, err := w.record()
+	if err == nil {
+		r.Inspected = InspectRecord(&r, b)
+	}
+	return r, err
 }
 
 func (w *wireRecord) record() (Record, error) {

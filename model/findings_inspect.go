@@ -140,6 +140,10 @@ func (r *run) gatherInspection() {
 			if _, ok := r.facts[ref]; ok {
 				continue
 			}
+			if f, ok := decodeFact(x.inspected[ref]); ok {
+				r.facts[ref] = f // read when the record was decoded: no raw read
+				continue
+			}
 			e := x.events.at(ref)
 			if kind == inLogin && (e.errMsg != 0 || e.errCode != 0) {
 				r.facts[ref] = fact{read: true, failed: true} // known without the record

@@ -105,19 +105,20 @@ type Index struct {
 		sym  Sym
 		list *[]EventRef
 	} // per field, the posting list appended to last
-	idents   []identity
-	shapes   []shape
-	shapeIDs map[shape]uint32
-	shared   map[EventRef]text    // sharedEventID, which few events have
-	identBy  [2]map[string]uint32 // by access key; by principal for events without one
-	ips      map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
-	byID     idTable
-	minted   map[Sym]EventRef // temporary access key -> the event that minted it
-	stores   []RawStore
-	storeIDs map[RawStore]uint32
-	order    []EventRef // events[:len(order)] sorted by time (then arrival)
-	dups     int
-	last     [numSlots]lastSym // per field, the value interned last
+	idents    []identity
+	shapes    []shape
+	shapeIDs  map[shape]uint32
+	shared    map[EventRef]text    // sharedEventID, which few events have
+	inspected map[EventRef]string  // Record.Inspected, which few events have
+	identBy   [2]map[string]uint32 // by access key; by principal for events without one
+	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
+	byID      idTable
+	minted    map[Sym]EventRef // temporary access key -> the event that minted it
+	stores    []RawStore
+	storeIDs  map[RawStore]uint32
+	order     []EventRef // events[:len(order)] sorted by time (then arrival)
+	dups      int
+	last      [numSlots]lastSym // per field, the value interned last
 }
 
 // lastSym remembers a field's last value: records of one file mostly share a region, account,
@@ -143,6 +144,7 @@ func NewIndex() *Index {
 		identBy:   [2]map[string]uint32{{}, {}},
 		shapeIDs:  map[shape]uint32{},
 		shared:    map[EventRef]text{},
+		inspected: map[EventRef]string{},
 	}
 	for i := range x.post {
 		x.post[i] = map[Sym]*[]EventRef{}
@@ -213,6 +215,9 @@ func (x *Index) addLocked(r *Record) bool {
 	}
 	if r.SharedID != "" {
 		x.shared[ref] = x.arena.put(r.SharedID)
+	}
+	if r.Inspected != "" {
+		x.inspected[ref] = strings.Clone(r.Inspected)
 	}
 	for _, res := range r.Resources {
 		k := x.syms.intern(res.Key())
@@ -480,6 +485,7 @@ func (x *Index) recordLocked(ref EventRef) Record {
 		EventID:      x.arena.get(e.id),
 		RequestID:    x.arena.get(e.req),
 		SharedID:     x.arena.get(x.shared[ref]),
+		Inspected:    x.inspected[ref],
 		MintedKey:    s[e.minted],
 		Raw:          RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: Identity{

@@ -26,6 +26,10 @@ type Record struct {
 	// MintedKey is the temporary access key this event created (responseElements.credentials.accessKeyId
 	// of AssumeRole, GetSessionToken, ...): the link the credential chain follows.
 	MintedKey string
+	// Inspected is what the findings rules need from the raw record beyond these fields (a security
+	// group rule's CIDR and ports, a policy, whether a sign-in used MFA), read while the bytes are at
+	// hand (InspectRecord); "" for all but a few calls.
+	Inspected string
 	Raw       RawRef
 }
 
