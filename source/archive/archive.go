@@ -373,12 +373,11 @@ func (p *parser) parse() {
 	}
 	switch c := b[i]; {
 	case c == '[':
-		p.elements(i)
+		if _, err := p.elements(i); err != nil {
+			p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
+		}
 	case c == '{':
-		end, err := valueEnd(b, i)
-		if err == nil && skipSpace(b, end) == len(b) {
-			p.object(i, end)
-		} else {
+		if !p.object(i) {
 			p.lines(i)
 		}
 	case c >= '0' && c <= '9':
@@ -388,73 +387,75 @@ func (p *parser) parse() {
 	}
 }
 
-// object handles a file that is one JSON object: an S3 delivery file, LookupEvents output, a
-// CloudWatch Logs response, a digest file, or a single record.
-func (p *parser) object(start, end int) {
+// object handles a file that starts with a JSON object: an S3 delivery file, LookupEvents output, a
+// CloudWatch Logs response, a digest file, or a single record. The records of an envelope are read
+// as the object is walked, so the file is scanned once. It returns false when the file is not one
+// object but several, one per line: the caller then reads it as JSON lines.
+func (p *parser) object(start int) bool {
 	b := p.data
-	var records, events, logEvents int = -1, -1, -1
-	digest := false
-	_, err := eachMember(b, start, func(key []byte, vs, ve int) error {
+	envelope, digest := false, false
+	end, err := eachMember(b, start, func(key []byte, vs int) (int, error) {
+		if b[vs] == '[' {
+			switch string(key) {
+			case "Records":
+				envelope = true
+				return p.elements(vs)
+			case "Events":
+				envelope = true
+				return p.wrapped(vs, "CloudTrailEvent")
+			case "logEvents", "events": // CloudWatch Logs: a subscription message, GetLogEvents
+				envelope = true
+				return p.wrapped(vs, "message")
+			}
+		}
 		switch string(key) {
-		case "Records":
-			if b[vs] == '[' {
-				records = vs
-			}
-		case "Events":
-			if b[vs] == '[' {
-				events = vs
-			}
-		case "logEvents", "events": // CloudWatch Logs: a subscription message, GetLogEvents
-			if b[vs] == '[' {
-				logEvents = vs
-			}
 		case "digestStartTime", "logFiles", "digestPublicKeyFingerprint":
 			digest = true
 		}
-		return nil
+		return valueEnd(b, vs)
 	})
 	switch {
+	case err != nil && envelope:
+		p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
 	case err != nil:
-		p.problem(0, "invalid JSON: "+err.Error())
-	case records >= 0:
-		p.elements(records)
-	case events >= 0:
-		p.wrapped(events, "CloudTrailEvent")
-	case logEvents >= 0:
-		p.wrapped(logEvents, "message")
+		return false // perhaps JSON lines, one of them bad: read line by line
+	case skipSpace(b, end) != len(b) && envelope:
+		p.problem(0, "unexpected content after the JSON object")
+	case skipSpace(b, end) != len(b):
+		return false
+	case envelope:
 	case digest:
 		p.skipped = true
 	default:
 		p.record(start, end)
 	}
+	return true
 }
 
-// elements reads an array whose elements are records.
-func (p *parser) elements(at int) {
-	_, err := eachElement(p.data, at, func(s, e int) error {
+// elements reads an array whose elements are records and returns where it ends.
+func (p *parser) elements(at int) (int, error) {
+	return eachElement(p.data, at, func(s, e int) error {
 		p.record(s, e)
 		return nil
 	})
-	if err != nil {
-		p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
-	}
 }
 
 // wrapped reads an array of objects each holding a record as a JSON string under key.
-func (p *parser) wrapped(at int, key string) {
-	_, err := eachElement(p.data, at, func(s, e int) error {
+func (p *parser) wrapped(at int, key string) (int, error) {
+	return eachElement(p.data, at, func(s, e int) error {
 		if p.data[s] != '{' {
 			p.n++
 			p.problem(p.n, "expected an object")
 			return nil
 		}
 		found := false
-		_, err := eachMember(p.data, s, func(k []byte, vs, ve int) error {
-			if string(k) == key && p.data[vs] == '"' {
+		_, err := eachMember(p.data, s, func(k []byte, vs int) (int, error) {
+			ve, err := valueEnd(p.data, vs)
+			if err == nil && string(k) == key && p.data[vs] == '"' {
 				found = true
 				p.record(vs, ve)
 			}
-			return nil
+			return ve, err
 		})
 		if err == nil && !found {
 			p.n++
@@ -462,9 +463,6 @@ func (p *parser) wrapped(at int, key string) {
 		}
 		return err
 	})
-	if err != nil {
-		p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
-	}
 }
 
 // lines reads one record per line, each possibly after a timestamp (CloudWatch Logs exports). A bad

@@ -92,8 +92,9 @@ func valueEnd(b []byte, i int) (int, error) {
 }
 
 // eachMember calls fn for each member of the object at b[i] == '{', with the key (still quoted and
-// escaped) and the value's byte range. It returns the index past the object.
-func eachMember(b []byte, i int, fn func(key []byte, start, end int) error) (int, error) {
+// escaped) and where the value starts; fn returns where the value ends (valueEnd, or the end of
+// whatever walk fn made of it). It returns the index past the object.
+func eachMember(b []byte, i int, fn func(key []byte, start int) (end int, err error)) (int, error) {
 	i = skipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
 		return i + 1, nil
@@ -115,11 +116,11 @@ func eachMember(b []byte, i int, fn func(key []byte, start, end int) error) (int
 			return 0, fmt.Errorf("expected ':' at byte %d", i)
 		}
 		i = skipSpace(b, i+1)
-		vEnd, err := valueEnd(b, i)
-		if err != nil {
-			return 0, err
+		if i >= len(b) {
+			return 0, errTruncated
 		}
-		if err := fn(key, i, vEnd); err != nil {
+		vEnd, err := fn(key, i)
+		if err != nil {
 			return 0, err
 		}
 		i = skipSpace(b, vEnd)
