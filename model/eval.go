@@ -149,31 +149,31 @@ func (x *Index) termSet(t Term, newest int64) bitset {
 		for _, v := range t.Values {
 			switch strings.ToLower(v) {
 			case "any":
-				x.union(s, pError, func(Sym, string) bool { return true })
+				x.union(s, pError, matchAll)
 			case "none":
 				none := newBitset(x.events.len())
-				x.union(none, pError, func(Sym, string) bool { return true })
+				x.union(none, pError, matchAll)
 				none.not(x.events.len())
 				for i := range s {
 					s[i] |= none[i]
 				}
 			default:
-				x.union(s, pError, wildcard(v))
+				x.union(s, pError, equalFold(v))
 			}
 		}
 	case FieldEvent:
-		x.unionValues(s, pEvent, t.Values, wildcard)
+		x.unionValues(s, pEvent, t.Values, equalFold)
 	case FieldType:
-		x.unionValues(s, pType, t.Values, wildcard)
+		x.unionValues(s, pType, t.Values, equalFold)
 	case FieldKey:
-		x.unionValues(s, pKey, t.Values, wildcard)
+		x.unionValues(s, pKey, t.Values, equalFold)
 	case FieldRegion:
-		x.unionValues(s, pRegion, t.Values, wildcard)
+		x.unionValues(s, pRegion, t.Values, equalFold)
 	case FieldAccount:
-		x.unionValues(s, pAccount, t.Values, wildcard)
+		x.unionValues(s, pAccount, t.Values, equalFold)
 	case FieldSource:
-		x.unionValues(s, pSource, t.Values, func(v string) func(Sym, string) bool {
-			return wildcard(NormalizeSource(v))
+		x.unionValues(s, pSource, t.Values, func(v string) matcher {
+			return equalFold(NormalizeSource(v))
 		})
 	case FieldUA:
 		x.unionValues(s, pUA, t.Values, substring)
@@ -197,49 +197,28 @@ func (x *Index) lookupID(id string) (EventRef, bool) {
 	return x.byID.find(x, storedForm(id))
 }
 
-// union adds the events of every value of field p that match.
-func (x *Index) union(s bitset, p posted, match func(v Sym, lower string) bool) {
-	for v, list := range x.post[p] {
-		if match(v, x.syms.lower[v]) {
-			for _, ref := range *list {
-				s.set(ref)
-			}
+// union adds the events of every value of field p that m matches.
+func (x *Index) union(s bitset, p posted, m matcher) {
+	add := func(v Sym) {
+		for _, ref := range *x.post[p][v] {
+			s.set(ref)
+		}
+	}
+	if m.pred == nil {
+		x.hay[p].each(m.sub, add)
+		return
+	}
+	for v := range x.post[p] {
+		if m.pred(x.syms.strs[v]) {
+			add(v)
 		}
 	}
 }
 
-func (x *Index) unionValues(s bitset, p posted, values []string, matcher func(string) func(Sym, string) bool) {
+func (x *Index) unionValues(s bitset, p posted, values []string, matcher func(string) matcher) {
 	for _, v := range values {
 		x.union(s, p, matcher(v))
 	}
-}
-
-// wildcard matches a value equal to v, or matching it with '*' wildcards, ignoring case.
-func wildcard(v string) func(Sym, string) bool {
-	v = strings.ToLower(v)
-	if !strings.Contains(v, "*") {
-		return func(_ Sym, lower string) bool { return lower == v }
-	}
-	return func(_ Sym, lower string) bool { return MatchWildcard(v, lower) }
-}
-
-// substring matches a value that contains v (or matches it, when v has wildcards), ignoring case.
-func substring(v string) func(Sym, string) bool {
-	v = strings.ToLower(v)
-	if strings.Contains(v, "*") {
-		return func(_ Sym, lower string) bool { return MatchWildcard("*"+v+"*", lower) }
-	}
-	return func(_ Sym, lower string) bool { return strings.Contains(lower, v) }
-}
-
-// resourceMatcher matches resources by a substring of their kind and ID; an ARN typed by the user
-// matches the resource it names, whichever form the events used, and an s3:// or queue URL its ID.
-func resourceMatcher(v string) func(Sym, string) bool {
-	if r, ok := ResourceFromARN(v); ok {
-		key := strings.ToLower(r.Key())
-		return func(_ Sym, lower string) bool { return lower == key }
-	}
-	return substring(NormalizeResourceTerm(v)) // over the resource's key: its kind and ID
 }
 
 func (x *Index) ipSet(s bitset, t Term) {
@@ -253,7 +232,7 @@ func (x *Index) ipSet(s bitset, t Term) {
 			}
 		}
 	}
-	x.unionValues(s, pIP, t.Names, wildcard)
+	x.unionValues(s, pIP, t.Names, equalFold)
 }
 
 func anyContains(prefixes []netip.Prefix, addrs []netip.Addr) bool {

@@ -676,7 +676,7 @@ func (r *run) deniedBursts() {
 	var codes []string
 	var refs []EventRef
 	for v, list := range x.post[pError] {
-		if isDenied(x.syms.lower[v]) {
+		if isDenied(strings.ToLower(x.syms.strs[v])) {
 			codes = append(codes, x.syms.strs[v])
 			for _, ref := range *list {
 				if !r.byService(x.events.at(ref)) {
@@ -752,7 +752,7 @@ func (r *run) offensiveTools() {
 	}
 	slices.Sort(uas)
 	for _, v := range uas {
-		lower := x.syms.lower[v]
+		lower := strings.ToLower(x.syms.strs[v])
 		for _, t := range offensiveTools {
 			if !strings.Contains(lower, t.token) {
 				continue

@@ -83,7 +83,7 @@ func (r *run) scan() {
 				families[name] = f
 			}
 			uaFamily[ua] = f
-			runtime[ua] = strings.Contains(x.syms.lower[ua], "exec-env/")
+			runtime[ua] = strings.Contains(strings.ToLower(x.syms.strs[ua]), "exec-env/")
 		}
 		return f
 	}

@@ -101,6 +101,7 @@ type Index struct {
 	res       []Sym                // the resources of every event, flattened (event.resOff, event.resN)
 	resources map[Sym]resourceInfo // by the Sym of Resource.Key()
 	post      [numPosted]map[Sym]*[]EventRef
+	hay       [numPosted]haystack // the distinct values of each field, for substring terms
 	lastPost  [numPosted]struct {
 		sym  Sym
 		list *[]EventRef
@@ -348,6 +349,7 @@ func (x *Index) postingLocked(p posted, v Sym) *[]EventRef {
 	if !ok {
 		list = new([]EventRef)
 		x.post[p][v] = list
+		x.hay[p].add(v, strings.ToLower(x.syms.strs[v]))
 	}
 	return list
 }

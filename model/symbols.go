@@ -8,13 +8,12 @@ type Sym uint32
 
 // symtab interns strings. It is not safe for concurrent use: the Index guards it.
 type symtab struct {
-	strs  []string
-	lower []string // strs[i] lower-cased, for case-insensitive matching over distinct values
-	ids   map[string]Sym
+	strs []string
+	ids  map[string]Sym
 }
 
 func newSymtab() symtab {
-	return symtab{strs: []string{""}, lower: []string{""}, ids: map[string]Sym{"": 0}}
+	return symtab{strs: []string{""}, ids: map[string]Sym{"": 0}}
 }
 
 func (t *symtab) intern(s string) Sym {
@@ -25,7 +24,6 @@ func (t *symtab) intern(s string) Sym {
 	s = strings.Clone(s)
 	id := Sym(len(t.strs))
 	t.strs = append(t.strs, s)
-	t.lower = append(t.lower, strings.ToLower(s))
 	t.ids[s] = id
 	return id
 }
