@@ -111,7 +111,10 @@ func TestTwoSessionsFilterIndependently(t *testing.T) {
 	if got := len(strings.Split(sb, "\n")[0]); got > 100 {
 		t.Errorf("b's 100-column terminal got a line of %d", got)
 	}
-	// a moves its cursor; b's stays.
+	// a moves its cursor; b's stays. (b's own last query may still be landing: the filter bar
+	// queries as it is typed and again on Enter. Wait for b to be quiet first.)
+	b.settle(300 * time.Millisecond)
+	sb = b.scr.String()
 	a.send("j", "j", "j")
 	time.Sleep(300 * time.Millisecond)
 	if b.scr.String() != sb {
