@@ -111,13 +111,14 @@ type Request struct {
 // Server is a running endpoint. Close it when done.
 type Server struct {
 	*httptest.Server
-	cfg     Config
-	secret  []byte
-	mu      sync.Mutex
-	events  map[string][]Event // by region, newest first
-	buckets map[string]*bucket
-	reqs    []Request
-	rng     *rand.Rand
+	cfg      Config
+	secret   []byte
+	mu       sync.Mutex
+	events   map[string][]Event // by region, newest first
+	buckets  map[string]*bucket
+	reqs     []Request
+	inflight sync.WaitGroup // requests being answered
+	rng      *rand.Rand
 }
 
 // New starts a server.
@@ -169,8 +170,10 @@ func (s *Server) Requests() []Request {
 	return slices.Clone(s.reqs)
 }
 
-// Reset forgets the requests answered so far.
+// Reset forgets the requests answered so far, once the requests being answered are done (a
+// cancelled client's last request is still counted before a Reset, never after it).
 func (s *Server) Reset() {
+	s.inflight.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reqs = nil
@@ -230,6 +233,8 @@ type apiError struct {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inflight.Add(1)
+	defer s.inflight.Done()
 	body, err := io.ReadAll(r.Body)
 	req := Request{At: time.Now(), Attempt: attempt(r.Header.Get("Amz-Sdk-Request"))}
 	if err != nil {
