@@ -56,12 +56,17 @@ type shape struct{ eventType, category, version Sym }
 // identity is the interned form of a userIdentity. The events of one session share one, found by
 // its access key: one lookup instead of interning fifteen strings for every event.
 type identity struct {
+	identityKey
+	lists  [5]*[]EventRef // postings: principal, role, ARN, type, key
+	ip, ua valueCache     // a session mostly keeps its address and agent
+}
+
+// identityKey is what makes identities distinct.
+type identityKey struct {
 	idType, principalID, arn, account, key, userName Sym
 	sourceIdentity, behalf, issuerType, issuerARN    Sym
 	issuerName, provider, principal, role, session   Sym
 	mfa, console                                     bool
-	lists                                            [5]*[]EventRef // postings: principal, role, ARN, type, key
-	ip, ua                                           valueCache     // a session mostly keeps its address and agent
 }
 
 // valueCache remembers the last value of a field, interned, with its posting list.
@@ -109,10 +114,11 @@ type Index struct {
 	idents    []identity
 	shapes    []shape
 	shapeIDs  map[shape]uint32
-	shared    map[EventRef]text    // sharedEventID, which few events have
-	inspected map[EventRef]string  // Record.Inspected, which few events have
-	identBy   [2]map[string]uint32 // by access key; by principal for events without one
-	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
+	shared    map[EventRef]text      // sharedEventID, which few events have
+	inspected map[EventRef]string    // Record.Inspected, which few events have
+	identBy   [2]map[string]uint32   // by access key; by principal for events without one
+	identSet  map[identityKey]uint32 // every identity, by what makes it distinct
+	ips       map[Sym][]netip.Addr   // parsed source IPs (a few records carry a comma-separated list)
 	byID      idTable
 	minted    map[Sym]EventRef // temporary access key -> the event that minted it
 	stores    []RawStore
@@ -143,6 +149,7 @@ func NewIndex() *Index {
 		stores:    []RawStore{nil},
 		storeIDs:  map[RawStore]uint32{},
 		identBy:   [2]map[string]uint32{{}, {}},
+		identSet:  map[identityKey]uint32{},
 		shapeIDs:  map[shape]uint32{},
 		shared:    map[EventRef]text{},
 		inspected: map[EventRef]string{},
@@ -299,7 +306,7 @@ func (x *Index) identityLocked(id *Identity) uint32 {
 		return i
 	}
 	in := x.syms.intern
-	who := identity{
+	k := identityKey{
 		idType:         in(id.Type),
 		principalID:    in(id.PrincipalID),
 		arn:            in(id.ARN),
@@ -318,6 +325,13 @@ func (x *Index) identityLocked(id *Identity) uint32 {
 		mfa:            id.MFA,
 		console:        id.Console,
 	}
+	// The cache by key missed: a key shared by several principals (redacted keys in published
+	// samples are) must not make a new identity for every event.
+	if i, ok := x.identSet[k]; ok {
+		x.identBy[by][x.syms.strs[in(key)]] = i
+		return i
+	}
+	who := identity{identityKey: k}
 	for i, f := range []struct {
 		p posted
 		v Sym
@@ -328,6 +342,7 @@ func (x *Index) identityLocked(id *Identity) uint32 {
 	}
 	x.idents = append(x.idents, who)
 	i := uint32(len(x.idents) - 1)
+	x.identSet[k] = i
 	x.identBy[by][x.syms.strs[in(key)]] = i
 	return i
 }

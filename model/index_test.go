@@ -219,3 +219,32 @@ func TestIndexConcurrentAddAndQuery(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexSharedKeyMakesFewIdentities(t *testing.T) {
+	// Published samples redact keys ("AKIA****"): many principals share one. The index must still
+	// keep one identity per principal, not one per event.
+	x := NewIndex()
+	var batch []Record
+	for i := range 1000 {
+		user := fmt.Sprintf("user%d", i%3)
+		batch = append(batch, rec(i, "GetObject", func(r *Record) {
+			r.Identity = Identity{Type: "IAMUser", UserName: user, ARN: "arn:aws:iam::1:user/" + user, AccessKey: "AKIA****************"}
+		}))
+	}
+	x.Add(batch)
+	if n := len(x.idents); n != 3 {
+		t.Errorf("%d identities for 3 principals sharing a key", n)
+	}
+	if got := len(x.Query(mustParse(t, "principal:user1")).Refs); got != 333 {
+		t.Errorf("principal:user1 matched %d events, want 333", got)
+	}
+}
+
+func mustParse(t *testing.T, s string) Query {
+	t.Helper()
+	q, err := ParseQuery(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q
+}

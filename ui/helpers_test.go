@@ -49,14 +49,16 @@ func synthRecords(n int, seed uint64) []model.Record {
 			ReadOnly:  model.True,
 		}
 		if u := rng.IntN(100); u < 60 {
-			user := fmt.Sprintf("user%d", rng.IntN(2000))
+			u := rng.IntN(2000) // each user has its own long-term key, as in real trails
+			user := fmt.Sprintf("user%d", u)
 			r.Identity = model.Identity{Type: "IAMUser", ARN: "arn:aws:iam::123456789012:user/" + user,
-				UserName: user, AccessKey: fmt.Sprintf("AKIA%016d", rng.IntN(2000)), Principal: "user/" + user, Role: "user/" + user}
+				UserName: user, AccessKey: fmt.Sprintf("AKIA%016d", u), Principal: "user/" + user, Role: "user/" + user}
 		} else {
-			role := fmt.Sprintf("role%d", rng.IntN(50))
-			sess := fmt.Sprintf("i-%017x", rng.IntN(400))
+			ro, se := rng.IntN(50), rng.IntN(400)
+			role := fmt.Sprintf("role%d", ro)
+			sess := fmt.Sprintf("i-%017x", se)
 			r.Identity = model.Identity{Type: "AssumedRole", ARN: "arn:aws:sts::123456789012:assumed-role/" + role + "/" + sess,
-				AccessKey: fmt.Sprintf("ASIA%016d", rng.IntN(20000)), Principal: "role/" + role + " (session " + sess + ")",
+				AccessKey: fmt.Sprintf("ASIA%08d%08d", ro, se), Principal: "role/" + role + " (session " + sess + ")",
 				Role: "role/" + role, Session: sess, IssuerName: role}
 		}
 		switch name {
