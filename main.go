@@ -183,9 +183,11 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "trailscope [flags] [PATH ...]",
 		Short: "A terminal investigation console for AWS CloudTrail",
-		Long: `trailscope loads CloudTrail events from archives (files, folders, .json, .json.gz,
-JSON lines, '-' for stdin) into memory and lets you investigate them: who did what, to
-which resource, from where, and when.`,
+		Long: `trailscope loads CloudTrail events into memory and lets you investigate them: who did
+what, to which resource, from where, and when. Sources: archives at PATHs (files, folders,
+.json, .json.gz, JSON lines, '-' for stdin), your account's event history (--lookup), or a
+built-in sample (--sample; with no PATH, a week of a fictional company with incidents to
+investigate). trailscope only ever reads from AWS.`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
