@@ -15,6 +15,7 @@ import (
 
 	"github.com/trailscope/trailscope/model"
 	"github.com/trailscope/trailscope/source/lookup"
+	"github.com/trailscope/trailscope/ui/report"
 )
 
 // lookupFlags are the options of --lookup.
@@ -124,7 +125,7 @@ is missing. --no-cache does without it.`,
 				fmt.Fprintf(stdout, "the cache was empty (%s)\n", c.Root)
 				return nil
 			}
-			fmt.Fprintf(stdout, "removed %d cached pages (%s) from %s\n", n, sizeText(size), c.Root)
+			fmt.Fprintf(stdout, "removed %d cached pages (%s) from %s\n", n, report.Bytes(size), c.Root)
 			return nil
 		},
 	}, &cobra.Command{
@@ -140,21 +141,9 @@ is missing. --no-cache does without it.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "%s: %d pages, %s\n", c.Root, n, sizeText(size))
+			fmt.Fprintf(stdout, "%s: %d pages, %s\n", c.Root, n, report.Bytes(size))
 			return nil
 		},
 	})
 	return cmd
-}
-
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d bytes", n)
 }

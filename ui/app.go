@@ -11,6 +11,7 @@ import (
 
 	"github.com/trailscope/trailscope/keymap"
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/report"
 )
 
 // view is one of the console's pages.
@@ -895,9 +896,9 @@ func (a *App) statusLine() string {
 			s += fmt.Sprintf(" · files %s/%s", commas(p.FilesDone), commas(p.Files))
 		}
 		if p.Bytes > 0 {
-			s += fmt.Sprintf(" · %s/%s", bytesText(p.BytesDone), bytesText(p.Bytes))
+			s += fmt.Sprintf(" · %s/%s", report.Bytes(p.BytesDone), report.Bytes(p.Bytes))
 		} else if p.BytesDone > 0 {
-			s += " · " + bytesText(p.BytesDone)
+			s += " · " + report.Bytes(p.BytesDone)
 		}
 		if p.Problems > 0 || len(a.problems) > 0 {
 			s += fmt.Sprintf(" · %d problems", max(p.Problems, len(a.problems)))
@@ -971,16 +972,4 @@ func commas(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-func bytesText(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/trailscope/trailscope/model"
 )
 
@@ -77,30 +75,11 @@ func WriteFindings(w io.Writer, f Format, idx *model.Index, findings []model.Fin
 }
 
 func writeFindingsTable(w io.Writer, findings []model.Finding) error {
-	widths := make([]int, len(FindingColumns))
-	for i, c := range FindingColumns {
-		widths[i] = len(c)
-	}
 	rows := make([][]string, len(findings))
 	for i, f := range findings {
 		rows[i] = FindingRow(f)
-		for j, cell := range rows[i] {
-			widths[j] = max(widths[j], min(ansi.StringWidth(cell), findingWidth[j]))
-		}
 	}
-	header := make([]string, len(FindingColumns))
-	for i, c := range FindingColumns {
-		header[i] = strings.ToUpper(c)
-	}
-	if err := writeAligned(w, header, widths); err != nil {
-		return err
-	}
-	for _, row := range rows {
-		if err := writeAligned(w, row, widths); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeRows(w, FindingColumns, findingWidth, rows)
 }
 
 // findingJSON is a finding as `trailscope findings --format json` writes it.

@@ -86,20 +86,26 @@ func ResourceCell(res []model.Resource) string {
 var maxWidth = []int{20, 40, 56, 44, 39, 16, 32}
 
 func writeTable(w io.Writer, idx *model.Index, refs []model.EventRef) error {
-	widths := make([]int, len(Columns))
-	for i, c := range Columns {
-		widths[i] = len(c)
-	}
 	rows := make([][]string, len(refs))
 	for i, ref := range refs {
 		rows[i] = Row(idx.Record(ref))
-		for j, cell := range rows[i] {
-			widths[j] = max(widths[j], min(ansi.StringWidth(cell), maxWidth[j]))
-		}
 	}
-	header := make([]string, len(Columns))
-	for i, c := range Columns {
+	return writeRows(w, Columns, maxWidth, rows)
+}
+
+// writeRows writes rows under a header of columns, each column as wide as its widest cell up to
+// its cap in widest (longer cells are cut with an ellipsis).
+func writeRows(w io.Writer, columns []string, widest []int, rows [][]string) error {
+	widths := make([]int, len(columns))
+	header := make([]string, len(columns))
+	for i, c := range columns {
+		widths[i] = len(c)
 		header[i] = strings.ToUpper(c)
+	}
+	for _, row := range rows {
+		for j, cell := range row {
+			widths[j] = max(widths[j], min(ansi.StringWidth(cell), widest[j]))
+		}
 	}
 	if err := writeAligned(w, header, widths); err != nil {
 		return err
@@ -110,6 +116,19 @@ func writeTable(w io.Writer, idx *model.Index, refs []model.EventRef) error {
 		}
 	}
 	return nil
+}
+
+// Bytes writes a size for people: "3.2 MB".
+func Bytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
 
 func writeAligned(w io.Writer, cells []string, widths []int) error {
