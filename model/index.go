@@ -89,6 +89,18 @@ func (x *Index) cachedLocked(c *valueCache, p posted, s string) Sym {
 	return c.sym
 }
 
+// internLocked interns s through c, for a field without posting lists.
+func (x *Index) internLocked(c *valueCache, s string) Sym {
+	if s == "" {
+		return 0
+	}
+	if c.sym == 0 || c.s != s {
+		c.sym = x.syms.intern(s)
+		c.s = x.syms.strs[c.sym]
+	}
+	return c.sym
+}
+
 // appendRef adds ref to a posting list once.
 func appendRef(list *[]EventRef, ref EventRef) {
 	if n := len(*list); n == 0 || (*list)[n-1] != ref {
@@ -107,10 +119,6 @@ type Index struct {
 	resources map[Sym]resourceInfo // by the Sym of Resource.Key()
 	post      [numPosted]map[Sym]*[]EventRef
 	hay       [numPosted]haystack // the distinct values of each field, for substring terms
-	lastPost  [numPosted]struct {
-		sym  Sym
-		list *[]EventRef
-	} // per field, the posting list appended to last
 	idents    []identity
 	shapes    []shape
 	shapeIDs  map[shape]uint32
@@ -125,18 +133,25 @@ type Index struct {
 	storeIDs  map[RawStore]uint32
 	order     []EventRef // events[:len(order)] sorted by time (then arrival)
 	dups      int
-	last      [numSlots]lastSym // per field, the value interned last
+	recent    [numRecent]valueCache // the last value of each field: records of a file share many
 }
 
-// lastSym remembers a field's last value: records of one file mostly share a region, account,
-// source, principal..., and a string comparison is much cheaper than a map lookup.
-type lastSym struct {
-	s   string
-	sym Sym
-}
-
-// numSlots counts the interned fields of a record (the slots of Index.last).
-const numSlots = 11
+// The fields of a record whose last value Index.recent keeps. A string comparison is much
+// cheaper than a map lookup, and a file's records mostly share a region, account, type...
+const (
+	rName = iota
+	rSource
+	rRegion
+	rAccount
+	rInvokedBy
+	rErrCode
+	rErrMsg
+	rEventType
+	rCategory
+	rVersion
+	rMinted
+	numRecent
+)
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
@@ -184,36 +199,23 @@ func (x *Index) addLocked(r *Record) bool {
 			return false
 		}
 	}
-	slot := 0
-	in := func(s string) Sym {
-		l := &x.last[slot]
-		slot++
-		if s == "" {
-			return 0
-		}
-		if l.s == s {
-			return l.sym
-		}
-		l.sym = x.syms.intern(s)
-		l.s = x.syms.strs[l.sym]
-		return l.sym
-	}
+	c := &x.recent
 	ident := x.identityLocked(&r.Identity)
 	who := &x.idents[ident]
 	e := event{
 		time:      r.Time.UnixNano(),
-		name:      in(r.Name),
-		source:    in(r.Source),
-		region:    in(r.Region),
-		account:   in(r.Account),
+		name:      x.cachedLocked(&c[rName], pEvent, r.Name),
+		source:    x.cachedLocked(&c[rSource], pSource, r.Source),
+		region:    x.cachedLocked(&c[rRegion], pRegion, r.Region),
+		account:   x.cachedLocked(&c[rAccount], pAccount, r.Account),
 		ident:     ident,
-		shape:     x.shapeLocked(shape{in(r.EventType), in(r.Category), in(r.EventVersion)}),
-		invokedBy: in(r.Identity.InvokedBy),
+		shape:     x.shapeLocked(shape{x.internLocked(&c[rEventType], r.EventType), x.internLocked(&c[rCategory], r.Category), x.internLocked(&c[rVersion], r.EventVersion)}),
+		invokedBy: x.internLocked(&c[rInvokedBy], r.Identity.InvokedBy),
 		ip:        x.cachedLocked(&who.ip, pIP, r.SourceIP),
 		ua:        x.cachedLocked(&who.ua, pUA, r.UserAgent),
-		errCode:   in(r.ErrorCode),
-		errMsg:    in(r.ErrorMessage),
-		minted:    in(r.MintedKey),
+		errCode:   x.cachedLocked(&c[rErrCode], pError, r.ErrorCode),
+		errMsg:    x.internLocked(&c[rErrMsg], r.ErrorMessage),
+		minted:    x.internLocked(&c[rMinted], r.MintedKey),
 		readOnly:  r.ReadOnly,
 		id:        x.arena.put(r.EventID),
 		req:       x.arena.put(r.RequestID),
@@ -237,7 +239,7 @@ func (x *Index) addLocked(r *Record) bool {
 			x.resources[k] = resourceInfo{kind: x.syms.intern(res.Kind), arn: x.syms.intern(arn)}
 		}
 		x.res = append(x.res, k)
-		x.postLocked(pResource, k, ref)
+		appendRef(x.postingLocked(pResource, k), ref)
 	}
 	e.resN = uint32(len(x.res)) - e.resOff
 	if r.Raw.Store != nil {
@@ -263,25 +265,24 @@ func (x *Index) addLocked(r *Record) bool {
 	if e.id.n != 0 {
 		x.byID.insert(x, ref, key)
 	}
-	x.postLocked(pEvent, e.name, ref)
-	x.postLocked(pSource, e.source, ref)
+	// Post the event under each of its values: the caches above hold their lists.
+	for _, f := range [...]struct {
+		v Sym
+		c *valueCache
+	}{{e.name, &c[rName]}, {e.source, &c[rSource]}, {e.region, &c[rRegion]}, {e.account, &c[rAccount]},
+		{e.errCode, &c[rErrCode]}, {e.ip, &who.ip}, {e.ua, &who.ua}} {
+		if f.v != 0 {
+			appendRef(f.c.list, ref)
+		}
+	}
 	for _, list := range who.lists {
 		if list != nil {
 			appendRef(list, ref)
 		}
 	}
-	if e.ip != 0 {
-		appendRef(who.ip.list, ref)
+	if who.account != 0 && who.account != e.account {
+		appendRef(x.postingLocked(pAccount, who.account), ref)
 	}
-	if e.ua != 0 {
-		appendRef(who.ua.list, ref)
-	}
-	x.postLocked(pRegion, e.region, ref)
-	x.postLocked(pAccount, e.account, ref)
-	if who.account != e.account {
-		x.postLocked(pAccount, who.account, ref)
-	}
-	x.postLocked(pError, e.errCode, ref)
 	return true
 }
 
@@ -367,17 +368,6 @@ func (x *Index) postingLocked(p posted, v Sym) *[]EventRef {
 		x.hay[p].add(v, strings.ToLower(x.syms.strs[v]))
 	}
 	return list
-}
-
-func (x *Index) postLocked(p posted, v Sym, ref EventRef) {
-	if v == 0 {
-		return
-	}
-	c := &x.lastPost[p]
-	if c.list == nil || c.sym != v {
-		c.sym, c.list = v, x.postingLocked(p, v)
-	}
-	appendRef(c.list, ref) // once: an event may touch the same resource twice
 }
 
 // parseIPs reads a sourceIPAddress: an address, a comma-separated list of them, or a service name.
