@@ -830,7 +830,7 @@ func (a *App) titleLine() string {
 		left += st.TitleDim.Render(" · " + model.Sanitize(a.opt.Source))
 	}
 	n := a.idx.Len()
-	left += st.TitleDim.Render(" · ") + st.Count.Render(commas(n)+" events")
+	left += st.TitleDim.Render(" · ") + st.Count.Render(eventsText(n))
 	if d := a.idx.Duplicates(); d > 0 {
 		left += st.TitleDim.Render(fmt.Sprintf(" (%s dup)", commas(d)))
 	}
@@ -872,7 +872,7 @@ func (a *App) crumbLine() string {
 	parts = append(parts, st.Crumb.Render(cur))
 	left := strings.Join(parts, sep)
 	matched := len(a.result.Refs)
-	right := st.Count.Render(commas(matched)) + st.TitleDim.Render(" of "+commas(a.result.Total)+" events")
+	right := st.Count.Render(commas(matched)) + st.TitleDim.Render(" of "+eventsText(a.result.Total))
 	switch a.view {
 	case viewPrincipals:
 		if a.summaries != nil {
@@ -963,6 +963,14 @@ func joinLR(left, right string, w int) string {
 }
 
 // commas writes n with thousands separators.
+// eventsText counts events: "1 event", "2,900 events".
+func eventsText(n int) string {
+	if n == 1 {
+		return "1 event"
+	}
+	return commas(n) + " events"
+}
+
 func commas(n int) string {
 	s := fmt.Sprint(n)
 	if n < 0 {

@@ -512,7 +512,7 @@ func (d *Detail) renderLine(st *Styles, l dline) string {
 			if l.counted < 0 {
 				l.value += "counting…"
 			} else {
-				l.value += commas(l.counted) + " events"
+				l.value += eventsText(l.counted)
 			}
 		}
 		v := st.Value.Render(l.value)
