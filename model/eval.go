@@ -47,7 +47,9 @@ func (b bitset) count() int {
 }
 
 // Query returns the events that match q, oldest first. Terms that narrow time are answered by binary
-// search over the time order, value terms from posting lists: a qualifier query never scans events.
+// search over the time order; value terms by posting lists, unions of the lists of the values that
+// match (substring terms search a field's distinct values, never its events); readonly:, req: and
+// negated time terms are the only scans.
 func (x *Index) Query(q Query) Result {
 	x.rlockSorted()
 	defer x.mu.RUnlock()
