@@ -172,7 +172,7 @@ func TestServeToOpenSSH(t *testing.T) {
 
 	// A restart keeps the host key: ssh, now strict about known_hosts, connects.
 	srv.stop()
-	srv = startServer(t, bin, args...)
+	startServer(t, bin, args...) // stopped by the test's cleanup
 	strict := ssh("alice", "-o", "StrictHostKeyChecking=yes", "-T")
 	cmd := exec.Command(strict[0], strict[1:]...)
 	cmd.Stdin = strings.NewReader("")

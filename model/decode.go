@@ -154,7 +154,7 @@ func (w *wireRecord) record() (Record, error) {
 	DeriveIdentity(&r.Identity)
 	listed := make([]ListedResource, len(w.Resources))
 	for i, lr := range w.Resources {
-		listed[i] = ListedResource{ARN: lr.ARN, ARNPrefix: lr.ARNPrefix, Type: lr.Type, AccountID: lr.AccountID}
+		listed[i] = ListedResource(lr)
 	}
 	r.Resources = ExtractResources(r.Source, r.Name, listed, w.RequestParameters, w.ResponseElements)
 	if len(w.ResponseElements) > 0 && bytes.Contains(w.ResponseElements, []byte(`"credentials"`)) {

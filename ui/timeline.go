@@ -15,12 +15,11 @@ import (
 
 // column is one column of a table: its title and its width once laid out.
 type column struct {
-	title         string
-	min, max, w   int
-	optional      bool // dropped, in order, when the width does not allow it
-	right         bool // right-aligned (numbers)
-	weight        int  // share of the spare width
-	order, active int
+	title       string
+	min, max, w int
+	optional    bool // dropped, in order, when the width does not allow it
+	right       bool // right-aligned (numbers)
+	weight      int  // share of the spare width
 }
 
 // layoutColumns gives each column a width for a table w cells wide: optional columns are dropped from

@@ -10,7 +10,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -256,4 +255,3 @@ func cliAgent(ua, command string) string {
 	return ua
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }
