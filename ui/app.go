@@ -835,7 +835,7 @@ func (a *App) titleLine() string {
 		left += st.TitleDim.Render(fmt.Sprintf(" (%s dup)", commas(d)))
 	}
 	if len(a.problems) > 0 {
-		left += "  " + st.Error.Render(fmt.Sprintf("! %s problems", commas(len(a.problems))))
+		left += "  " + st.Error.Render("! "+countText(len(a.problems), "problem"))
 	}
 	right := ""
 	if a.loading {
@@ -901,7 +901,7 @@ func (a *App) statusLine() string {
 			s += " · " + report.Bytes(p.BytesDone)
 		}
 		if p.Problems > 0 || len(a.problems) > 0 {
-			s += fmt.Sprintf(" · %d problems", max(p.Problems, len(a.problems)))
+			s += " · " + countText(max(p.Problems, len(a.problems)), "problem")
 		}
 		if sec := el.Seconds(); sec > 0.2 {
 			s += fmt.Sprintf(" · %s ev/s", commas(int(float64(max(p.Records, a.idx.Len()))/sec)))
@@ -922,7 +922,7 @@ func (a *App) statusLine() string {
 		s += fmt.Sprintf(" · loaded in %s", a.loadDur.Round(time.Millisecond))
 	}
 	if len(a.problems) > 0 {
-		s += fmt.Sprintf(" · %d problems: press 4", len(a.problems))
+		s += " · " + countText(len(a.problems), "problem") + ": press 4"
 	}
 	if len(a.stack) > 0 {
 		s += " · esc: back"
@@ -964,11 +964,14 @@ func joinLR(left, right string, w int) string {
 
 // commas writes n with thousands separators.
 // eventsText counts events: "1 event", "2,900 events".
-func eventsText(n int) string {
+func eventsText(n int) string { return countText(n, "event") }
+
+// countText counts things: "1 problem", "2,900 problems".
+func countText(n int, thing string) string {
 	if n == 1 {
-		return "1 event"
+		return "1 " + thing
 	}
-	return commas(n) + " events"
+	return commas(n) + " " + thing + "s"
 }
 
 func commas(n int) string {

@@ -361,6 +361,11 @@ func (p *parser) problem(record int, reason string) {
 	p.problems = append(p.problems, model.Problem{File: p.file, Record: record, Reason: reason})
 }
 
+// parse reads the top-level JSON values of a file one after another: usually one (an S3 delivery
+// file, an array of records, a single record, LookupEvents output), but also several concatenated
+// (`cat *.json`) or one record per line (JSON lines). Lines that start with a timestamp are
+// CloudWatch Logs exports. A bad record in a stream of them is a problem, and reading goes on at the
+// next line.
 func (p *parser) parse() {
 	b := p.data
 	i := skipSpace(b, 0)
@@ -371,30 +376,61 @@ func (p *parser) parse() {
 		p.problem(0, "empty file")
 		return
 	}
-	switch c := b[i]; {
-	case c == '[':
-		if _, err := p.elements(i); err != nil {
-			p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
-		}
-	case c == '{':
-		if !p.object(i) {
-			p.lines(i)
-		}
-	case c >= '0' && c <= '9':
-		p.lines(i) // CloudWatch Logs exports: "<timestamp> <record>" per line
-	default:
+	if c := b[i]; c != '[' && c != '{' && (c < '0' || c > '9') {
 		p.problem(0, fmt.Sprintf("not JSON (starts with %q): not a CloudTrail file", sample(b[i:])))
+		return
+	}
+	for i < len(b) {
+		switch c := b[i]; {
+		case c == '[':
+			end, err := p.elements(i)
+			if err != nil {
+				p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
+				return
+			}
+			i = end
+		case c == '{':
+			end, envelope, err := p.object(i)
+			switch {
+			case err != nil && envelope:
+				p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
+				return
+			case err != nil:
+				p.n++
+				p.problem(p.n, "invalid JSON: "+err.Error())
+				i = nextLine(b, i)
+				continue
+			}
+			i = end
+		case c >= '0' && c <= '9':
+			p.lines(i) // CloudWatch Logs exports: "<timestamp> <record>" per line
+			return
+		default:
+			p.n++
+			p.problem(p.n, fmt.Sprintf("not a JSON record (starts with %q)", sample(b[i:])))
+			i = nextLine(b, i)
+			continue
+		}
+		i = skipSpace(b, i)
 	}
 }
 
-// object handles a file that starts with a JSON object: an S3 delivery file, LookupEvents output, a
-// CloudWatch Logs response, a digest file, or a single record. The records of an envelope are read
-// as the object is walked, so the file is scanned once. It returns false when the file is not one
-// object but several, one per line: the caller then reads it as JSON lines.
-func (p *parser) object(start int) bool {
+// nextLine returns where the line after the one holding b[i] starts (len(b) when there is none).
+func nextLine(b []byte, i int) int {
+	if j := bytes.IndexByte(b[i:], '\n'); j >= 0 {
+		return skipSpace(b, i+j+1)
+	}
+	return len(b)
+}
+
+// object reads the JSON object at start: an envelope of records (S3 delivery file, LookupEvents
+// output, a CloudWatch Logs response) whose records are read as the object is walked, so the file is
+// scanned once; a digest file, skipped; or a record. It returns where the object ends, and whether it
+// was an envelope (whose error, if any, ends the file).
+func (p *parser) object(start int) (end int, envelope bool, err error) {
 	b := p.data
-	envelope, digest := false, false
-	end, err := eachMember(b, start, func(key []byte, vs int) (int, error) {
+	digest := false
+	end, err = eachMember(b, start, func(key []byte, vs int) (int, error) {
 		if b[vs] == '[' {
 			switch string(key) {
 			case "Records":
@@ -415,21 +451,13 @@ func (p *parser) object(start int) bool {
 		return valueEnd(b, vs)
 	})
 	switch {
-	case err != nil && envelope:
-		p.problem(p.n+1, "invalid JSON: "+err.Error()+"; the records before it are kept")
-	case err != nil:
-		return false // perhaps JSON lines, one of them bad: read line by line
-	case skipSpace(b, end) != len(b) && envelope:
-		p.problem(0, "unexpected content after the JSON object")
-	case skipSpace(b, end) != len(b):
-		return false
-	case envelope:
+	case err != nil || envelope:
 	case digest:
 		p.skipped = true
 	default:
 		p.record(start, end)
 	}
-	return true
+	return end, envelope, err
 }
 
 // elements reads an array whose elements are records and returns where it ends.

@@ -80,6 +80,9 @@ func TestFormats(t *testing.T) {
 		{"cloudwatch export lines", "000000.gz", gz(t, []byte("2023-07-10T11:42:36.000Z "+r1+"\n2023-07-10T11:42:36.000Z "+r2+"\n"))},
 		{"lookup-events output", "lookup.json", lookup},
 		{"byte order mark", "a.json", []byte("\xef\xbb\xbf[" + r1 + "," + r2 + "]")},
+		{"delivery files concatenated (cat *.json)", "all.json", []byte(`{"Records":[` + r1 + `]}{"Records":[` + r2 + `]}`)},
+		{"delivery files concatenated, one a line", "all.json", []byte(`{"Records":[` + r1 + "]}\n" + `{"Records":[` + r2 + "]}\n")},
+		{"arrays concatenated", "all.json", []byte(`[` + r1 + `] [` + r2 + `]`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

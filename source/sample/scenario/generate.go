@@ -254,4 +254,3 @@ func cliAgent(ua, command string) string {
 	}
 	return ua
 }
-
