@@ -198,7 +198,7 @@ func TestLoadFromBatches(t *testing.T) {
 		t.Fatalf("loading %v rows %d problems %d", a.loading, len(a.result.Refs), len(a.problems))
 	}
 	press(a, "4")
-	mustContain(t, screen(a), "bad.json.gz", "truncated gzip", "! 1 problems")
+	mustContain(t, screen(a), "bad.json.gz", "truncated gzip", "! 1 problem")
 }
 
 func TestGolden(t *testing.T) {
