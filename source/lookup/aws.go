@@ -3,6 +3,7 @@ package lookup
 import (
 	"context"
 	"errors"
+	"github.com/aws/smithy-go/logging"
 	"math/rand/v2"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,9 @@ func loadConfig(ctx context.Context, opt Options) (aws.Config, error) {
 		config.WithRetryer(func() aws.Retryer { return newRetryer(opt) }),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout)),
 		config.WithAppID("trailscope"),
+		// The SDK's own warnings (an instance metadata fallback, say) would land on the console's
+		// terminal; what matters reaches the user as an explained error instead.
+		config.WithLogger(logging.Nop{}),
 	}
 	if opt.Profile != "" {
 		opts = append(opts, config.WithSharedConfigProfile(opt.Profile))
