@@ -153,10 +153,10 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 		}
 	}
 	if problems > maxProblemsShown {
-		fmt.Fprintf(stderr, "trailscope: ... and %d more problems\n", problems-maxProblemsShown)
+		fmt.Fprintf(stderr, "trailscope: ... and %d more\n", problems-maxProblemsShown)
 	}
 	if problems > 0 {
-		fmt.Fprintf(stderr, "trailscope: %d problems; %d events loaded\n", problems, idx.Len())
+		fmt.Fprintf(stderr, "trailscope: %s; %s loaded\n", report.Count(problems, "problem"), report.Count(idx.Len(), "event"))
 	}
 	if err := <-failed; err != nil {
 		return nil, err

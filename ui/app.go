@@ -830,12 +830,12 @@ func (a *App) titleLine() string {
 		left += st.TitleDim.Render(" · " + model.Sanitize(a.opt.Source))
 	}
 	n := a.idx.Len()
-	left += st.TitleDim.Render(" · ") + st.Count.Render(eventsText(n))
+	left += st.TitleDim.Render(" · ") + st.Count.Render(report.Count(n, "event"))
 	if d := a.idx.Duplicates(); d > 0 {
-		left += st.TitleDim.Render(fmt.Sprintf(" (%s dup)", commas(d)))
+		left += st.TitleDim.Render(fmt.Sprintf(" (%s dup)", report.Commas(d)))
 	}
 	if len(a.problems) > 0 {
-		left += "  " + st.Error.Render("! "+countText(len(a.problems), "problem"))
+		left += "  " + st.Error.Render("! "+report.Count(len(a.problems), "problem"))
 	}
 	right := ""
 	if a.loading {
@@ -872,15 +872,15 @@ func (a *App) crumbLine() string {
 	parts = append(parts, st.Crumb.Render(cur))
 	left := strings.Join(parts, sep)
 	matched := len(a.result.Refs)
-	right := st.Count.Render(commas(matched)) + st.TitleDim.Render(" of "+eventsText(a.result.Total))
+	right := st.Count.Render(report.Commas(matched)) + st.TitleDim.Render(" of "+report.Count(a.result.Total, "event"))
 	switch a.view {
 	case viewPrincipals:
 		if a.summaries != nil {
-			right = st.Count.Render(commas(len(a.summaries.principals))) + st.TitleDim.Render(" principals · ") + right
+			right = st.Count.Render(report.Commas(len(a.summaries.principals))) + st.TitleDim.Render(" principals · ") + right
 		}
 	case viewResources:
 		if a.summaries != nil {
-			right = st.Count.Render(commas(len(a.summaries.resources))) + st.TitleDim.Render(" resources · ") + right
+			right = st.Count.Render(report.Commas(len(a.summaries.resources))) + st.TitleDim.Render(" resources · ") + right
 		}
 	}
 	return joinLR(left, right, a.w)
@@ -891,9 +891,9 @@ func (a *App) statusLine() string {
 	if a.loading {
 		p := a.progress
 		el := time.Since(a.loadStart)
-		s := fmt.Sprintf("loading: %s events", commas(max(p.Records, a.idx.Len())))
+		s := fmt.Sprintf("loading: %s events", report.Commas(max(p.Records, a.idx.Len())))
 		if p.Files > 0 {
-			s += fmt.Sprintf(" · files %s/%s", commas(p.FilesDone), commas(p.Files))
+			s += fmt.Sprintf(" · files %s/%s", report.Commas(p.FilesDone), report.Commas(p.Files))
 		}
 		if p.Bytes > 0 {
 			s += fmt.Sprintf(" · %s/%s", report.Bytes(p.BytesDone), report.Bytes(p.Bytes))
@@ -901,10 +901,10 @@ func (a *App) statusLine() string {
 			s += " · " + report.Bytes(p.BytesDone)
 		}
 		if p.Problems > 0 || len(a.problems) > 0 {
-			s += " · " + countText(max(p.Problems, len(a.problems)), "problem")
+			s += " · " + report.Count(max(p.Problems, len(a.problems)), "problem")
 		}
 		if sec := el.Seconds(); sec > 0.2 {
-			s += fmt.Sprintf(" · %s ev/s", commas(int(float64(max(p.Records, a.idx.Len()))/sec)))
+			s += fmt.Sprintf(" · %s ev/s", report.Commas(int(float64(max(p.Records, a.idx.Len()))/sec)))
 		}
 		if p.Detail != "" {
 			s += " · " + model.Sanitize(p.Detail)
@@ -922,7 +922,7 @@ func (a *App) statusLine() string {
 		s += fmt.Sprintf(" · loaded in %s", a.loadDur.Round(time.Millisecond))
 	}
 	if len(a.problems) > 0 {
-		s += " · " + countText(len(a.problems), "problem") + ": press 4"
+		s += " · " + report.Count(len(a.problems), "problem") + ": press 4"
 	}
 	if len(a.stack) > 0 {
 		s += " · esc: back"
@@ -963,24 +963,3 @@ func joinLR(left, right string, w int) string {
 }
 
 // commas writes n with thousands separators.
-// eventsText counts events: "1 event", "2,900 events".
-func eventsText(n int) string { return countText(n, "event") }
-
-// countText counts things: "1 problem", "2,900 problems".
-func countText(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return commas(n) + " " + thing + "s"
-}
-
-func commas(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + commas(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}

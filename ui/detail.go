@@ -512,7 +512,7 @@ func (d *Detail) renderLine(st *Styles, l dline) string {
 			if l.counted < 0 {
 				l.value += "counting…"
 			} else {
-				l.value += eventsText(l.counted)
+				l.value += report.Count(l.counted, "event")
 			}
 		}
 		v := st.Value.Render(l.value)
@@ -630,7 +630,7 @@ func (a *App) onDetailKey(msg tea.KeyPressMsg) tea.Cmd {
 			buf.Write(d.raw)
 		}
 		text := string(report.SafeJSON(buf.Bytes()))
-		a.status, a.statusErr = fmt.Sprintf("copied the record (%s bytes) to the clipboard (OSC 52)", commas(len(text))), false
+		a.status, a.statusErr = fmt.Sprintf("copied the record (%s bytes) to the clipboard (OSC 52)", report.Commas(len(text))), false
 		return tea.SetClipboard(text)
 	case key.Matches(msg, k.FoldAll):
 		if l := d.lines[d.cursor]; l.node != nil {

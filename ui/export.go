@@ -24,13 +24,13 @@ func (a *App) export(path string) tea.Cmd {
 		format = report.CSV
 	}
 	idx, refs := a.idx, a.result.Refs
-	a.status, a.statusErr = fmt.Sprintf("exporting %s events to %s…", commas(len(refs)), model.Sanitize(path)), false
+	a.status, a.statusErr = fmt.Sprintf("exporting %s events to %s…", report.Commas(len(refs)), model.Sanitize(path)), false
 	return func() tea.Msg {
 		err := writeExport(path, format, idx, refs)
 		if err != nil {
 			return statusMsg{text: "export failed: " + model.Sanitize(err.Error()), err: true}
 		}
-		return statusMsg{text: fmt.Sprintf("exported %s events to %s (%s)", commas(len(refs)), model.Sanitize(path), format)}
+		return statusMsg{text: fmt.Sprintf("exported %s events to %s (%s)", report.Commas(len(refs)), model.Sanitize(path), format)}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/report"
 )
 
 // findingsState is the findings view: what the detection rules found in the loaded events, most
@@ -123,7 +124,7 @@ func (a *App) findingsView() []string {
 	case fd.n < 0 || fd.finder == nil:
 		return append(out, "", "  "+st.Dim.Render("running the detection rules over the loaded events…"))
 	case len(fd.findings) == 0:
-		msg := "nothing found: no rule fired over these " + commas(fd.n) + " events"
+		msg := "nothing found: no rule fired over these " + report.Commas(fd.n) + " events"
 		if a.loading || fd.busy {
 			msg = "nothing found yet; the rules run again as events land…"
 		}
@@ -141,7 +142,7 @@ func (a *App) findingsView() []string {
 			who += " ← " + f.Origin
 		}
 		sev := cell(" "+f.Severity.String(), sevW, false)
-		rest := cell(model.Sanitize(who), whoW, false) + cell(commas(f.Count)+" ", countW, true) +
+		rest := cell(model.Sanitize(who), whoW, false) + cell(report.Commas(f.Count)+" ", countW, true) +
 			cell(" "+f.First.Format("01-02 15:04"), timeW, false)
 		if showLast {
 			rest += cell(" "+f.Last.Format("01-02 15:04"), timeW, false)

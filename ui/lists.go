@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/report"
 )
 
 // summaryMsg carries the per-principal and per-resource aggregations of a result.
@@ -134,11 +135,11 @@ func (a *App) principalsView() []string {
 			case "TYPE":
 				v = p.Type
 			case "EVENTS":
-				v = commas(p.Events)
+				v = report.Commas(p.Events)
 			case "WRITES":
-				v = commas(p.Writes)
+				v = report.Commas(p.Writes)
 			case "ERRORS":
-				v = commas(p.Errors)
+				v = report.Commas(p.Errors)
 			case "LAST SEEN":
 				v = p.Last.Format(shortTime(c.w))
 			case "FIRST SEEN":
@@ -331,7 +332,7 @@ func (a *App) resourcesView() []string {
 			case "RESOURCE":
 				v = r.Resource.ID
 			case "EVENTS":
-				v = commas(r.Events)
+				v = report.Commas(r.Events)
 			case "WHO":
 				v = fmt.Sprint(r.Principals)
 			case "LAST EVENT":

@@ -242,7 +242,7 @@ func (a *App) histogramView() []string {
 	}
 	left := h.From.Format(layout)
 	right := h.To.Format(layout)
-	mid := fmt.Sprintf(" %s · max %s/bar · z zoom Z out ", durText(span), commas(h.Max))
+	mid := fmt.Sprintf(" %s · max %s/bar · z zoom Z out ", durText(span), report.Commas(h.Max))
 	fill := a.w - len(left) - len(right) - ansi.StringWidth(mid)
 	axis := left + strings.Repeat("─", max(fill/2, 1)) + mid + strings.Repeat("─", max(fill-fill/2, 1)) + right
 	return []string{b.String(), st.Axis.Render(ansi.Truncate(axis, a.w, ""))}

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -116,6 +117,26 @@ func writeRows(w io.Writer, columns []string, widest []int, rows [][]string) err
 		}
 	}
 	return nil
+}
+
+// Count counts things for people: "1 problem", "2,900 events".
+func Count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return Commas(n) + " " + thing + "s"
+}
+
+// Commas writes a number with thousands separators: "1,000,000".
+func Commas(n int) string {
+	if n < 0 {
+		return "-" + Commas(-n)
+	}
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Bytes writes a size for people: "3.2 MB".

@@ -506,7 +506,7 @@ func TestSessionsShowTheSharedLoad(t *testing.T) {
 		o.Console = func() tea.Model { return ui.New(ui.Options{Index: idx, Source: "shared", Status: status}) }
 	})
 	tm := h.open(h.alice, termOptions{})
-	tm.waitFor("loading…", "files 1/4", "1 problems")
+	tm.waitFor("loading…", "files 1/4", "1 problem")
 
 	mu.Lock()
 	idx.Add(records(500, 1000))
