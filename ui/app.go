@@ -863,6 +863,10 @@ func (a *App) crumbLine() string {
 		parts = append(parts, st.CrumbSep.Render(label))
 	}
 	cur := a.view.String()
+	if len(a.stack) > 0 && a.applied != "" && a.applied != a.stack[len(a.stack)-1].filter {
+		// Where it differs from the step before, say which filter this step applies.
+		cur += " " + ansi.Truncate(model.Sanitize(a.applied), 24, "…")
+	}
 	if a.detail != nil {
 		cur += " › detail"
 	}
