@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/lookup"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/sshserve"
 )
@@ -26,6 +27,7 @@ type serveFlags struct {
 	maxSessions    int
 	idleTimeout    time.Duration
 	fps            int
+	refresh        time.Duration
 }
 
 func newServe(stdin io.Reader, stderr io.Writer) *cobra.Command {
@@ -58,6 +60,7 @@ loopback address. The host key is created on first start (ed25519) and kept.`,
 	fl.IntVar(&f.maxSessions, "max-sessions", sshserve.DefaultMaxSessions, "how many consoles may be open at once")
 	fl.DurationVar(&f.idleTimeout, "idle-timeout", sshserve.DefaultIdleTimeout, "close a session after this long without input (0: never)")
 	fl.IntVar(&f.fps, "fps", sshserve.DefaultFPS, "highest frame rate of a session (lower for slow links)")
+	fl.DurationVar(&f.refresh, "refresh", 0, "with --lookup: fetch new events this often (e.g. 5m; 0: load once)")
 	return cmd
 }
 
@@ -76,6 +79,9 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 	}
 	logger := log.NewWithOptions(stderr, log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339, Prefix: "trailscope"})
 	log.SetDefault(logger) // what wish's middleware logs goes the same way
+	if f.refresh > 0 && !src.lookup.enabled {
+		return fmt.Errorf("--refresh goes with --lookup: archives and samples are loaded once")
+	}
 	source, err := src.open(paths, stdin)
 	if err != nil {
 		return err
@@ -106,6 +112,7 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 	}
 	batches := source.start(ctx)
 	go func() {
+		fetched := time.Now()
 		for b := range batches {
 			idx.Add(b.Records)
 			load.add(b)
@@ -113,8 +120,52 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 		p, problems := load.finish()
 		logger.Info("loaded", "source", source.desc, "events", idx.Len(), "duplicates", idx.Duplicates(),
 			"problems", len(problems), "in", p.Elapsed.Round(time.Millisecond))
+		if f.refresh <= 0 {
+			return
+		}
+		refreshLoop(ctx, f.refresh, fetched, func(since time.Time) (<-chan model.Batch, error) {
+			src.lookup.since = since.UTC().Format(time.RFC3339)
+			again, err := src.open(paths, stdin)
+			if err != nil {
+				return nil, err
+			}
+			return again.start(ctx), nil
+		}, func(b model.Batch) {
+			idx.Add(b.Records)
+			load.addProblems(b.Problems)
+		}, logger)
 	}()
 	return srv.ListenAndServe(ctx)
+}
+
+// refreshLoop fetches new events every interval until ctx ends: each fetch reaches back to a
+// little before the previous one began (CloudTrail may still be adding events to its last
+// minutes; the index drops the events it already has), and the LookupEvents cache answers the
+// part already fetched.
+func refreshLoop(ctx context.Context, every time.Duration, fetched time.Time,
+	fetch func(since time.Time) (<-chan model.Batch, error), add func(model.Batch), logger *log.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		since := fetched.Add(-lookup.DefaultSettle)
+		fetched = time.Now()
+		batches, err := fetch(since)
+		if err != nil {
+			logger.Warn("refresh failed", "err", err)
+			continue
+		}
+		n := 0
+		for b := range batches {
+			n += len(b.Records)
+			add(b)
+		}
+		logger.Info("refreshed", "since", since.Format(time.RFC3339), "records", n)
+	}
 }
 
 // sharedLoad is the progress and problems of the one load every session reads.
@@ -132,6 +183,13 @@ func (l *sharedLoad) add(b model.Batch) {
 	if b.Progress.Files > 0 || b.Progress.Records > 0 || b.Progress.Detail != "" {
 		l.progress = b.Progress
 	}
+}
+
+// addProblems keeps the problems of a later refresh.
+func (l *sharedLoad) addProblems(problems []model.Problem) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.problems = append(l.problems, problems...)
 }
 
 func (l *sharedLoad) finish() (model.Progress, []model.Problem) {
