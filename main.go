@@ -213,6 +213,7 @@ investigate). trailscope only ever reads from AWS.`,
 func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
 	var format string
+	var explain bool
 	cmd := &cobra.Command{
 		Use:   "query [flags] [PATH ...] FILTER",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
@@ -250,7 +251,7 @@ An empty FILTER ('') matches every event.`,
 				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", filter, idx.Len())
 				return exitCode(exitNothing)
 			}
-			if err := report.Write(stdout, f, idx, res.Refs); err != nil {
+			if err := report.Write(stdout, f, idx, res.Refs, report.Options{Explain: explain}); err != nil {
 				return err
 			}
 			return nil
@@ -258,6 +259,7 @@ An empty FILTER ('') matches every event.`,
 	}
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
+	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
 	return cmd
 }
 

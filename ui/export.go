@@ -44,5 +44,5 @@ func writeExport(path string, format report.Format, idx *model.Index, refs []mod
 			err = cerr
 		}
 	}()
-	return report.Write(f, format, idx, refs)
+	return report.Write(f, format, idx, refs, report.Options{})
 }

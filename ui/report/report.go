@@ -38,17 +38,24 @@ func ParseFormat(s string) (Format, error) {
 	return "", fmt.Errorf("unknown format %q: use table, json or csv", s)
 }
 
+// Options tunes Write.
+type Options struct {
+	// Explain adds what each call does and why an investigator cares (the event catalog) as a last
+	// column of the table and the CSV. JSON lines stay the raw records.
+	Explain bool
+}
+
 // Write writes the events refs of idx to w in format f.
-func Write(w io.Writer, f Format, idx *model.Index, refs []model.EventRef) error {
+func Write(w io.Writer, f Format, idx *model.Index, refs []model.EventRef, opt Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch f {
 	case JSON:
 		err = writeJSON(bw, idx, refs)
 	case CSV:
-		err = writeCSV(bw, idx, refs)
+		err = writeCSV(bw, idx, refs, opt)
 	default:
-		err = writeTable(bw, idx, refs)
+		err = writeTable(bw, idx, refs, opt)
 	}
 	if err != nil {
 		return err
@@ -86,12 +93,29 @@ func ResourceCell(res []model.Resource) string {
 // maxWidth caps a table column: long ARNs and user agents are cut with an ellipsis.
 var maxWidth = []int{20, 40, 56, 44, 39, 16, 32}
 
-func writeTable(w io.Writer, idx *model.Index, refs []model.EventRef) error {
+func writeTable(w io.Writer, idx *model.Index, refs []model.EventRef, opt Options) error {
+	columns, widest := Columns, maxWidth
+	if opt.Explain {
+		columns, widest = append(columns[:len(columns):len(columns)], "explanation"), append(widest[:len(widest):len(widest)], 80)
+	}
 	rows := make([][]string, len(refs))
 	for i, ref := range refs {
-		rows[i] = Row(idx.Record(ref))
+		r := idx.Record(ref)
+		rows[i] = Row(r)
+		if opt.Explain {
+			rows[i] = append(rows[i], Explanation(r))
+		}
 	}
-	return writeRows(w, Columns, maxWidth, rows)
+	return writeRows(w, columns, widest, rows)
+}
+
+// Explanation says what an event's call does and why it matters, from the event catalog; for a
+// call the catalog does not know, only its service.
+func Explanation(r model.Record) string {
+	if e, ok := model.Explain(r.Source, r.Name); ok {
+		return e.Summary + " " + e.Why + " [" + string(e.Tactic) + "]"
+	}
+	return model.Sanitize(model.ServiceName(r.Source)) + " call (not in the catalog)"
 }
 
 // writeRows writes rows under a header of columns, each column as wide as its widest cell up to
@@ -209,9 +233,12 @@ func SafeJSON(b []byte) []byte {
 	return out
 }
 
-func writeCSV(w io.Writer, idx *model.Index, refs []model.EventRef) error {
+func writeCSV(w io.Writer, idx *model.Index, refs []model.EventRef, opt Options) error {
 	cw := csv.NewWriter(w)
 	header := append(append([]string(nil), Columns...), "event_id", "source", "account", "access_key", "user_agent", "error_message")
+	if opt.Explain {
+		header = append(header, "explanation")
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -220,6 +247,9 @@ func writeCSV(w io.Writer, idx *model.Index, refs []model.EventRef) error {
 		row := append(Row(r),
 			r.EventID, model.Sanitize(r.Source), r.Account, model.Sanitize(r.Identity.AccessKey),
 			model.Sanitize(r.UserAgent), model.Sanitize(r.ErrorMessage))
+		if opt.Explain {
+			row = append(row, Explanation(r))
+		}
 		for i, cell := range row {
 			row[i] = CSVCell(cell)
 		}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// query runs trailscope query with args and stdin, and returns its output and exit code.
+func query(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := newRoot(strings.NewReader(stdin), &out, &errOut)
+	root.SetArgs(append([]string{"query"}, args...))
+	err := root.ExecuteContext(context.Background())
+	var c exitCode
+	switch {
+	case errors.As(err, &c):
+		code = int(c)
+	case err != nil:
+		code, errOut = exitError, *bytes.NewBufferString(errOut.String() + err.Error())
+	}
+	return out.String(), errOut.String(), code
+}
+
+func TestQuery(t *testing.T) {
+	out, _, code := query(t, "", "--sample", "invictus", "event:CreateUser")
+	if code != exitFound || strings.Count(out, "CreateUser") != 4 || !strings.HasPrefix(out, "TIME") {
+		t.Fatalf("table (exit %d):\n%s", code, out)
+	}
+
+	out, _, _ = query(t, "", "--sample", "invictus", "--format", "json", "event:CreateUser")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	for _, l := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil || rec["eventName"] != "CreateUser" {
+			t.Fatalf("json line %q: %v", l, err)
+		}
+	}
+	if len(lines) != 4 {
+		t.Errorf("%d json lines, want 4", len(lines))
+	}
+
+	out, _, _ = query(t, "", "--sample", "invictus", "--format", "csv", "--explain", "event:CreateUser")
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(rows) != 5 || rows[0][len(rows[0])-1] != "explanation" || !strings.Contains(rows[1][len(rows[1])-1], "persistence") {
+		t.Fatalf("csv with --explain (%v):\n%s", err, out)
+	}
+
+	out, _, _ = query(t, "", "--sample", "invictus", "--explain", "event:DescribeEventAggregates")
+	if !strings.Contains(out, "Health call (not in the catalog)") {
+		t.Errorf("an event the catalog does not know should show its service only:\n%s", out)
+	}
+
+	if _, stderr, code := query(t, "", "--sample", "invictus", "event:NoSuchCall"); code != exitNothing || !strings.Contains(stderr, "no events match") {
+		t.Errorf("no match: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := query(t, "", "--sample", "invictus", "evnt:x"); code != exitError || !strings.Contains(stderr, "did you mean event") {
+		t.Errorf("bad filter: exit %d, %q", code, stderr)
+	}
+	if _, _, code := query(t, "", "/no/such/path", "event:x"); code != exitError {
+		t.Errorf("missing path: exit %d", code)
+	}
+}
+
+func TestQueryStdinConcatenatedFiles(t *testing.T) {
+	rec := func(id, name string) string {
+		return `{"eventTime":"2024-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"` + name + `","eventID":"` + id + `","userAgent":"evil\u001b[2J"}`
+	}
+	in := `{"Records":[` + rec("a", "RunInstances") + `]}{"Records":[` + rec("b", "TerminateInstances") + `]}` + "\n"
+	out, _, code := query(t, in, "--format", "csv", "-", "")
+	if code != exitFound || !strings.Contains(out, "RunInstances") || !strings.Contains(out, "TerminateInstances") {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	if strings.Contains(out, "\x1b") || !strings.Contains(out, `evil\x1b[2J`) {
+		t.Errorf("an escape sequence from a record reached the output:\n%q", out)
+	}
+}
