@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/trailscope/trailscope/model"
 	"github.com/trailscope/trailscope/source/archive"
+	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/source/synth"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/report"
@@ -194,7 +196,12 @@ investigate). trailscope only ever reads from AWS.`,
 	}
 	var src sourceFlags
 	src.register(root)
+	var about bool
+	root.Flags().BoolVar(&about, "about", false, "with --sample: say what the sample is, where it comes from and its license, and exit")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
+		if about {
+			return printAbout(stdout, cmp.Or(src.sample, sample.Default))
+		}
 		return src.console(cmd.Context(), args, stdin)
 	}
 	root.SetIn(stdin)

@@ -75,3 +75,10 @@ func TestOpenSample(t *testing.T) {
 		t.Error("--sample nope: no error")
 	}
 }
+
+func TestRootAbout(t *testing.T) {
+	out, err := runCmd(t, "--sample", "invictus", "--about")
+	if err != nil || !strings.Contains(out, "MIT License") {
+		t.Fatalf("--sample invictus --about: %v\n%s", err, out)
+	}
+}
