@@ -5,39 +5,13 @@
 #   screenshots/capture.sh [PATH ...]     (from the repository root)
 #
 # Without PATH it uses ../shared/data/invictus_aws_dataset when present, else the built-in sample.
-# Needs tmux, python3 and rsvg-convert (Debian: apt-get install tmux librsvg2-bin).
-# TRAILSCOPE=/path/to/binary skips the build.
+# Needs what lib.sh says.
 set -eu
-cd "$(dirname "$0")/.."
-for tool in tmux python3 rsvg-convert; do
-	command -v "$tool" >/dev/null || { echo "capture.sh: $tool is not installed" >&2; exit 1; }
-done
-COLS=${COLS:-100}
-ROWS=${ROWS:-30}
-tmp=$(mktemp -d)
-trap 'tmux kill-session -t trailscope-shots 2>/dev/null || true; rm -rf "$tmp"' EXIT
-bin=${TRAILSCOPE:-}
-if [ -z "$bin" ]; then
-	bin=$tmp/trailscope
-	go build -o "$bin" .
-fi
+. "$(dirname "$0")/lib.sh"
 if [ $# -eq 0 ] && [ -d ../shared/data/invictus_aws_dataset ]; then
-	set -- "$(cd ../shared/data/invictus_aws_dataset && pwd)"
+	set -- ../shared/data/invictus_aws_dataset
 fi
-
-tmux kill-session -t trailscope-shots 2>/dev/null || true
-TERM=xterm-256color tmux new-session -d -s trailscope-shots -x "$COLS" -y "$ROWS" "$bin $*"
-sleep 2
-
-keys() { tmux send-keys -t trailscope-shots "$@"; sleep 0.4; }
-text() { tmux send-keys -t trailscope-shots -l "$1"; sleep 0.4; }
-esc() { tmux send-keys -t trailscope-shots Escape; sleep 0.4; }
-shot() {
-	tmux capture-pane -t trailscope-shots -e -p >"$tmp/$1.ans"
-	python3 screenshots/ansi2svg.py "$tmp/$1.ans" "$tmp/$1.svg" "$COLS" "$ROWS"
-	rsvg-convert -o "screenshots/$1.png" "$tmp/$1.svg"
-	echo "screenshots/$1.png"
-}
+start trailscope-shots 2 "$@"
 
 shot timeline
 keys /
@@ -48,8 +22,8 @@ text "error:AccessDenied"
 keys Enter
 keys 2
 shot principals
-esc
-esc
+keys Escape
+keys Escape
 keys 3
 shot resources
 keys 1

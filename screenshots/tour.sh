@@ -5,34 +5,11 @@
 #
 #   screenshots/tour.sh        (from the repository root)
 #
-# Needs tmux, python3 and rsvg-convert. TRAILSCOPE=/path/to/binary skips the build.
+# Needs what lib.sh says.
 set -eu
-cd "$(dirname "$0")/.."
-for tool in tmux python3 rsvg-convert; do
-	command -v "$tool" >/dev/null || { echo "tour.sh: $tool is not installed" >&2; exit 1; }
-done
-COLS=${COLS:-100}
-ROWS=${ROWS:-30}
-tmp=$(mktemp -d)
-trap 'tmux kill-session -t trailscope-tour 2>/dev/null || true; rm -rf "$tmp"' EXIT
-bin=${TRAILSCOPE:-}
-if [ -z "$bin" ]; then
-	bin=$tmp/trailscope
-	go build -o "$bin" .
-fi
-
-tmux kill-session -t trailscope-tour 2>/dev/null || true
-TERM=xterm-256color tmux new-session -d -s trailscope-tour -x "$COLS" -y "$ROWS" "$bin"
-sleep 3
-
-keys() { tmux send-keys -t trailscope-tour "$@"; sleep 0.5; }
-text() { tmux send-keys -t trailscope-tour -l "$1"; sleep 0.5; }
-shot() {
-	tmux capture-pane -t trailscope-tour -e -p >"$tmp/$1.ans"
-	python3 screenshots/ansi2svg.py "$tmp/$1.ans" "$tmp/$1.svg" "$COLS" "$ROWS"
-	rsvg-convert -o "screenshots/$1.png" "$tmp/$1.svg"
-	echo "screenshots/$1.png"
-}
+PAUSE=${PAUSE:-0.5}
+. "$(dirname "$0")/lib.sh"
+start trailscope-tour 3
 
 # Tour 1: "I didn't terminate it".
 keys :
