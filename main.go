@@ -103,13 +103,19 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 	}
 	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
 	return opened{desc: desc, run: func(ctx context.Context, out chan<- model.Batch) error {
-		return archive.Read(ctx, paths, opt, func(b model.Batch) {
-			select {
-			case out <- b:
-			case <-ctx.Done():
-			}
-		})
+		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
 	}}, nil
+}
+
+// sendTo is the emit function of a source that streams into out: it gives up when ctx ends, so a
+// source is never stuck on a consumer that has gone.
+func sendTo(ctx context.Context, out chan<- model.Batch) func(model.Batch) {
+	return func(b model.Batch) {
+		select {
+		case out <- b:
+		case <-ctx.Done():
+		}
+	}
 }
 
 // start runs a source in the background; a failure arrives as a problem in the last batch.

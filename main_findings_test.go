@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,19 +11,7 @@ import (
 // runFindings runs `trailscope findings` and returns stdout, stderr and the exit code.
 func runFindings(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	root := newRoot(strings.NewReader(""), &out, &errOut)
-	root.SetArgs(append([]string{"findings"}, args...))
-	err := root.ExecuteContext(context.Background())
-	var c exitCode
-	switch {
-	case errors.As(err, &c):
-		code = int(c)
-	case err != nil:
-		code = exitError
-		errOut.WriteString(err.Error())
-	}
-	return out.String(), errOut.String(), code
+	return runRoot(t, "", append([]string{"findings"}, args...)...)
 }
 
 func TestFindingsCommand(t *testing.T) {

@@ -85,12 +85,7 @@ func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
 		return opened{}, err
 	}
 	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- model.Batch) error {
-		return s.Run(ctx, func(b model.Batch) {
-			select {
-			case out <- b:
-			case <-ctx.Done():
-			}
-		})
+		return s.Run(ctx, sendTo(ctx, out))
 	}}, nil
 }
 

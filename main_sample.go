@@ -25,12 +25,7 @@ func openSample(name string, paths []string) (opened, error) {
 		return opened{}, err
 	}
 	return opened{desc: "sample: " + s.Name, banner: s.Banner(), run: func(ctx context.Context, out chan<- model.Batch) error {
-		return s.Read(ctx, func(b model.Batch) {
-			select {
-			case out <- b:
-			case <-ctx.Done():
-			}
-		})
+		return s.Read(ctx, sendTo(ctx, out))
 	}}, nil
 }
 

@@ -10,21 +10,28 @@ import (
 	"testing"
 )
 
-// query runs trailscope query with args and stdin, and returns its output and exit code.
-func query(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+// runRoot runs trailscope with args and stdin, and returns its output and exit code.
+func runRoot(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	root := newRoot(strings.NewReader(stdin), &out, &errOut)
-	root.SetArgs(append([]string{"query"}, args...))
+	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	var c exitCode
 	switch {
 	case errors.As(err, &c):
 		code = int(c)
 	case err != nil:
-		code, errOut = exitError, *bytes.NewBufferString(errOut.String() + err.Error())
+		code = exitError
+		errOut.WriteString(err.Error())
 	}
 	return out.String(), errOut.String(), code
+}
+
+// query runs trailscope query.
+func query(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return runRoot(t, stdin, append([]string{"query"}, args...)...)
 }
 
 func TestQuery(t *testing.T) {

@@ -237,6 +237,7 @@ func (x *Index) ipSet(s bitset, t Term) {
 	x.unionValues(s, pIP, t.Names, equalFold)
 }
 
+// anyContains reports whether any of the prefixes holds any of the addresses.
 func anyContains(prefixes []netip.Prefix, addrs []netip.Addr) bool {
 	for _, p := range prefixes {
 		for _, a := range addrs {

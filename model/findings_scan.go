@@ -348,7 +348,7 @@ func (r *run) instanceCredentials(instanceIPs map[[2]Sym][]EventRef, peopleIPs m
 		why := ""
 		if other, ok := peopleIPs[ip]; ok {
 			why = "from " + s[ip] + ", also used by " + s[other]
-		} else if len(r.opts.AWSRanges) > 0 && !inAddrRanges(r.opts.AWSRanges, x.ips[ip]) {
+		} else if len(r.opts.AWSRanges) > 0 && !anyContains(r.opts.AWSRanges, x.ips[ip]) {
 			why = "from " + s[ip] + ", outside AWS"
 		}
 		if why == "" {
@@ -366,15 +366,4 @@ func (r *run) instanceCredentials(instanceIPs map[[2]Sym][]EventRef, peopleIPs m
 		d.terms = []Term{{Field: FieldIP, Values: append(ips, s[ip])}}
 		d.exact = true
 	}
-}
-
-func inAddrRanges(ranges []netip.Prefix, addrs []netip.Addr) bool {
-	for _, a := range addrs {
-		for _, p := range ranges {
-			if p.Contains(a) {
-				return true
-			}
-		}
-	}
-	return false
 }
