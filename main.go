@@ -280,12 +280,21 @@ An empty FILTER ('') matches every event.`,
 func newSynth(stdout io.Writer) *cobra.Command {
 	var opt synth.Options
 	var plain bool
+	var shape string
 	cmd := &cobra.Command{
 		Use:    "synth [flags] DIR",
 		Short:  "Write a deterministic synthetic CloudTrail archive, for benchmarks",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch shape {
+			case "org":
+				opt.Shape = synth.ShapeOrg
+			case "simple":
+				opt.Shape = synth.ShapeSimple
+			default:
+				return fmt.Errorf("--shape %q: want org or simple", shape)
+			}
 			opt.Gzip = !plain
 			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			st, err := synth.Generate(opt, args[0])
@@ -294,9 +303,12 @@ func newSynth(stdout io.Writer) *cobra.Command {
 			}
 			fmt.Fprintf(stdout, "%d files, %d records (%d unique), %d MB written, %d MB of JSON\n",
 				st.Files, st.Records, st.Unique, st.Bytes>>20, st.JSONBytes>>20)
+			fmt.Fprintf(stdout, "%d accounts, %d regions, %d event names, %d principals, %d identity ARNs, %d access keys\n",
+				st.Accounts, st.Regions, st.EventNames, st.Principals, st.ARNs, st.AccessKeys)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&shape, "shape", "org", "org: an organization trail with keys rotating as in AWS; simple: a few accounts, few keys")
 	cmd.Flags().IntVar(&opt.Events, "events", 1_000_000, "records to write, duplicates included")
 	cmd.Flags().IntVar(&opt.Files, "files", 500, "delivery files")
 	cmd.Flags().Int64Var(&opt.Seed, "seed", 1, "the same seed gives the same bytes")

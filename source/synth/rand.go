@@ -93,6 +93,7 @@ const (
 	base32Upper  = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 	upperAlnum   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	mixedAlnum   = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	lowerAlnum   = "abcdefghijklmnopqrstuvwxyz0123456789"
 	base64Digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 )
 

@@ -78,7 +78,7 @@ func NewWorld(seed int64, accounts int) *World {
 	if accounts <= 0 {
 		accounts = 2
 	}
-	w := newWorld(uint64(seed), accounts)
+	w := newWorld(uint64(seed), accounts, ShapeSimple)
 	out := &World{Offices: append([]string(nil), w.offices...)}
 	for _, a := range w.accounts {
 		wa := WorldAccount{ID: a.id, Env: a.env, Trail: a.trail, KeyInfix: a.infix, SAMLProvider: a.samlARN, Root: a.root}
@@ -106,11 +106,11 @@ func NewWorld(seed int64, accounts int) *World {
 			if wl.lambda || wl.life > 0 {
 				continue
 			}
-			wa.Instances = append(wa.Instances, WorldInstance{ID: wl.name, Region: regionWeights[wl.region].name,
+			wa.Instances = append(wa.Instances, WorldInstance{ID: wl.name, Region: w.regions[wl.region].name,
 				Role: wl.role.Role, IP: wl.ip, UserAgent: wl.ua})
 		}
 		for ri, res := range a.regions {
-			wr := WorldRegion{Name: regionWeights[ri].name, VPCs: res.vpcs, Subnets: res.subnets, SecurityGroups: res.sgs,
+			wr := WorldRegion{Name: w.regions[ri].name, VPCs: res.vpcs, Subnets: res.subnets, SecurityGroups: res.sgs,
 				Instances: res.instances, Volumes: res.volumes, Snapshots: res.snapshots, Images: res.amis,
 				KMSKeys: res.keys, Secrets: res.secrets, Functions: res.functions, LogGroups: res.logs,
 				DBInstances: res.dbs, AutoScalingGroups: res.asgs, Stacks: res.stacks}
