@@ -230,4 +230,3 @@ func looksLikeData(name string) bool {
 	}
 	return false
 }
-
