@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // Defaults for Options.
@@ -53,8 +53,8 @@ type job struct {
 // piece is what a worker sends the collector: part of a file's records, and its problems and
 // progress once the file is done.
 type piece struct {
-	records  []model.Record
-	problems []model.Problem
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
 	done     bool
 	bytes    int64
 	skipped  bool
@@ -63,14 +63,14 @@ type piece struct {
 // Read reads the archives at paths and calls emit with batches of records, from one goroutine at a
 // time, until everything is read or ctx ends. Unreadable content is reported as problems in the
 // batches, never as an error: the error is for paths that do not exist or cannot be listed.
-func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batch)) error {
+func Read(ctx context.Context, paths []string, opt Options, emit func(cloudtrail.Batch)) error {
 	opt = opt.withDefaults()
 	start := time.Now()
 	jobs, problems, skipped, err := list(paths, opt.FS)
 	if err != nil {
 		return err
 	}
-	prog := model.Progress{Files: len(jobs), Skipped: skipped, Problems: len(problems)}
+	prog := cloudtrail.Progress{Files: len(jobs), Skipped: skipped, Problems: len(problems)}
 	for _, j := range jobs {
 		prog.Bytes += j.size
 	}
@@ -101,7 +101,7 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batc
 	go func() { wg.Wait(); close(pieces) }()
 
 	// The collector: coalesce pieces into batches of BatchSize or every batchInterval.
-	var pending model.Batch
+	var pending cloudtrail.Batch
 	pending.Problems = problems
 	last := time.Now()
 	flush := func(final bool) {
@@ -109,7 +109,7 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batc
 		prog.Done = final
 		pending.Progress = prog
 		emit(pending)
-		pending = model.Batch{}
+		pending = cloudtrail.Batch{}
 		last = time.Now()
 	}
 	for p := range pieces {
@@ -160,7 +160,7 @@ func (o Options) withDefaults() Options {
 // list expands the paths into files. Folders are walked recursively and only files that look like
 // data are read from them (README.md or a LICENSE beside the logs is not a problem); a file named
 // on the command line is always read. Digest files are recognised by name and skipped.
-func list(paths []string, fsys fs.FS) (jobs []job, problems []model.Problem, skipped int, err error) {
+func list(paths []string, fsys fs.FS) (jobs []job, problems []cloudtrail.Problem, skipped int, err error) {
 	stat := os.Stat
 	walk := filepath.WalkDir
 	if fsys != nil {
@@ -186,7 +186,7 @@ func list(paths []string, fsys fs.FS) (jobs []job, problems []model.Problem, ski
 		}
 		err = walk(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				problems = append(problems, model.Problem{File: path, Reason: err.Error()})
+				problems = append(problems, cloudtrail.Problem{File: path, Reason: err.Error()})
 				return nil
 			}
 			if d.IsDir() || !d.Type().IsRegular() {
@@ -201,7 +201,7 @@ func list(paths []string, fsys fs.FS) (jobs []job, problems []model.Problem, ski
 			}
 			info, err := d.Info()
 			if err != nil {
-				problems = append(problems, model.Problem{File: path, Reason: err.Error()})
+				problems = append(problems, cloudtrail.Problem{File: path, Reason: err.Error()})
 				return nil
 			}
 			jobs = append(jobs, job{path: path, size: info.Size()})

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/iotest"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // FuzzParse feeds arbitrary file contents to the streaming parser: nothing a file holds may crash it, every
@@ -37,7 +37,7 @@ func parseAll(t *testing.T, data []byte, src interface{ Read([]byte) (int, error
 	s := newStream(src, 1<<30, nil)
 	var found []string
 	p := parser{file: "fuzz", s: s, batch: 1 << 30, out: out,
-		raw: func(off int64, n int, rec []byte, escaped bool) model.RawRef {
+		raw: func(off int64, n int, rec []byte, escaped bool) cloudtrail.RawRef {
 			if off < 0 || off+int64(n) > int64(len(data)) || n <= 0 {
 				t.Fatalf("record at [%d,%d) outside a file of %d bytes", off, off+int64(n), len(data))
 			}
@@ -45,7 +45,7 @@ func parseAll(t *testing.T, data []byte, src interface{ Read([]byte) (int, error
 				t.Fatalf("record at %d is not the file's bytes there", off)
 			}
 			found = append(found, fmt.Sprintf("record %d+%d", off, n))
-			return model.RawRef{Off: off, Len: n}
+			return cloudtrail.RawRef{Off: off, Len: n}
 		}}
 	p.parse()
 	if p.n < len(p.records) {

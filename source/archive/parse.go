@@ -9,7 +9,7 @@ import (
 	json "github.com/goccy/go-json"
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // worker reads files one at a time, reusing its buffers: a file is decompressed and split into records as
@@ -24,7 +24,7 @@ type worker struct {
 
 func (w *worker) read(j job) {
 	fail := func(reason string) {
-		w.out <- piece{problems: []model.Problem{{File: j.path, Reason: reason}}, done: true, bytes: j.size}
+		w.out <- piece{problems: []cloudtrail.Problem{{File: j.path, Reason: reason}}, done: true, bytes: j.size}
 	}
 	f, err := w.open(j)
 	if err != nil {
@@ -41,25 +41,25 @@ func (w *worker) read(j job) {
 	p := parser{file: j.path, s: s, batch: w.opt.BatchSize, out: w.out}
 	if j.stdin {
 		mem := NewMemStore()
-		p.raw = func(_ int64, _ int, rec []byte, _ bool) model.RawRef {
+		p.raw = func(_ int64, _ int, rec []byte, _ bool) cloudtrail.RawRef {
 			off, n := mem.Put(rec)
-			return model.RawRef{Store: mem, Off: off, Len: n}
+			return cloudtrail.RawRef{Store: mem, Off: off, Len: n}
 		}
 	} else {
 		store := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize}
 		escaped := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize, escaped: true}
-		p.raw = func(off int64, n int, _ []byte, isEscaped bool) model.RawRef {
+		p.raw = func(off int64, n int, _ []byte, isEscaped bool) cloudtrail.RawRef {
 			s := store
 			if isEscaped { // the record is a JSON string literal: unescape it when it is read back
 				s = escaped
 			}
-			return model.RawRef{Store: s, Off: off, Len: n}
+			return cloudtrail.RawRef{Store: s, Off: off, Len: n}
 		}
 	}
 	p.parse()
 	w.window = s.buf[:0]
 	if s.failed() {
-		p.problems = append(p.problems, model.Problem{File: j.path, Reason: w.failure(s, gz, p.kept)})
+		p.problems = append(p.problems, cloudtrail.Problem{File: j.path, Reason: w.failure(s, gz, p.kept)})
 	}
 	w.out <- piece{records: p.records, problems: p.problems, done: true, bytes: j.size, skipped: p.skipped}
 }
@@ -132,18 +132,18 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 type parser struct {
 	file     string
 	s        *stream
-	raw      func(off int64, n int, rec []byte, escaped bool) model.RawRef
+	raw      func(off int64, n int, rec []byte, escaped bool) cloudtrail.RawRef
 	batch    int
 	out      chan<- piece
-	records  []model.Record
-	problems []model.Problem
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
 	n        int // records met so far, for problem positions
 	kept     int // records kept, sent or not
 	skipped  bool
 }
 
 func (p *parser) problem(record int, reason string) {
-	p.problems = append(p.problems, model.Problem{File: p.file, Record: record, Reason: reason})
+	p.problems = append(p.problems, cloudtrail.Problem{File: p.file, Record: record, Reason: reason})
 }
 
 // invalid reports malformed JSON that ends the file, unless the stream itself failed (damage, the cap):
@@ -244,7 +244,7 @@ func (p *parser) object() (envelope bool, err error) {
 		}
 		budget := 0
 		if s.mark >= 0 {
-			budget = max(0, model.MaxRecordSize-int(s.offset(s.pos)-off))
+			budget = max(0, cloudtrail.MaxRecordSize-int(s.offset(s.pos)-off))
 		}
 		_, _, _, err := s.value(budget)
 		return err
@@ -263,13 +263,13 @@ func (p *parser) object() (envelope bool, err error) {
 }
 
 func (p *parser) tooBig(n int64) {
-	p.problem(p.n, fmt.Sprintf("record of %d bytes is over the %d KB limit", n, model.MaxRecordSize>>10))
+	p.problem(p.n, fmt.Sprintf("record of %d bytes is over the %d KB limit", n, cloudtrail.MaxRecordSize>>10))
 }
 
 // elements reads an array whose elements are records.
 func (p *parser) elements() error {
 	return p.s.elements(func() error {
-		v, off, n, err := p.s.value(model.MaxRecordSize)
+		v, off, n, err := p.s.value(cloudtrail.MaxRecordSize)
 		switch {
 		case err != nil:
 			return err
@@ -301,7 +301,7 @@ func (p *parser) wrapped(key string) error {
 			}
 			found = true
 			// Escaping makes a record's string up to twice as long as the record.
-			v, off, n, err := s.value(2 * model.MaxRecordSize)
+			v, off, n, err := s.value(2 * cloudtrail.MaxRecordSize)
 			switch {
 			case err != nil:
 				return err
@@ -329,7 +329,7 @@ func (p *parser) lines() {
 		if _, ok := s.skipSpace(); !ok {
 			return
 		}
-		b, off, n := s.line(model.MaxRecordSize + 64)
+		b, off, n := s.line(cloudtrail.MaxRecordSize + 64)
 		if b == nil {
 			p.n++
 			p.tooBig(n)
@@ -379,7 +379,7 @@ func (p *parser) record(off int64, v []byte, escaped bool) {
 		}
 		rec = []byte(str)
 	}
-	r, err := model.DecodeRecord(rec)
+	r, err := cloudtrail.DecodeRecord(rec)
 	if err != nil {
 		p.problem(p.n, err.Error())
 		return
@@ -387,7 +387,7 @@ func (p *parser) record(off int64, v []byte, escaped bool) {
 	r.Raw = p.raw(off, len(v), rec, escaped)
 	p.kept++
 	if p.records == nil {
-		p.records = make([]model.Record, 0, min(p.batch, 1024))
+		p.records = make([]cloudtrail.Record, 0, min(p.batch, 1024))
 	}
 	p.records = append(p.records, r)
 	if len(p.records) >= p.batch {

@@ -8,7 +8,7 @@ import (
 )
 
 // This file reads a file's (decompressed) bytes as a stream through a window that slides as values are
-// consumed: what is held is the value being read (a record, at most a little over model.MaxRecordSize) and
+// consumed: what is held is the value being read (a record, at most a little over cloudtrail.MaxRecordSize) and
 // one read-ahead chunk, never the file. It finds where JSON values begin and end without decoding them, so
 // that each record's offset in the stream is known (drill-down re-reads exactly those bytes) and only records
 // are handed to the decoder.
