@@ -35,8 +35,13 @@ func storedForm(id string) idKey {
 
 // find returns the event whose ID has the stored form key.
 func (t *idTable) find(x *Index, key idKey) (EventRef, bool) {
+	return t.findHashed(x, key, t.hash(key.b))
+}
+
+// findHashed is find with the key's hash already made.
+func (t *idTable) findHashed(x *Index, key idKey, h uint64) (EventRef, bool) {
 	mask := uint64(len(t.slots) - 1)
-	for i := t.hash(key.b) & mask; ; i = (i + 1) & mask {
+	for i := h & mask; ; i = (i + 1) & mask {
 		s := t.slots[i]
 		if s == 0 {
 			return 0, false
@@ -48,13 +53,13 @@ func (t *idTable) find(x *Index, key idKey) (EventRef, bool) {
 	}
 }
 
-// insert adds ref, whose ID is not in the table yet.
-func (t *idTable) insert(x *Index, ref EventRef, key idKey) {
+// insertHashed adds ref, whose ID (hashed to h) is not in the table yet.
+func (t *idTable) insertHashed(x *Index, ref EventRef, h uint64) {
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow(x)
 	}
 	mask := uint64(len(t.slots) - 1)
-	i := t.hash(key.b) & mask
+	i := h & mask
 	for t.slots[i] != 0 {
 		i = (i + 1) & mask
 	}

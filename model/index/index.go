@@ -65,8 +65,7 @@ type shape struct{ eventType, category, version Sym }
 // its access key: one lookup instead of interning fifteen strings for every event.
 type identity struct {
 	identityKey
-	lists  [5]*[]EventRef // postings: principal, role, ARN, type, key
-	ip, ua valueCache     // a session mostly keeps its address and agent
+	lists [5]*[]EventRef // postings: principal, role, ARN, type, key
 }
 
 // identityKey is what makes identities distinct.
@@ -75,38 +74,6 @@ type identityKey struct {
 	sourceIdentity, behalf, issuerType, issuerARN    Sym
 	issuerName, provider, principal, role, session   Sym
 	mfa, console                                     bool
-}
-
-// valueCache remembers the last value of a field, interned, with its posting list.
-type valueCache struct {
-	s    string
-	sym  Sym
-	list *[]EventRef
-}
-
-// cachedLocked interns s for field p through c. When it returns a value other than 0, c.list is
-// that value's posting list.
-func (x *Index) cachedLocked(c *valueCache, p posted, s string) Sym {
-	if s == "" {
-		return 0
-	}
-	if c.list == nil || c.s != s {
-		c.sym = x.syms.intern(s)
-		c.s, c.list = x.syms.strs[c.sym], x.postingLocked(p, c.sym)
-	}
-	return c.sym
-}
-
-// internLocked interns s through c, for a field without posting lists.
-func (x *Index) internLocked(c *valueCache, s string) Sym {
-	if s == "" {
-		return 0
-	}
-	if c.sym == 0 || c.s != s {
-		c.sym = x.syms.intern(s)
-		c.s = x.syms.strs[c.sym]
-	}
-	return c.sym
 }
 
 // appendRef adds ref to a posting list once.
@@ -132,7 +99,6 @@ type Index struct {
 	shapeIDs  map[shape]uint32
 	shared    map[EventRef]text      // sharedEventID, which few events have
 	inspected map[EventRef]string    // Record.Inspected, which few events have
-	identBy   [2]map[string]uint32   // by access key; by principal for events without one
 	identSet  map[identityKey]uint32 // every identity, by what makes it distinct
 	ips       map[Sym][]netip.Addr   // parsed source IPs (a few records carry a comma-separated list)
 	byID      idTable
@@ -141,25 +107,8 @@ type Index struct {
 	storeIDs  map[cloudtrail.RawStore]uint32
 	order     []EventRef // events[:len(order)] sorted by time (then arrival)
 	dups      int
-	recent    [numRecent]valueCache // the last value of each field: records of a file share many
+	scratch   commitScratch
 }
-
-// The fields of a record whose last value Index.recent keeps. A string comparison is much
-// cheaper than a map lookup, and a file's records mostly share a region, account, type...
-const (
-	rName = iota
-	rSource
-	rRegion
-	rAccount
-	rInvokedBy
-	rErrCode
-	rErrMsg
-	rEventType
-	rCategory
-	rVersion
-	rMinted
-	numRecent
-)
 
 // New returns an empty index.
 func New() *Index {
@@ -171,7 +120,6 @@ func New() *Index {
 		minted:    map[Sym]EventRef{},
 		stores:    []cloudtrail.RawStore{nil},
 		storeIDs:  map[cloudtrail.RawStore]uint32{},
-		identBy:   [2]map[string]uint32{{}, {}},
 		identSet:  map[identityKey]uint32{},
 		shapeIDs:  map[shape]uint32{},
 		shared:    map[EventRef]text{},
@@ -184,114 +132,20 @@ func New() *Index {
 }
 
 // Add appends a batch of records and returns how many were new (duplicates by eventID are dropped).
-// Raw stores must be comparable values (pointers).
+// Raw stores must be comparable values (pointers). The records are prepared on every core before the
+// index is locked; only the merge of the prepared blocks is serial (block.go).
 func (x *Index) Add(batch []cloudtrail.Record) int {
+	if len(batch) == 0 {
+		return 0
+	}
+	blocks := x.prepareAll(batch)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	added := 0
-	for i := range batch {
-		if x.addLocked(&batch[i]) {
-			added++
-		}
+	for _, b := range blocks {
+		added += x.commitLocked(b)
 	}
 	return added
-}
-
-func (x *Index) addLocked(r *cloudtrail.Record) bool {
-	ref := EventRef(x.events.len())
-	var key idKey
-	if r.EventID != "" {
-		key = storedForm(r.EventID)
-		if _, dup := x.byID.find(x, key); dup {
-			x.dups++
-			return false
-		}
-	}
-	c := &x.recent
-	ident := x.identityLocked(&r.Identity)
-	who := &x.idents[ident]
-	e := event{
-		time:      r.Time.UnixNano(),
-		name:      x.cachedLocked(&c[rName], pEvent, r.Name),
-		source:    x.cachedLocked(&c[rSource], pSource, r.Source),
-		region:    x.cachedLocked(&c[rRegion], pRegion, r.Region),
-		account:   x.cachedLocked(&c[rAccount], pAccount, r.Account),
-		ident:     ident,
-		shape:     x.shapeLocked(shape{x.internLocked(&c[rEventType], r.EventType), x.internLocked(&c[rCategory], r.Category), x.internLocked(&c[rVersion], r.EventVersion)}),
-		invokedBy: x.internLocked(&c[rInvokedBy], r.Identity.InvokedBy),
-		ip:        x.cachedLocked(&who.ip, pIP, r.SourceIP),
-		ua:        x.cachedLocked(&who.ua, pUA, r.UserAgent),
-		errCode:   x.cachedLocked(&c[rErrCode], pError, r.ErrorCode),
-		errMsg:    x.internLocked(&c[rErrMsg], r.ErrorMessage),
-		minted:    x.internLocked(&c[rMinted], r.MintedKey),
-		readOnly:  r.ReadOnly,
-		id:        x.arena.put(r.EventID),
-		req:       x.arena.put(r.RequestID),
-		resOff:    uint32(len(x.res)),
-		rawOff:    r.Raw.Off,
-		rawLen:    uint32(r.Raw.Len),
-	}
-	if r.SharedID != "" {
-		x.shared[ref] = x.arena.put(r.SharedID)
-	}
-	if r.Inspected != "" {
-		x.inspected[ref] = strings.Clone(r.Inspected)
-	}
-	for _, res := range r.Resources {
-		k := x.syms.intern(res.Key())
-		if info, ok := x.resources[k]; !ok || (info.arn == 0 && res.ARN != "" && !arnOfS3(res)) {
-			arn := res.ARN
-			if arnOfS3(res) {
-				arn = "" // an S3 ARN says no more than the bucket and key: not worth 20 MB a million objects
-			}
-			x.resources[k] = resourceInfo{kind: x.syms.intern(res.Kind), arn: x.syms.intern(arn)}
-		}
-		x.res = append(x.res, k)
-		appendRef(x.postingLocked(pResource, k), ref)
-	}
-	e.resN = uint32(len(x.res)) - e.resOff
-	if r.Raw.Store != nil {
-		s, ok := x.storeIDs[r.Raw.Store]
-		if !ok {
-			s = uint32(len(x.stores))
-			x.stores = append(x.stores, r.Raw.Store)
-			x.storeIDs[r.Raw.Store] = s
-		}
-		e.store = s
-	}
-	if e.ip != 0 {
-		if _, ok := x.ips[e.ip]; !ok {
-			x.ips[e.ip] = parseIPs(r.SourceIP)
-		}
-	}
-	if e.minted != 0 {
-		if _, ok := x.minted[e.minted]; !ok {
-			x.minted[e.minted] = ref
-		}
-	}
-	x.events.append(e)
-	if e.id.n != 0 {
-		x.byID.insert(x, ref, key)
-	}
-	// Post the event under each of its values: the caches above hold their lists.
-	for _, f := range [...]struct {
-		v Sym
-		c *valueCache
-	}{{e.name, &c[rName]}, {e.source, &c[rSource]}, {e.region, &c[rRegion]}, {e.account, &c[rAccount]},
-		{e.errCode, &c[rErrCode]}, {e.ip, &who.ip}, {e.ua, &who.ua}} {
-		if f.v != 0 {
-			appendRef(f.c.list, ref)
-		}
-	}
-	for _, list := range who.lists {
-		if list != nil {
-			appendRef(list, ref)
-		}
-	}
-	if who.account != 0 && who.account != e.account {
-		appendRef(x.postingLocked(pAccount, who.account), ref)
-	}
-	return true
 }
 
 // shapeLocked returns the index of a shape, adding it the first time.
@@ -303,68 +157,6 @@ func (x *Index) shapeLocked(sh shape) uint32 {
 		x.shapeIDs[sh] = i
 	}
 	return i
-}
-
-// identityLocked returns the identity of a record, interning it the first time it is seen.
-func (x *Index) identityLocked(id *cloudtrail.Identity) uint32 {
-	by, key := 0, id.AccessKey
-	if key == "" {
-		by, key = 1, id.Principal
-	}
-	if i, ok := x.identBy[by][key]; ok && x.sameIdentity(&x.idents[i], id) {
-		return i
-	}
-	in := x.syms.intern
-	k := identityKey{
-		idType:         in(id.Type),
-		principalID:    in(id.PrincipalID),
-		arn:            in(id.ARN),
-		account:        in(id.Account),
-		key:            in(id.AccessKey),
-		userName:       in(id.UserName),
-		sourceIdentity: in(id.SourceIdentity),
-		behalf:         in(id.OnBehalfOf),
-		issuerType:     in(id.IssuerType),
-		issuerARN:      in(id.IssuerARN),
-		issuerName:     in(id.IssuerName),
-		provider:       in(id.Provider),
-		principal:      in(id.Principal),
-		role:           in(id.Role),
-		session:        in(id.Session),
-		mfa:            id.MFA,
-		console:        id.Console,
-	}
-	// The cache by key missed: a key shared by several principals (redacted keys in published
-	// samples are) must not make a new identity for every event.
-	if i, ok := x.identSet[k]; ok {
-		x.identBy[by][x.syms.strs[in(key)]] = i
-		return i
-	}
-	who := identity{identityKey: k}
-	for i, f := range []struct {
-		p posted
-		v Sym
-	}{{pPrincipal, who.principal}, {pRole, who.role}, {pARN, who.arn}, {pType, who.idType}, {pKey, who.key}} {
-		if f.v != 0 {
-			who.lists[i] = x.postingLocked(f.p, f.v)
-		}
-	}
-	x.idents = append(x.idents, who)
-	i := uint32(len(x.idents) - 1)
-	x.identSet[k] = i
-	x.identBy[by][x.syms.strs[in(key)]] = i
-	return i
-}
-
-// sameIdentity reports whether an interned identity is the record's: a reused or redacted access
-// key must not lend one session's identity to another.
-func (x *Index) sameIdentity(a *identity, id *cloudtrail.Identity) bool {
-	s := x.syms.strs
-	return s[a.principal] == id.Principal && s[a.arn] == id.ARN && s[a.idType] == id.Type &&
-		s[a.account] == id.Account && s[a.principalID] == id.PrincipalID && s[a.userName] == id.UserName &&
-		s[a.key] == id.AccessKey && a.mfa == id.MFA && a.console == id.Console &&
-		s[a.sourceIdentity] == id.SourceIdentity && s[a.issuerARN] == id.IssuerARN && s[a.provider] == id.Provider &&
-		s[a.behalf] == id.OnBehalfOf
 }
 
 // postingLocked returns the posting list of value v of field p, creating it.
