@@ -22,6 +22,7 @@ const minPrepare = 512
 // block is a run of records prepared for commit. Syms in it are local: indexes into strs.
 type block struct {
 	strs     []string
+	hashes   []uint64 // symHash of each of strs
 	local    map[string]Sym
 	events   []bevent
 	idents   []identityKey // distinct identities, in local syms
@@ -65,7 +66,7 @@ func (x *Index) prepareAll(recs []cloudtrail.Record) []*block {
 
 // prepare makes a block of recs. It reads nothing of the index but its immutable eventID hash seed.
 func (x *Index) prepare(recs []cloudtrail.Record) *block {
-	b := &block{strs: []string{""}, local: map[string]Sym{"": 0}, events: make([]bevent, len(recs)),
+	b := &block{strs: []string{""}, hashes: []uint64{0}, local: map[string]Sym{"": 0}, events: make([]bevent, len(recs)),
 		identSet: map[identityKey]uint32{}, byKey: [2]map[string]uint32{{}, {}}, resOf: map[Sym]bres{}, ips: map[Sym][]netip.Addr{}}
 	for i := range recs {
 		r := &recs[i]
@@ -114,6 +115,7 @@ func (b *block) intern(s string) Sym {
 	}
 	id := Sym(len(b.strs))
 	b.strs = append(b.strs, s)
+	b.hashes = append(b.hashes, symHash(s))
 	b.local[s] = id
 	return id
 }
@@ -171,8 +173,8 @@ func (x *Index) commitLocked(b *block) int {
 	sc := &x.scratch
 	n := len(b.strs)
 	sc.global = sc.global[:0]
-	for _, s := range b.strs {
-		sc.global = append(sc.global, x.syms.intern(s))
+	for i, s := range b.strs {
+		sc.global = append(sc.global, x.syms.internHashed(s, b.hashes[i]))
 	}
 	g := sc.global
 	for p := range sc.lists {
@@ -259,8 +261,8 @@ func (x *Index) commitLocked(b *block) int {
 		post(pUA, be.ua, ref)
 		who := &x.idents[e.ident]
 		for _, list := range who.lists {
-			if list != nil {
-				appendRef(list, ref)
+			if list != 0 {
+				appendRef(x.lists.at(list), ref)
 			}
 		}
 		if who.account != 0 && who.account != e.account {
@@ -310,7 +312,7 @@ func (x *Index) globalIdentityLocked(l *identityKey, g []Sym) uint32 {
 		v Sym
 	}{{pPrincipal, k.principal}, {pRole, k.role}, {pARN, k.arn}, {pType, k.idType}, {pKey, k.key}} {
 		if f.v != 0 {
-			who.lists[i] = x.postingLocked(f.p, f.v)
+			who.lists[i] = x.postingIDLocked(f.p, f.v)
 		}
 	}
 	x.idents = append(x.idents, who)

@@ -205,7 +205,7 @@ func (x *Index) lookupID(id string) (EventRef, bool) {
 // union adds the events of every value of field p that m matches.
 func (x *Index) union(s bitset, p posted, m matcher) {
 	add := func(v Sym) {
-		for _, ref := range *x.post[p][v] {
+		for _, ref := range x.posting(p, v) {
 			s.set(ref)
 		}
 	}
@@ -232,7 +232,7 @@ func (x *Index) ipSet(s bitset, t filter.Term) {
 			if !anyContains(t.Prefixes, x.ips[v]) {
 				continue
 			}
-			for _, ref := range *list {
+			for _, ref := range *x.lists.at(list) {
 				s.set(ref)
 			}
 		}

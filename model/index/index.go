@@ -65,7 +65,7 @@ type shape struct{ eventType, category, version Sym }
 // its access key: one lookup instead of interning fifteen strings for every event.
 type identity struct {
 	identityKey
-	lists [5]*[]EventRef // postings: principal, role, ARN, type, key
+	lists [5]uint32 // postings: principal, role, ARN, type, key
 }
 
 // identityKey is what makes identities distinct.
@@ -90,9 +90,10 @@ type Index struct {
 	syms      symtab
 	arena     arena
 	events    events
-	res       []Sym                // the resources of every event, flattened (event.resOff, event.resN)
-	resources map[Sym]resourceInfo // by the Sym of Resource.Key()
-	post      [numPosted]map[Sym]*[]EventRef
+	res       []Sym                     // the resources of every event, flattened (event.resOff, event.resN)
+	resources map[Sym]resourceInfo      // by the Sym of Resource.Key()
+	post      [numPosted]map[Sym]uint32 // value -> its posting list in lists
+	lists     postings
 	hay       [numPosted]haystack // the distinct values of each field, for substring terms
 	idents    []identity
 	shapes    []shape
@@ -126,7 +127,7 @@ func New() *Index {
 		inspected: map[EventRef]string{},
 	}
 	for i := range x.post {
-		x.post[i] = map[Sym]*[]EventRef{}
+		x.post[i] = map[Sym]uint32{}
 	}
 	return x
 }
@@ -161,13 +162,31 @@ func (x *Index) shapeLocked(sh shape) uint32 {
 
 // postingLocked returns the posting list of value v of field p, creating it.
 func (x *Index) postingLocked(p posted, v Sym) *[]EventRef {
-	list, ok := x.post[p][v]
+	return x.lists.at(x.postingIDLocked(p, v))
+}
+
+// postingIDLocked returns the number of the posting list of value v of field p, creating it.
+func (x *Index) postingIDLocked(p posted, v Sym) uint32 {
+	id, ok := x.post[p][v]
 	if !ok {
-		list = new([]EventRef)
-		x.post[p][v] = list
-		x.hay[p].add(v, strings.ToLower(x.syms.strs[v]))
+		id = x.lists.add()
+		x.post[p][v] = id
+		if searched[p] {
+			x.hay[p].add(v, strings.ToLower(x.syms.strs[v]))
+		}
 	}
-	return list
+	return id
+}
+
+// searched are the fields whose values substring terms look through (their haystacks).
+var searched = [numPosted]bool{pEvent: true, pPrincipal: true, pARN: true, pResource: true, pIP: true, pUA: true}
+
+// posting returns the posting list of value v of field p; nil when there is none.
+func (x *Index) posting(p posted, v Sym) []EventRef {
+	if id, ok := x.post[p][v]; ok {
+		return *x.lists.at(id)
+	}
+	return nil
 }
 
 // parseIPs reads a sourceIPAddress: an address, a comma-separated list of them, or a service name.
@@ -358,7 +377,7 @@ func (x *Index) Values(f filter.Field) []ValueCount {
 		if p == pResource {
 			name = x.resourceLocked(v).ID
 		}
-		out = append(out, ValueCount{Value: name, Count: len(*list)})
+		out = append(out, ValueCount{Value: name, Count: len(*x.lists.at(list))})
 	}
 	slices.SortFunc(out, func(a, b ValueCount) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {
@@ -376,7 +395,7 @@ func (x *Index) Resources() []ResourceCount {
 	out := make([]ResourceCount, 0, len(x.resources))
 	for k := range x.resources {
 		r := x.resourceLocked(k)
-		out = append(out, ResourceCount{Resource: r, Count: len(*x.post[pResource][k])})
+		out = append(out, ResourceCount{Resource: r, Count: len(x.posting(pResource, k))})
 	}
 	slices.SortFunc(out, func(a, b ResourceCount) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {

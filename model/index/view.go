@@ -60,7 +60,7 @@ func (v View) Postings(f filter.Field) iter.Seq2[Sym, []EventRef] {
 			return
 		}
 		for s, list := range v.x.post[p] {
-			if !yield(s, *list) {
+			if !yield(s, *v.x.lists.at(list)) {
 				return
 			}
 		}
@@ -74,10 +74,7 @@ func (v View) Posting(f filter.Field, s Sym) []EventRef {
 	if !ok {
 		return nil
 	}
-	if list := v.x.post[p][s]; list != nil {
-		return *list
-	}
-	return nil
+	return v.x.posting(p, s)
 }
 
 // Addrs returns the addresses a source IP value holds (a record may carry a comma-separated list; a
