@@ -259,7 +259,7 @@ func (x *Index) commitLocked(b *block) int {
 		post(pError, be.errCode, ref)
 		post(pIP, be.ip, ref)
 		post(pUA, be.ua, ref)
-		who := &x.idents[e.ident]
+		who := x.idents.at(e.ident)
 		for _, list := range who.lists {
 			if list != 0 {
 				appendRef(x.lists.at(list), ref)
@@ -303,7 +303,7 @@ func (x *Index) globalIdentityLocked(l *identityKey, g []Sym) uint32 {
 		issuerARN: g[l.issuerARN], issuerName: g[l.issuerName], provider: g[l.provider], principal: g[l.principal],
 		role: g[l.role], session: g[l.session], mfa: l.mfa, console: l.console,
 	}
-	if i, ok := x.identSet[k]; ok {
+	if i, _, ok := x.idents.find(&k); ok {
 		return i
 	}
 	who := identity{identityKey: k}
@@ -315,8 +315,5 @@ func (x *Index) globalIdentityLocked(l *identityKey, g []Sym) uint32 {
 			who.lists[i] = x.postingIDLocked(f.p, f.v)
 		}
 	}
-	x.idents = append(x.idents, who)
-	i := uint32(len(x.idents) - 1)
-	x.identSet[k] = i
-	return i
+	return x.idents.add(who)
 }

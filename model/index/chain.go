@@ -25,7 +25,7 @@ const MaxChain = 16
 func (x *Index) Chain(ref EventRef) []Link {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.chainOf(x.idents[x.events.at(ref).ident].key)
+	return x.chainOf(x.idents.at(x.events.at(ref).ident).key)
 }
 
 // chainOf follows a key back through the events that minted it, under the caller's lock.
@@ -44,11 +44,11 @@ func (x *Index) chainOf(key Sym) []Link {
 			Minted:    m,
 			Event:     x.syms.strs[e.name],
 			Time:      time.Unix(0, e.time).UTC(),
-			Caller:    x.syms.strs[x.idents[e.ident].principal],
-			CallerKey: x.syms.strs[x.idents[e.ident].key],
+			Caller:    x.syms.strs[x.idents.at(e.ident).principal],
+			CallerKey: x.syms.strs[x.idents.at(e.ident).key],
 			SourceIP:  x.syms.strs[e.ip],
 		})
-		key = x.idents[e.ident].key
+		key = x.idents.at(e.ident).key
 	}
 	return chain
 }

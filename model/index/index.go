@@ -95,13 +95,12 @@ type Index struct {
 	post      [numPosted]map[Sym]uint32 // value -> its posting list in lists
 	lists     postings
 	hay       [numPosted]haystack // the distinct values of each field, for substring terms
-	idents    []identity
+	idents    identities
 	shapes    []shape
 	shapeIDs  map[shape]uint32
-	shared    map[EventRef]text      // sharedEventID, which few events have
-	inspected map[EventRef]string    // Record.Inspected, which few events have
-	identSet  map[identityKey]uint32 // every identity, by what makes it distinct
-	ips       map[Sym][]netip.Addr   // parsed source IPs (a few records carry a comma-separated list)
+	shared    map[EventRef]text    // sharedEventID, which few events have
+	inspected map[EventRef]string  // Record.Inspected, which few events have
+	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
 	byID      idTable
 	minted    map[Sym]EventRef // temporary access key -> the event that minted it
 	stores    []cloudtrail.RawStore
@@ -121,7 +120,6 @@ func New() *Index {
 		minted:    map[Sym]EventRef{},
 		stores:    []cloudtrail.RawStore{nil},
 		storeIDs:  map[cloudtrail.RawStore]uint32{},
-		identSet:  map[identityKey]uint32{},
 		shapeIDs:  map[shape]uint32{},
 		shared:    map[EventRef]text{},
 		inspected: map[EventRef]string{},
@@ -291,7 +289,7 @@ func (x *Index) Record(ref EventRef) cloudtrail.Record {
 
 func (x *Index) recordLocked(ref EventRef) cloudtrail.Record {
 	e := x.events.at(ref)
-	who := &x.idents[e.ident]
+	who := x.idents.at(e.ident)
 	sh := x.shapes[e.shape]
 	s := x.syms.strs
 	r := cloudtrail.Record{

@@ -92,7 +92,7 @@ func (v View) Inspected(ref EventRef) string { return v.x.inspected[ref] }
 
 // Identities returns how many distinct identities the index holds: IdentityIDs run from 0 to
 // Identities()-1.
-func (v View) Identities() int { return len(v.x.idents) }
+func (v View) Identities() int { return v.x.idents.len() }
 
 // TimeOrder returns refs sorted by time, then arrival, without duplicates, in a new slice.
 func (v View) TimeOrder(refs []EventRef) []EventRef {
@@ -166,7 +166,7 @@ func (ev Event) Resources() []Sym { return ev.x.res[ev.e.resOff : ev.e.resOff+ev
 func (ev Event) RawPos() (store uint32, off int64) { return ev.e.store, ev.e.rawOff }
 
 // Who returns the event's identity.
-func (ev Event) Who() Who { return Who{i: &ev.x.idents[ev.e.ident], id: IdentityID(ev.e.ident)} }
+func (ev Event) Who() Who { return Who{i: ev.x.idents.at(ev.e.ident), id: IdentityID(ev.e.ident)} }
 
 // IdentityID numbers the distinct identities of an index from 0 (View.Identities): an analyser keeps
 // what it works out per identity in a slice by it.
