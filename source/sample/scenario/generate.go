@@ -220,11 +220,11 @@ func (s *story) emit(e *synth.Event) string {
 	return e.EventID
 }
 
-// principal returns the readable principal the model derives for e's identity.
+// principal returns the readable principal that decoding derives for e's identity.
 func principal(e *synth.Event) string {
 	rec, err := cloudtrail.DecodeRecord(e.JSON())
 	if err != nil {
-		panic("scenario: a record the model cannot read: " + err.Error())
+		panic("scenario: a record that does not decode: " + err.Error())
 	}
 	return rec.Identity.Principal
 }
