@@ -35,7 +35,7 @@ SYNTH=$CACHE/trailscope-synth
 (cd "$ROOT" && go build -o "$SYNTH" .)
 
 # The archives depend on the generator's code: a change to it makes new ones.
-gen=$(cat "$ROOT"/source/synth/*.go | sha256sum | cut -c1-12)
+gen=$(find "$ROOT/source/synth" -name '*.go' ! -name '*_test.go' | sort | xargs cat | sha256sum | cut -c1-12)
 
 # archive SHAPE: the folder of a generated archive, made when missing; its cardinalities are printed.
 archive() {
@@ -119,7 +119,7 @@ if [ "$ONLY" = all ] || [ "$ONLY" = bomb ]; then
 	bomb=$(bombdir "$org")
 	echo "a 4.5 GiB gzip bomb among 100 good files ($bomb):"
 	good=$("$TS" query --format csv "$bomb/good" '' 2>/dev/null | tail -n +2 | wc -l)
-	echo "  $(timed "$TS" query --format csv "$bomb" '') s wall, KB peak RSS"
+	timed "$TS" query --format csv "$bomb" '' | awk '{ printf "  %.2f s wall, peak RSS %d MB\n", $1, $2 / 1024 }'
 	"$TS" query --format csv "$bomb" '' 2>"$CACHE/bomb.err" | tail -n +2 | wc -l >"$CACHE/bomb.n"
 	echo "  events: $(cat "$CACHE/bomb.n") loaded with the bomb, $good from the good files alone"
 	grep -i bomb "$CACHE/bomb.err" | head -3 | sed 's/^/  stderr: /'

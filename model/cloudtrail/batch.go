@@ -20,6 +20,7 @@ type Problem struct {
 	Reason string
 }
 
+// String says where the problem is and what it is: "file: record 3: reason".
 func (p Problem) String() string {
 	if p.Record > 0 {
 		return fmt.Sprintf("%s: record %d: %s", p.File, p.Record, p.Reason)

@@ -99,12 +99,7 @@ func (r *run) gatherInspection() {
 func (r *run) bulk(refs []index.EventRef, kind string) []index.EventRef {
 	v := r.v
 	var out []index.EventRef
-	keys := func(e index.Event, ref index.EventRef) []index.Sym {
-		if ks := resourceKeys(v, e, kind); len(ks) > 0 {
-			return ks
-		}
-		return []index.Sym{index.Sym(ref) | 1<<31}
-	}
+	keys := resourceKeysOf(v, kind)
 	groups := r.byPrincipal(refs)
 	for _, p := range symKeys(groups) {
 		out = append(out, burstRefs(v, groups[p], r.opts.SecretsWindow, r.opts.SecretsBurst, keys)...)
@@ -182,12 +177,7 @@ func (r *run) bulkInspected(kind inspect.Kind, id, resKind, noun string) {
 		}
 	}
 	groups := r.byPrincipal(hits)
-	keys := func(e index.Event, ref index.EventRef) []index.Sym {
-		if ks := resourceKeys(v, e, resKind); len(ks) > 0 {
-			return ks
-		}
-		return []index.Sym{index.Sym(ref) | 1<<31}
-	}
+	keys := resourceKeysOf(v, resKind)
 	for _, p := range symKeys(groups) {
 		hit := burstRefs(v, groups[p], r.opts.SecretsWindow, r.opts.SecretsBurst, keys)
 		if len(hit) == 0 {

@@ -126,7 +126,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 }
 
 // TestScenarioAnswers: every scenario's hint is a valid filter that finds the first event of its answer;
-// the answer's filter finds all of its evidence; and what the model computes is what the generator wrote.
+// the answer's filter finds all of its evidence; and what the answer computes is what the generator wrote.
 func TestScenarioAnswers(t *testing.T) {
 	g, err := generated()
 	if err != nil {
@@ -216,7 +216,7 @@ func TestScenarioAnswers(t *testing.T) {
 	}
 	for name := range truths {
 		if _, ok := scenario.Named(name); !ok {
-			t.Errorf("the generator wrote ground truth for %s, which the model does not ask about", name)
+			t.Errorf("the generator wrote ground truth for %s, which no question asks about", name)
 		}
 	}
 }

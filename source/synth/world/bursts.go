@@ -1,6 +1,10 @@
-package synth
+package world
 
-import "time"
+import (
+	"time"
+
+	"github.com/trailscope/trailscope/source/synth"
+)
 
 // Bursts (ShapeOrg) are short-lived credentials as AWS hands them to compute: every Lambda cold start, ECS
 // task and instance-profile rotation gets a new ASIA key from an AssumeRole the service makes in the region
@@ -24,9 +28,9 @@ const (
 type slot struct{ burst, pos int32 }
 
 // bursts lays out c's records into bursts and ordinary records, and invents each burst's credentials.
-func (l *layout) bursts(c *fileCtx, r *Rand) {
+func (l *layout) bursts(c *fileCtx, r *synth.Rand) {
 	fi := c.fi
-	r.Reseed(mix3(l.seed, uint64(c.f), seedBurst), 4)
+	r.Reseed(synth.Mix3(l.seed, uint64(c.f), seedBurst), 4)
 	c.slots = make([]slot, c.u)
 	for k := 0; k < c.u; {
 		if k < len(c.plan) || r.Float64() >= burstStart {
@@ -51,7 +55,7 @@ func (l *layout) bursts(c *fileCtx, r *Rand) {
 }
 
 // burst invents the credentials of one cold start, task or rotation minted at t in c's region.
-func (l *layout) burst(c *fileCtx, r *Rand, t int64) *session {
+func (l *layout) burst(c *fileCtx, r *synth.Rand, t int64) *session {
 	acct, res := c.acct, c.acct.regions[c.region]
 	key := r.AccessKeyID("ASIA", acct.infix)
 	created := time.Unix(t, 0).UTC()
@@ -65,26 +69,26 @@ func (l *layout) burst(c *fileCtx, r *Rand, t int64) *session {
 		s.kind, s.persona = kLambda, pLambda
 		fn := l.workload(acct, c.region, true, r)
 		ro, name = fn.role, fn.name
-		s.actor = Actor{SourceIP: r.AWSIP(), UserAgent: fn.ua}
+		s.actor = synth.Actor{SourceIP: r.AWSIP(), UserAgent: fn.ua}
 	case x < 70:
 		s.kind, s.persona = kECS, pApp
-		ro = pick(r, acct.tasks)
+		ro = synth.Pick(r, acct.tasks)
 		name = r.Hex(32) // the task's ID
-		s.actor = Actor{SourceIP: r.AWSIP(), UserAgent: pick(r, userAgents[pick(r, []int{uaJava, uaGo, uaBoto3, uaJS})])}
+		s.actor = synth.Actor{SourceIP: r.AWSIP(), UserAgent: synth.Pick(r, userAgents[synth.Pick(r, []int{uaJava, uaGo, uaBoto3, uaJS})])}
 	default:
 		s.kind, s.persona = kEC2, pApp
 		wl := l.workload(acct, c.region, false, r)
-		ro, name = wl.role, pick(r, res.instances)
-		s.actor = Actor{SourceIP: derivedIP(name), UserAgent: wl.ua}
+		ro, name = wl.role, synth.Pick(r, res.instances)
+		s.actor = synth.Actor{SourceIP: synth.DerivedIP(name), UserAgent: wl.ua}
 	}
-	s.caller = Actor{Identity: Service(ro.service), SourceIP: ro.service, UserAgent: ro.service}
-	s.actor.Identity = AssumedRole(ro.Role, name, key, created)
+	s.caller = synth.Actor{Identity: synth.Service(ro.service), SourceIP: ro.service, UserAgent: ro.service}
+	s.actor.Identity = synth.AssumedRole(ro.Role, name, key, created)
 	s.actor.Identity.Session.EC2 = s.kind == kEC2
 	return s
 }
 
 // workload picks a function (or an instance) of the account, one of region ri's when there is one.
-func (l *layout) workload(acct *account, ri int, lambda bool, r *Rand) *workload {
+func (l *layout) workload(acct *account, ri int, lambda bool, r *synth.Rand) *workload {
 	var any, here []*workload
 	for _, w := range acct.workloads {
 		if w.lambda == lambda {
@@ -96,11 +100,11 @@ func (l *layout) workload(acct *account, ri int, lambda bool, r *Rand) *workload
 	}
 	switch {
 	case len(here) > 0:
-		return pick(r, here)
+		return synth.Pick(r, here)
 	case len(any) > 0:
-		return pick(r, any)
+		return synth.Pick(r, any)
 	}
-	return pick(r, acct.workloads)
+	return synth.Pick(r, acct.workloads)
 }
 
 // inBurst writes a record of a burst: its AssumeRole, or one of the calls made with its key.

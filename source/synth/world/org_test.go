@@ -1,4 +1,4 @@
-package synth
+package world
 
 import (
 	"encoding/json"
