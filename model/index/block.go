@@ -66,8 +66,13 @@ func (x *Index) prepareAll(recs []cloudtrail.Record) []*block {
 
 // prepare makes a block of recs. It reads nothing of the index but its immutable eventID hash seed.
 func (x *Index) prepare(recs []cloudtrail.Record) *block {
-	b := &block{strs: []string{""}, hashes: []uint64{0}, local: map[string]Sym{"": 0}, events: make([]bevent, len(recs)),
-		identSet: map[identityKey]uint32{}, byKey: [2]map[string]uint32{{}, {}}, resOf: map[Sym]bres{}, ips: map[Sym][]netip.Addr{}}
+	// Sized for what a file of records holds, so that the maps rarely grow.
+	n := len(recs)
+	b := &block{strs: make([]string, 1, 2*n), hashes: make([]uint64, 1, 2*n), local: make(map[string]Sym, 2*n),
+		events: make([]bevent, n), identSet: make(map[identityKey]uint32, n/2),
+		byKey: [2]map[string]uint32{make(map[string]uint32, n/2), make(map[string]uint32, n/8)},
+		resOf: make(map[Sym]bres, n/2), ips: make(map[Sym][]netip.Addr, n/4)}
+	b.local[""] = 0
 	for i := range recs {
 		r := &recs[i]
 		e := &b.events[i]
@@ -244,8 +249,11 @@ func (x *Index) commitLocked(b *block) int {
 			e.store = lastStoreID
 		}
 		if e.minted != 0 {
-			if _, ok := x.minted[e.minted]; !ok {
-				x.minted[e.minted] = ref
+			if int(e.minted) >= len(x.mintedBy) {
+				x.mintedBy = append(x.mintedBy, make([]EventRef, int(e.minted)+1-len(x.mintedBy)+len(x.mintedBy)/2)...)
+			}
+			if x.mintedBy[e.minted] == 0 {
+				x.mintedBy[e.minted] = ref + 1
 			}
 		}
 		x.events.append(e)

@@ -34,7 +34,7 @@ func (x *Index) chainOf(key Sym) []Link {
 	seen := map[Sym]bool{}
 	for key != 0 && !seen[key] && len(chain) < MaxChain {
 		seen[key] = true
-		m, ok := x.minted[key]
+		m, ok := x.mintedLocked(key)
 		if !ok {
 			break
 		}
@@ -61,6 +61,6 @@ func (x *Index) MintedBy(key string) (EventRef, bool) {
 	if !ok {
 		return 0, false
 	}
-	ref, ok := x.minted[k]
+	ref, ok := x.mintedLocked(k)
 	return ref, ok
 }

@@ -102,7 +102,7 @@ type Index struct {
 	inspected map[EventRef]string  // Record.Inspected, which few events have
 	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
 	byID      idTable
-	minted    map[Sym]EventRef // temporary access key -> the event that minted it
+	mintedBy  []EventRef // by the Sym of a temporary access key: the event that minted it, plus one; 0: none
 	stores    []cloudtrail.RawStore
 	storeIDs  map[cloudtrail.RawStore]uint32
 	order     []EventRef // events[:len(order)] sorted by time (then arrival)
@@ -117,7 +117,6 @@ func New() *Index {
 		resources: map[Sym]resourceInfo{},
 		ips:       map[Sym][]netip.Addr{},
 		byID:      newIDTable(),
-		minted:    map[Sym]EventRef{},
 		stores:    []cloudtrail.RawStore{nil},
 		storeIDs:  map[cloudtrail.RawStore]uint32{},
 		shapeIDs:  map[shape]uint32{},
@@ -178,6 +177,14 @@ func (x *Index) postingIDLocked(p posted, v Sym) uint32 {
 
 // searched are the fields whose values substring terms look through (their haystacks).
 var searched = [numPosted]bool{pEvent: true, pPrincipal: true, pARN: true, pResource: true, pIP: true, pUA: true}
+
+// mintedLocked returns the event that minted key k.
+func (x *Index) mintedLocked(k Sym) (EventRef, bool) {
+	if int(k) >= len(x.mintedBy) || x.mintedBy[k] == 0 {
+		return 0, false
+	}
+	return x.mintedBy[k] - 1, true
+}
 
 // posting returns the posting list of value v of field p; nil when there is none.
 func (x *Index) posting(p posted, v Sym) []EventRef {

@@ -83,7 +83,7 @@ func (v View) Addrs(ip Sym) []netip.Addr { return v.x.ips[ip] }
 
 // MintedBy returns the event that minted a temporary access key, when it is in the index.
 func (v View) MintedBy(key Sym) (EventRef, bool) {
-	ref, ok := v.x.minted[key]
+	ref, ok := v.x.mintedLocked(key)
 	return ref, ok
 }
 

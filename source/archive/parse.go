@@ -387,7 +387,7 @@ func (p *parser) record(off int64, v []byte, escaped bool) {
 	r.Raw = p.raw(off, len(v), rec, escaped)
 	p.kept++
 	if p.records == nil {
-		p.records = make([]cloudtrail.Record, 0, min(p.batch, 1024))
+		p.records = make([]cloudtrail.Record, 0, min(p.batch, 2048)) // a delivery file's records, mostly
 	}
 	p.records = append(p.records, r)
 	if len(p.records) >= p.batch {
