@@ -203,23 +203,27 @@ func (s *stream) value(keep int) (v []byte, off int64, n int64, err error) {
 	scan:
 		for i < len(b) {
 			if inString {
+				// The closing quote is the next one not escaped: one preceded by an even run of
+				// backslashes. A run is never split: i is at an opening quote's next byte, past an
+				// escaped quote, or at the start of a run kept for the next read.
 				q := bytes.IndexByte(b[i:], '"')
 				if q < 0 {
-					q = len(b) - i
-				}
-				if e := bytes.IndexByte(b[i:i+q], '\\'); e >= 0 {
-					if i+e+1 >= len(b) {
-						i += e // keep the backslash until the byte it escapes is read
-						break scan
+					j := len(b)
+					for j > i && b[j-1] == '\\' {
+						j--
 					}
-					i += e + 2
-					continue
-				}
-				i += q
-				if i == len(b) {
+					i = j
 					break scan
 				}
-				i++
+				q += i
+				k := q
+				for k > i && b[k-1] == '\\' {
+					k--
+				}
+				i = q + 1
+				if (q-k)%2 == 1 {
+					continue // an escaped quote
+				}
 				inString = false
 				if depth == 0 {
 					s.pos = i
