@@ -21,16 +21,15 @@ func symHash(s string) uint64 { return maphash.String(symSeed, s) }
 // distinct values (access keys, ARNs, object keys) that is a few pointer-free arrays for the collector, not a
 // million small strings and a map of them.
 type symtab struct {
-	strs   []string // by Sym; the bytes live in chunk
-	hashes []uint64 // by Sym
-	slots  []uint32 // Syms; 0 is empty (the empty string is never looked up here)
-	chunk  []byte   // the chunk being filled
+	strs  []string // by Sym; the bytes live in chunks
+	slots []uint64 // Sym, and the top half of its string's hash (which also places it); 0 is empty
+	chunk []byte   // the chunk being filled
 }
 
 const symChunk = 1 << 20
 
 func newSymtab() symtab {
-	return symtab{strs: []string{""}, hashes: []uint64{0}, slots: make([]uint32, 1024)}
+	return symtab{strs: []string{""}, slots: make([]uint64, 1024)}
 }
 
 func (t *symtab) intern(s string) Sym { return t.internHashed(s, symHash(s)) }
@@ -42,7 +41,7 @@ func (t *symtab) internHashed(s string, h uint64) Sym {
 	}
 	i, found := t.find(s, h)
 	if found {
-		return Sym(t.slots[i])
+		return Sym(uint32(t.slots[i]))
 	}
 	if 2*len(t.strs) > len(t.slots) {
 		t.grow()
@@ -50,34 +49,39 @@ func (t *symtab) internHashed(s string, h uint64) Sym {
 	}
 	id := Sym(len(t.strs))
 	t.strs = append(t.strs, t.keep(s))
-	t.hashes = append(t.hashes, h)
-	t.slots[i] = uint32(id)
+	t.slots[i] = h>>32<<32 | uint64(id)
 	return id
 }
 
-// find returns the slot holding s, or the empty slot where it would go.
+// find returns the slot holding s, or the empty slot where it would go. The fingerprint in each slot
+// spares reading the strings of the others.
 func (t *symtab) find(s string, h uint64) (int, bool) {
 	mask := uint64(len(t.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
+	fp := h >> 32
+	for i := fp & mask; ; i = (i + 1) & mask {
 		v := t.slots[i]
 		if v == 0 {
 			return int(i), false
 		}
-		if t.hashes[v] == h && t.strs[v] == s {
+		if v>>32 == fp && t.strs[uint32(v)] == s {
 			return int(i), true
 		}
 	}
 }
 
 func (t *symtab) grow() {
-	t.slots = make([]uint32, 2*len(t.slots))
+	old := t.slots
+	t.slots = make([]uint64, 2*len(old))
 	mask := uint64(len(t.slots) - 1)
-	for v := 1; v < len(t.strs); v++ {
-		i := t.hashes[v] & mask
+	for _, v := range old {
+		if v == 0 {
+			continue
+		}
+		i := v >> 32 & mask
 		for t.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
-		t.slots[i] = uint32(v)
+		t.slots[i] = v
 	}
 }
 
@@ -103,5 +107,5 @@ func (t *symtab) lookup(s string) (Sym, bool) {
 	if !ok {
 		return 0, false
 	}
-	return Sym(t.slots[i]), true
+	return Sym(uint32(t.slots[i])), true
 }
