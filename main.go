@@ -70,7 +70,7 @@ type sourceFlags struct {
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
-		"skip files that decompress to more than this many MB")
+		"read no further than this many MB of a file, decompressed (a gzip bomb): the records before are kept")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
 	f.lookup.register(cmd)
 }
