@@ -43,7 +43,7 @@ func (t *symtab) internHashed(s string, h uint64) Sym {
 	if found {
 		return Sym(uint32(t.slots[i]))
 	}
-	if 2*len(t.strs) > len(t.slots) {
+	if 4*len(t.strs) > 3*len(t.slots) { // at most three quarters full: the fingerprints keep probes cheap
 		t.grow()
 		i, _ = t.find(s, h)
 	}
