@@ -101,6 +101,7 @@ func DecodeRecord(b []byte) (Record, error) {
 	}
 	r, err := w.record()
 	if err == nil {
+		markReportedFailure(&r, b)
 		target := ""
 		if len(r.Resources) > 0 {
 			target = r.Resources[0].ID
