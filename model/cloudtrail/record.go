@@ -34,8 +34,9 @@ type Record struct {
 	RequestID       string
 	SharedID        string // sharedEventID
 	Resources       []Resource
-	// MintedKey is the temporary access key this event created (responseElements.credentials.accessKeyId
-	// of AssumeRole, GetSessionToken, ...): the link the credential chain follows.
+	// MintedKey is the access key this event created: a temporary one (responseElements.credentials.
+	// accessKeyId of AssumeRole, GetSessionToken, ...) or a long-term one (responseElements.accessKey.
+	// accessKeyId of CreateAccessKey). It is the link the credential chain follows.
 	MintedKey string
 	// Inspected is what the findings rules need from the raw record beyond these fields (a security
 	// group rule's CIDR and ports, a policy, whether a sign-in used MFA), read while the bytes are at

@@ -2,10 +2,15 @@ package archive
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 
 	"github.com/trailscope/trailscope/model/filter"
 )
@@ -25,7 +30,7 @@ func failedSignIns(t *testing.T, path string) map[string]string {
 	for sc.Scan() {
 		var r struct {
 			EventID, EventName, ErrorCode string
-			ResponseElements            map[string]any
+			ResponseElements              map[string]any
 		}
 		if json.Unmarshal(sc.Bytes(), &r) != nil || r.ErrorCode != "" {
 			continue
@@ -95,3 +100,82 @@ func TestRealFailedSignInsAreErrors(t *testing.T) {
 	}
 }
 
+// A long-term key has a lineage too: the CreateAccessKey that made it, who called it, for whom. In the
+// invictus data, user/bert-jan made AKIATFQR7NSC3ZO6PKAZ for the backdoor user; the data holds no call
+// made with it, so the test adds one, rewritten from one of bert-jan's own records.
+func TestRealLongTermKeyLineage(t *testing.T) {
+	dir := dataDir(t, "invictus_aws_dataset")
+	idx, _, _ := load(t, []string{dir}, Options{})
+	const made, maker = "AKIATFQR7NSC3ZO6PKAZ", "AKIATFQR7NSC8Q4X20BJ"
+
+	chain := idx.KeyChain(made)
+	if len(chain) != 1 {
+		t.Fatalf("chain of %s: %+v", made, chain)
+	}
+	if l := chain[0]; l.Event != "CreateAccessKey" || l.Caller != "user/bert-jan" || l.CallerKey != maker ||
+		l.For != "stratus-red-team-backdoor-u-user" || !l.LongTerm || l.SourceIP == "" {
+		t.Errorf("link %+v", l)
+	}
+	// lineage: shows the key's making even though the key made no call.
+	if got := find(t, idx, "lineage:"+made); len(got) != 1 || got[0].Name != "CreateAccessKey" {
+		t.Errorf("lineage:%s = %d events", made, len(got))
+	}
+
+	// A call made with the new key: its chain leads to the CreateAccessKey and its caller.
+	own := find(t, idx, "key:"+maker+" event:GetCallerIdentity")
+	if len(own) == 0 {
+		t.Fatal("no GetCallerIdentity of bert-jan")
+	}
+	raw, err := idx.Raw(mustRef(t, idx, "id:"+own[0].EventID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = bytes.ReplaceAll(raw, []byte(maker), []byte(made))
+	raw = bytes.ReplaceAll(raw, []byte("user/bert-jan"), []byte("user/stratus-red-team-backdoor-u-user"))
+	raw = bytes.ReplaceAll(raw, []byte(own[0].EventID), []byte("00000000-1111-2222-3333-444444444444"))
+	r, err := cloudtrail.DecodeRecord(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx.Add([]cloudtrail.Record{r})
+	ref := mustRef(t, idx, "id:00000000-1111-2222-3333-444444444444")
+	if c := idx.Chain(ref); len(c) != 1 || c[0].Event != "CreateAccessKey" || c[0].Caller != "user/bert-jan" {
+		t.Errorf("chain of the backdoor key's call: %+v", c)
+	}
+
+	// The maker's lineage holds its own calls, the sessions it minted and what they did, and the call made
+	// with the key it created.
+	lineage := find(t, idx, "lineage:"+maker)
+	ownCalls := find(t, idx, "key:"+maker)
+	ids := map[string]bool{}
+	for _, r := range lineage {
+		ids[r.EventID] = true
+	}
+	if !ids["00000000-1111-2222-3333-444444444444"] || len(lineage) <= len(ownCalls) {
+		t.Errorf("lineage:%s has %d events (%d its own), without the backdoor key's call: %v", maker, len(lineage), len(ownCalls), !ids["00000000-1111-2222-3333-444444444444"])
+	}
+	for _, r := range lineage {
+		if r.Identity.AccessKey == maker {
+			continue
+		}
+		q, _ := filter.ParseQuery("id:" + r.EventID)
+		c := idx.Chain(idx.Query(q).Refs[0])
+		if !slices.ContainsFunc(c, func(l index.Link) bool { return l.CallerKey == maker }) {
+			t.Errorf("%s %s by %s is in the lineage but its chain %+v does not lead to %s", r.Name, r.EventID, r.Identity.AccessKey, c, maker)
+		}
+	}
+}
+
+// mustRef returns the one event a filter matches.
+func mustRef(t *testing.T, idx *index.Index, text string) index.EventRef {
+	t.Helper()
+	q, err := filter.ParseQuery(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := idx.Query(q).Refs
+	if len(refs) != 1 {
+		t.Fatalf("%s: %d events", text, len(refs))
+	}
+	return refs[0]
+}
