@@ -221,6 +221,7 @@ investigate). trailscope only ever reads from AWS.`,
 	root.AddCommand(newServe(stdin, stderr))
 	root.AddCommand(newCache(stdout))
 	root.AddCommand(newFindings(stdin, stdout, stderr))
+	root.AddCommand(newCoverage(stdin, stdout, stderr))
 
 	return root
 }
@@ -229,6 +230,7 @@ func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
 	var format string
 	var explain bool
+	var countBy string
 	cmd := &cobra.Command{
 		Use:   "query [flags] [PATH ...] FILTER",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
@@ -244,7 +246,8 @@ An empty FILTER ('') matches every event.`,
   trailscope query --format json logs/ 'principal:alice' | jq .eventName
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
-  trailscope query --sample invictus 'event:CreateUser'`,
+  trailscope query --sample invictus 'event:CreateUser'
+  trailscope query --count-by ip --sample invictus 'principal:bert-jan'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, text := args[:len(args)-1], args[len(args)-1]
@@ -257,6 +260,12 @@ An empty FILTER ('') matches every event.`,
 			if err != nil {
 				return fmt.Errorf("filter: %w", err)
 			}
+			var field filter.Field
+			if countBy != "" {
+				if field, err = index.ParseCountField(countBy); err != nil {
+					return fmt.Errorf("--count-by: %w", err)
+				}
+			}
 			idx, err := src.load(cmd.Context(), paths, stdin, stderr)
 			if err != nil {
 				return err
@@ -265,6 +274,13 @@ An empty FILTER ('') matches every event.`,
 			if len(res.Refs) == 0 {
 				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", text, idx.Len())
 				return exitCode(exitNothing)
+			}
+			if countBy != "" {
+				counts, err := idx.CountBy(res.Refs, field)
+				if err != nil {
+					return err
+				}
+				return report.WriteCounts(stdout, f, field.String(), counts)
 			}
 			if err := report.Write(stdout, f, idx, res.Refs, report.Options{Explain: explain}); err != nil {
 				return err
@@ -275,6 +291,8 @@ An empty FILTER ('') matches every event.`,
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
+	cmd.Flags().StringVar(&countBy, "count-by", "", "print each value of a field with its number of events, largest first, instead of the events:\n"+
+		"event, principal, key, ip, ua, resource, region, account, error or source")
 	return cmd
 }
 
