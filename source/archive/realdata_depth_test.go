@@ -179,3 +179,41 @@ func mustRef(t *testing.T, idx *index.Index, text string) index.EventRef {
 	}
 	return refs[0]
 }
+
+// The principal card of bert-jan in the invictus data: counted here again from the records.
+func TestRealPrincipalProfile(t *testing.T) {
+	idx, _, _ := load(t, []string{dataDir(t, "invictus_aws_dataset")}, Options{})
+	q, _ := filter.ParseQuery("principal:user/bert-jan")
+	refs := idx.Query(q).Refs
+	p := idx.Profile(refs)
+	ips, keys, errs, writes := map[string]int{}, map[string]int{}, 0, map[string]int{}
+	for _, ref := range refs {
+		r := idx.Record(ref)
+		if r.SourceIP != "" {
+			ips[r.SourceIP]++
+		}
+		if r.Identity.AccessKey != "" {
+			keys[r.Identity.AccessKey]++
+		}
+		if r.ErrorCode != "" {
+			errs++
+		} else if r.ReadOnly == cloudtrail.False {
+			writes[r.Name]++
+		}
+	}
+	if p.Events != len(refs) || p.Errors != errs || len(p.IPs) != len(ips) || len(p.Keys) != len(keys) || len(p.Writes) != len(writes) {
+		t.Fatalf("profile of %d events, %d errors, %d ips, %d keys, %d write calls; counted %d ips, %d keys, %d errors, %d write calls",
+			p.Events, p.Errors, len(p.IPs), len(p.Keys), len(p.Writes), len(ips), len(keys), errs, len(writes))
+	}
+	if p.Keys[0].Value != "AKIATFQR7NSC8Q4X20BJ" || p.IPs[0].Value != "192.168.10.20" || p.IPs[0].Count != ips["192.168.10.20"] {
+		t.Errorf("keys %v, ips %v", p.Keys, p.IPs)
+	}
+	for _, w := range p.Writes {
+		if writes[w.Value] != w.Count {
+			t.Errorf("write %s: %d, counted %d", w.Value, w.Count, writes[w.Value])
+		}
+	}
+	if !p.First.Before(p.Last) || p.First.IsZero() {
+		t.Errorf("seen %v to %v", p.First, p.Last)
+	}
+}
