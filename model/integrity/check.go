@@ -356,7 +356,11 @@ func (c *checker) compare(n *node, e LogEntry, l LogFile) verdict {
 	case n.status == Valid:
 		v.status, v.reason = Valid, "SHA-256 matches its digest"
 	default:
-		v.status, v.reason = Unverifiable, fmt.Sprintf("SHA-256 matches its digest, which is %s: %s", n.status, n.reason)
+		what := "could not be verified"
+		if n.status == DigestInvalid {
+			what = "is invalid"
+		}
+		v.status, v.reason = Unverifiable, "SHA-256 matches its digest, which "+what
 	}
 	return v
 }
@@ -386,7 +390,7 @@ func (c *checker) uncovered(ln LogName) string {
 	switch {
 	case !found:
 		return fmt.Sprintf("no digest lists it: none of account %s in %s was found", ln.Account, ln.Region)
-	case ln.Time.After(newest):
+	case !ln.Time.Before(newest):
 		return fmt.Sprintf("delivered after the newest digest of its chain (%s): the next digest would list it, or that digest is missing", stamp(newest))
 	}
 	return "no digest lists it: CloudTrail did not deliver it, or the digest that listed it is missing"

@@ -167,7 +167,7 @@ func TestDigestAltered(t *testing.T) {
 	want := map[string]integrity.Status{base(a.digests[1].Location): DI, base(a.logs[3].Location): MO,
 		base(a.logs[4].Location): U, base(a.logs[5].Location): U}
 	expect(t, r, 4+12, want)
-	if got := reason(r, base(a.logs[4].Location)); !strings.Contains(got, "digest-invalid") {
+	if got := reason(r, base(a.logs[4].Location)); !strings.Contains(got, "which is invalid") {
 		t.Errorf("a log file listed by an invalid digest: %s", got)
 	}
 }
