@@ -20,7 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/source/lookup"
 	"github.com/trailscope/trailscope/source/synth"
@@ -149,7 +149,7 @@ func (f *verifyFlags) run(ctx context.Context, paths []string, stdout, stderr io
 func summarise(w io.Writer, out verify.Outcome, took time.Duration) {
 	fmt.Fprintf(w, "trailscope: %s (%s read in %.1fs)\n", report.IntegritySummary(out.Report), report.Bytes(out.Bytes), took.Seconds())
 	for _, n := range out.Notes {
-		fmt.Fprintln(w, "trailscope:", model.Sanitize(n))
+		fmt.Fprintln(w, "trailscope:", cloudtrail.Sanitize(n))
 	}
 	if out.Other > 0 {
 		fmt.Fprintf(w, "trailscope: %s that are neither digests nor CloudTrail log files were not checked\n", report.Count(out.Other, "file"))

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/integrity"
 )
 
@@ -26,7 +26,7 @@ func IntegrityRow(r integrity.Result) []string {
 	if r.Digest != "" {
 		digest = path.Base(r.Digest)
 	}
-	return []string{string(r.Status), string(r.Kind), model.Sanitize(r.File), model.Sanitize(digest), model.Sanitize(r.Reason)}
+	return []string{string(r.Status), string(r.Kind), cloudtrail.Sanitize(r.File), cloudtrail.Sanitize(digest), cloudtrail.Sanitize(r.Reason)}
 }
 
 // integrityJSON is one line of `trailscope verify --format json`.

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/synth"
 )
 
@@ -552,7 +553,7 @@ func (s *story) assumeExternal(r *synth.Rand, caller synth.Actor, ro synth.Role,
 
 // denyScan fails a scanner's call as its service does.
 func denyScan(e *synth.Event, c scanCall) {
-	action := e.Source[:len(e.Source)-len(".amazonaws.com")] + ":" + e.Name
+	action := filter.ServiceOf(e.Source) + ":" + e.Name
 	switch c.denied {
 	case "Client.UnauthorizedOperation":
 		e.Fail(c.denied, "You are not authorized to perform this operation. User: "+e.Identity.ARN+
