@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscope/trailscope/model/integrity"
 )
 
 // DigestOptions says how to sign an archive as CloudTrail's log file integrity validation does.
@@ -58,8 +60,9 @@ var logFileName = regexp.MustCompile(`^([0-9]{12})_CloudTrail_([a-z0-9-]+)_([0-9
 // delivered in it, chained to the previous digest by its hash and signature, and signed
 // SHA256withRSA. The digests go to AWSLogs/ACCOUNT/CloudTrail-Digest/REGION/Y/M/D/, gzipped.
 //
-// The string to sign is built here from the documentation, apart from model/integrity, so that the
-// verifier is tested against an independent signer.
+// The digest is written in model/integrity's Digest (whose field names the real samples check), but
+// the string to sign and the hashes are built here from the documentation, apart from
+// model/integrity's verification, so that the verifier is tested against an independent signer.
 func WriteDigests(dir string, opt DigestOptions) (Digests, error) {
 	if opt.Key == nil || opt.Fingerprint == "" {
 		return Digests{}, errors.New("synth: WriteDigests needs a key and its fingerprint")
@@ -178,34 +181,6 @@ func hashFile(l *logFile) error {
 	return nil
 }
 
-// digestJSON is a digest file, its fields in CloudTrail's order.
-type digestJSON struct {
-	AccountID         string      `json:"awsAccountId"`
-	StartTime         string      `json:"digestStartTime"`
-	EndTime           string      `json:"digestEndTime"`
-	Bucket            string      `json:"digestS3Bucket"`
-	Object            string      `json:"digestS3Object"`
-	Fingerprint       string      `json:"digestPublicKeyFingerprint"`
-	SignatureAlg      string      `json:"digestSignatureAlgorithm"`
-	NewestEventTime   *string     `json:"newestEventTime"`
-	OldestEventTime   *string     `json:"oldestEventTime"`
-	PreviousBucket    *string     `json:"previousDigestS3Bucket"`
-	PreviousObject    *string     `json:"previousDigestS3Object"`
-	PreviousHash      *string     `json:"previousDigestHashValue"`
-	PreviousHashAlg   *string     `json:"previousDigestHashAlgorithm"`
-	PreviousSignature *string     `json:"previousDigestSignature"`
-	LogFiles          []entryJSON `json:"logFiles"`
-}
-
-type entryJSON struct {
-	Bucket    string `json:"s3Bucket"`
-	Object    string `json:"s3Object"`
-	Hash      string `json:"hashValue"`
-	HashAlg   string `json:"hashAlgorithm"`
-	NewestEvt string `json:"newestEventTime"`
-	OldestEvt string `json:"oldestEventTime"`
-}
-
 // digestWriter writes the chains of one account and region.
 type digestWriter struct {
 	dir, account, region string
@@ -267,17 +242,17 @@ func (w *digestWriter) write(start, end time.Time, logs []*logFile, prev *link, 
 	}
 	key := fmt.Sprintf("AWSLogs/%s/CloudTrail-Digest/%s/%s/%s_CloudTrail-Digest_%s_%s_%s_%s%s.json.gz", w.account, w.region,
 		end.Format("2006/01/02"), w.account, w.region, w.opt.Trail, w.opt.HomeRegion, end.Format("20060102T150405Z"), suffix)
-	d := digestJSON{AccountID: w.account, StartTime: stamp(start), EndTime: stamp(end), Bucket: w.opt.Bucket, Object: key,
-		Fingerprint: w.opt.Fingerprint, SignatureAlg: "SHA256withRSA", LogFiles: []entryJSON{}}
+	d := integrity.Digest{AccountID: w.account, StartTime: stamp(start), EndTime: stamp(end), Bucket: w.opt.Bucket, Object: key,
+		Fingerprint: w.opt.Fingerprint, SignatureAlgorithm: "SHA256withRSA", LogFiles: []integrity.LogEntry{}}
 	if prev != nil {
 		sha := "SHA-256"
 		d.PreviousBucket, d.PreviousObject, d.PreviousHash = &w.opt.Bucket, &prev.object, &prev.hash
 		d.PreviousHashAlg, d.PreviousSignature = &sha, &prev.signature
 	}
 	for _, l := range logs {
-		t := stamp(l.at)
-		d.LogFiles = append(d.LogFiles, entryJSON{Bucket: w.opt.Bucket, Object: l.key, Hash: hex.EncodeToString(l.sum[:]),
-			HashAlg: "SHA-256", NewestEvt: t, OldestEvt: stamp(l.at.Add(-5 * time.Minute))})
+		newest, oldest := stamp(l.at), stamp(l.at.Add(-5*time.Minute))
+		d.LogFiles = append(d.LogFiles, integrity.LogEntry{Bucket: w.opt.Bucket, Object: l.key, Hash: hex.EncodeToString(l.sum[:]),
+			HashAlgorithm: "SHA-256", NewestEventTime: &newest, OldestEventTime: &oldest})
 	}
 	if len(logs) > 0 {
 		oldest, newest := stamp(logs[0].at.Add(-5*time.Minute)), stamp(logs[len(logs)-1].at)
