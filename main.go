@@ -21,7 +21,7 @@ import (
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
-	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -281,7 +281,7 @@ An empty FILTER ('') matches every event.`,
 
 // newSynth is the hidden command that writes synthetic archives for benchmarks (source/synth).
 func newSynth(stdout io.Writer) *cobra.Command {
-	var opt synth.Options
+	var opt world.Options
 	var plain, digests bool
 	var backfill int
 	cmd := &cobra.Command{
@@ -292,7 +292,7 @@ func newSynth(stdout io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Gzip = !plain
 			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			st, err := synth.Generate(opt, args[0])
+			st, err := world.Generate(opt, args[0])
 			if err != nil {
 				return err
 			}

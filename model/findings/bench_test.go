@@ -11,11 +11,11 @@ import (
 	"github.com/trailscope/trailscope/model/findings"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/archive"
-	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 )
 
 // synth1M is the archive of a million synthetic events made by source/synth
-// (go run ./source/synth/cmd or synth.Generate with Events: 1_000_000, Files: 500, Gzip: true).
+// (go run ./source/synth/cmd or world.Generate with Events: 1_000_000, Files: 500, Gzip: true).
 const synth1M = "/tmp/synth1m"
 
 var (
@@ -51,7 +51,7 @@ func loadMemory1M(b *testing.B) *index.Index {
 		x := index.New()
 		store := archive.NewMemStore()
 		batch := make([]cloudtrail.Record, 0, 4096)
-		synth.Records(synth.Options{Events: 1_000_000, Files: 500, Seed: 1, Days: 7}, func(rec []byte) bool {
+		world.Records(world.Options{Events: 1_000_000, Files: 500, Seed: 1, Days: 7}, func(rec []byte) bool {
 			r, err := cloudtrail.DecodeRecord(rec)
 			if err != nil {
 				return true

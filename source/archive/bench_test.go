@@ -11,7 +11,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
-	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 )
 
 // Benchmarks of ingest and queries over synthetic archives (source/synth). The cold query of the
@@ -36,7 +36,7 @@ func benchDir(b *testing.B) string {
 	benchData.once.Do(func() {
 		benchData.dir, benchData.err = os.MkdirTemp("", "trailscope-bench-")
 		if benchData.err == nil {
-			_, benchData.err = synth.Generate(synth.Options{Events: 100_000, Files: 50, Seed: 1, Days: 7, Gzip: true,
+			_, benchData.err = world.Generate(world.Options{Events: 100_000, Files: 50, Seed: 1, Days: 7, Gzip: true,
 				Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, benchData.dir)
 		}
 	})

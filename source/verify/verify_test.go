@@ -20,7 +20,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/trailscope/trailscope/model/integrity"
-	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 	"github.com/trailscope/trailscope/source/verify"
 )
 
@@ -34,7 +34,7 @@ const fingerprint = "f00dfeedf00dfeedf00dfeedf00dfeed"
 // signed is a synthetic archive signed by a key the test generated.
 type signed struct {
 	dir     string
-	digests synth.Digests
+	digests world.Digests
 	keys    integrity.Keyring
 }
 
@@ -48,10 +48,10 @@ func newSigned(t *testing.T, backfill int) *signed {
 		key = k
 	})
 	dir := t.TempDir()
-	if _, err := synth.Generate(synth.Options{Events: 400, Files: 30, Days: 1, Accounts: 1, Gzip: true, Seed: 7}, dir); err != nil {
+	if _, err := world.Generate(world.Options{Events: 400, Files: 30, Days: 1, Accounts: 1, Gzip: true, Seed: 7}, dir); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := synth.WriteDigests(dir, synth.DigestOptions{Key: key, Fingerprint: fingerprint, Backfill: backfill})
+	ds, err := world.WriteDigests(dir, world.DigestOptions{Key: key, Fingerprint: fingerprint, Backfill: backfill})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestSignedArchiveAndFetchedKeys(t *testing.T) {
 		mu.Lock()
 		defer mu.Unlock()
 		asked = append(asked, region)
-		if from.After(to) || from.Before(synth.DefaultStart.Add(-time.Hour)) {
+		if from.After(to) || from.Before(world.DefaultStart.Add(-time.Hour)) {
 			t.Errorf("asked for %s from %v to %v", region, from, to)
 		}
 		return s.keys.Keys(), nil

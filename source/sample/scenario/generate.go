@@ -19,6 +19,7 @@ import (
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 )
 
 // The shape of the dataset.
@@ -71,7 +72,7 @@ type record struct {
 
 // Generate builds the dataset. The files come sorted by path.
 func Generate() ([]File, []Truth, Stats, error) {
-	w := synth.NewWorld(Seed, Accounts)
+	w := world.New(Seed, Accounts)
 	s, err := newStory(w)
 	if err != nil {
 		return nil, nil, Stats{}, err
@@ -79,8 +80,8 @@ func Generate() ([]File, []Truth, Stats, error) {
 	s.tell()
 
 	var recs []record
-	opt := synth.Options{Events: Background, Seed: Seed, Start: Start, Days: Days, Accounts: Accounts}
-	synth.Records(opt, func(rec []byte) bool {
+	opt := world.Options{Events: Background, Seed: Seed, Start: Start, Days: Days, Accounts: Accounts}
+	world.Records(opt, func(rec []byte) bool {
 		r := gjson.GetManyBytes(rec, "recipientAccountId", "awsRegion", "eventTime")
 		recs = append(recs, record{account: r[0].String(), region: r[1].String(), time: r[2].String(),
 			json: bytes.Clone(rec)})
@@ -176,14 +177,14 @@ func deliver(recs []record, st *Stats) ([]File, error) {
 
 // story writes the incidents and look-alikes into the world of the background.
 type story struct {
-	w             *synth.World
-	prod, staging *synth.WorldAccount
+	w             *world.World
+	prod, staging *world.Account
 	recs          []record
 	truth         []Truth
 	stream        uint64 // the Rand stream of the next chapter
 }
 
-func newStory(w *synth.World) (*story, error) {
+func newStory(w *world.World) (*story, error) {
 	if len(w.Accounts) < 2 {
 		return nil, fmt.Errorf("scenario: the world has %d accounts, not 2", len(w.Accounts))
 	}

@@ -1,8 +1,10 @@
-package synth
+package world
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/trailscope/trailscope/source/synth"
 )
 
 // call is one API the generator records: its weight in the overall mix, before a persona's preferences,
@@ -77,7 +79,7 @@ func s3Object(in, out bool) func(g *gen) {
 		if out {
 			nout = size
 		}
-		g.e.s3Object(g.r, g.e.Name, g.e.ReadOnly, b.name, objectKey(g.r, b, g.acct.id, g.day()), nin, nout)
+		g.e.S3Object(g.r, g.e.Name, g.e.ReadOnly, b.name, objectKey(g.r, b, g.acct.id, g.day()), nin, nout)
 	}
 }
 
@@ -115,7 +117,7 @@ var catalog = []call{
 	}},
 	{source: "ec2", name: "DescribeTags", weight: 4, flags: fRead, build: ec2Filter("resource-id", (*gen).instance)},
 	{source: "ec2", name: "DescribeInstanceAttribute", weight: 2, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("instanceId", g.instance()).Str("attribute", pick(g.r, []string{"userData", "disableApiTermination", "instanceType", "instanceInitiatedShutdownBehavior"}))
+		g.e.Request.Str("instanceId", g.instance()).Str("attribute", synth.Pick(g.r, []string{"userData", "disableApiTermination", "instanceType", "instanceInitiatedShutdownBehavior"}))
 	}},
 	{source: "ec2", name: "GetConsoleOutput", weight: 0.2, flags: fRead, build: param("instanceId", (*gen).instance)},
 	{source: "ec2", name: "RunInstances", weight: 0.5, build: func(g *gen) {
@@ -131,21 +133,21 @@ var catalog = []call{
 	{source: "ec2", name: "CreateTags", weight: 1.5, build: func(g *gen) {
 		g.e.Response.Str("requestId", g.e.RequestID).Bool("_return", true)
 		g.e.Request.Items("resourcesSet", "resourceId", g.instance()).Obj("tagSet").Arr("items").Obj("").
-			Str("key", pick(g.r, []string{"Name", "Owner", "CostCenter", "Environment"})).Str("value", pick(g.r, apps)).End().End().End()
+			Str("key", synth.Pick(g.r, []string{"Name", "Owner", "CostCenter", "Environment"})).Str("value", synth.Pick(g.r, apps)).End().End().End()
 	}},
 	{source: "ec2", name: "AuthorizeSecurityGroupIngress", weight: 0.3, build: func(g *gen) {
-		port := pick(g.r, []int{443, 443, 80, 22, 5432, 3306, 6379, 8080})
-		cidr := pick(g.r, []string{"10.0.0.0/16", "10.0.0.0/8", "172.31.0.0/16", g.r.PublicIP() + "/32", "0.0.0.0/0"})
+		port := synth.Pick(g.r, []int{443, 443, 80, 22, 5432, 3306, 6379, 8080})
+		cidr := synth.Pick(g.r, []string{"10.0.0.0/16", "10.0.0.0/8", "172.31.0.0/16", g.r.PublicIP() + "/32", "0.0.0.0/0"})
 		g.e.AuthorizeSecurityGroupIngress(g.r, g.sg(), "tcp", port, port, cidr)
 	}},
 	{source: "ec2", name: "RevokeSecurityGroupIngress", weight: 0.2, build: func(g *gen) {
 		g.e.Response.Str("requestId", g.e.RequestID).Bool("_return", true)
-		port := int64(pick(g.r, []int{443, 80, 22, 8080}))
+		port := int64(synth.Pick(g.r, []int{443, 80, 22, 8080}))
 		g.e.Request.Str("groupId", g.sg()).Obj("ipPermissions").Arr("items").Obj("").Str("ipProtocol", "tcp").
 			Int("fromPort", port).Int("toPort", port).Items("ipRanges", "cidrIp", "10.0.0.0/16").End().End().End()
 	}},
 	{source: "ec2", name: "CreateSecurityGroup", weight: 0.15, build: func(g *gen) {
-		name := pick(g.r, apps) + "-" + pick(g.r, []string{"web", "db", "cache", "lb", "worker"}) + "-sg"
+		name := synth.Pick(g.r, apps) + "-" + synth.Pick(g.r, []string{"web", "db", "cache", "lb", "worker"}) + "-sg"
 		g.e.Request.Str("groupName", name).Str("groupDescription", "Managed by Terraform").Str("vpcId", g.vpc())
 		g.e.Response.Str("requestId", g.e.RequestID).Bool("_return", true).Str("groupId", g.r.ID("sg-"))
 	}},
@@ -157,7 +159,7 @@ var catalog = []call{
 		g.e.ModifySnapshotAttribute(g.snapshot(), g.otherAccount())
 	}},
 	{source: "ec2", name: "CreateNetworkInterface", weight: 0.8, build: func(g *gen) {
-		g.e.Request.Str("subnetId", g.subnet()).Str("description", "AWS Lambda VPC ENI-"+pick(g.r, apps)+"-handler").
+		g.e.Request.Str("subnetId", g.subnet()).Str("description", "AWS Lambda VPC ENI-"+synth.Pick(g.r, apps)+"-handler").
 			Items("groupSet", "groupId", g.sg())
 		g.e.Response.Str("requestId", g.e.RequestID).Obj("networkInterface").Str("networkInterfaceId", g.r.ID("eni-")).
 			Str("subnetId", g.subnet()).Str("status", "pending").End()
@@ -171,10 +173,10 @@ var catalog = []call{
 	{source: "s3", name: "DeleteObject", weight: 5, flags: fData, errRate: 0.005, build: s3Object(false, false)},
 	{source: "s3", name: "ListObjects", weight: 12, flags: fRead | fData, errRate: 0.005, build: func(g *gen) {
 		b := g.bucket()
-		g.e.s3Call(g.r, "ListObjects", true, b.name)
+		g.e.S3Request(g.r, "ListObjects", true, b.name)
 		g.e.Request.Str("list-type", "2").Str("prefix", strings.SplitN(objectKey(g.r, b, g.acct.id, g.day()), "/", 2)[0]+"/").
 			Str("encoding-type", "url").Str("max-keys", "1000")
-		g.e.s3Additional(g.r, 0, int64(500+g.r.IntN(40000)))
+		g.e.S3Additional(g.r, 0, int64(500+g.r.IntN(40000)))
 		g.e.AddResource(g.acct.id, "AWS::S3::Bucket", "arn:aws:s3:::"+b.name)
 	}},
 	{source: "s3", name: "CopyObject", weight: 2, flags: fData, errRate: 0.005, build: s3Object(true, false)},
@@ -223,7 +225,7 @@ var catalog = []call{
 	{source: "iam", name: "GetAccountSummary", weight: 1, flags: fRead | fGlobal},
 	{source: "iam", name: "GetCredentialReport", weight: 0.3, flags: fRead | fGlobal},
 	{source: "iam", name: "CreateUser", weight: 0.04, flags: fGlobal, build: func(g *gen) {
-		g.e.CreateUser(pick(g.r, firstNames)+"."+pick(g.r, lastNames), g.r.UniqueID("AIDA", g.acct.infix))
+		g.e.CreateUser(synth.Pick(g.r, firstNames)+"."+synth.Pick(g.r, lastNames), g.r.UniqueID("AIDA", g.acct.infix))
 	}},
 	{source: "iam", name: "DeleteUser", weight: 0.02, flags: fGlobal, build: param("userName", (*gen).userName)},
 	{source: "iam", name: "CreateAccessKey", weight: 0.06, flags: fGlobal, build: func(g *gen) {
@@ -233,17 +235,17 @@ var catalog = []call{
 		g.e.Request.Str("userName", g.userName()).Str("accessKeyId", g.r.AccessKeyID("AKIA", g.acct.infix))
 	}},
 	{source: "iam", name: "AttachUserPolicy", weight: 0.04, flags: fGlobal, build: func(g *gen) {
-		g.e.AttachUserPolicy(g.userName(), pick(g.r, awsPolicies))
+		g.e.AttachUserPolicy(g.userName(), synth.Pick(g.r, awsPolicies))
 	}},
 	{source: "iam", name: "AttachRolePolicy", weight: 0.08, flags: fGlobal, build: func(g *gen) {
-		g.e.AttachRolePolicy(g.roleName(), pick(g.r, awsPolicies))
+		g.e.AttachRolePolicy(g.roleName(), synth.Pick(g.r, awsPolicies))
 	}},
 	{source: "iam", name: "CreateRole", weight: 0.06, flags: fGlobal, build: func(g *gen) {
-		name := pick(g.r, apps) + "-" + pick(g.r, []string{"task", "worker", "reader", "exporter"}) + "-role"
+		name := synth.Pick(g.r, apps) + "-" + synth.Pick(g.r, []string{"task", "worker", "reader", "exporter"}) + "-role"
 		doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}`
 		g.e.Request.Str("roleName", name).Str("assumeRolePolicyDocument", doc).Str("path", "/").Int("maxSessionDuration", 3600)
 		g.e.Response.Obj("role").Str("path", "/").Str("roleName", name).Str("roleId", g.r.UniqueID("AROA", g.acct.infix)).
-			Str("arn", "arn:aws:iam::"+g.acct.id+":role/"+name).Str("createDate", awsDate(g.e.Time)).
+			Str("arn", "arn:aws:iam::"+g.acct.id+":role/"+name).Str("createDate", synth.AWSDate(g.e.Time)).
 			Str("assumeRolePolicyDocument", strings.NewReplacer(`"`, "%22", "{", "%7B", "}", "%7D", ":", "%3A", ",", "%2C", "[", "%5B", "]", "%5D").Replace(doc)).End()
 	}},
 	{source: "iam", name: "PutRolePolicy", weight: 0.06, flags: fGlobal, build: func(g *gen) {
@@ -296,7 +298,7 @@ var catalog = []call{
 	{source: "kms", name: "GetKeyRotationStatus", weight: 2, flags: fRead, build: param("keyId", (*gen).key)},
 	{source: "kms", name: "CreateGrant", weight: 1, build: func(g *gen) {
 		k := g.key()
-		g.e.Request.Str("keyId", k).Str("granteePrincipal", pick(g.r, []string{"ebs.amazonaws.com", "rds.amazonaws.com"})).
+		g.e.Request.Str("keyId", k).Str("granteePrincipal", synth.Pick(g.r, []string{"ebs.amazonaws.com", "rds.amazonaws.com"})).
 			Arr("operations").Str("", "Decrypt").Str("", "GenerateDataKeyWithoutPlaintext").End()
 		g.e.Response.Str("grantId", g.r.Hex(64))
 		g.e.AddResource(g.acct.id, "AWS::KMS::Key", k)
@@ -308,7 +310,7 @@ var catalog = []call{
 	// Lambda.
 	{source: "lambda", name: "Invoke", weight: 12, flags: fData, errRate: 0.01, build: func(g *gen) {
 		fn := "arn:aws:lambda:" + g.region + ":" + g.acct.id + ":function:" + g.function()
-		g.e.Request.Str("functionName", fn).Str("invocationType", pick(g.r, []string{"RequestResponse", "Event"}))
+		g.e.Request.Str("functionName", fn).Str("invocationType", synth.Pick(g.r, []string{"RequestResponse", "Event"}))
 		g.e.AddResource(g.acct.id, "AWS::Lambda::Function", fn)
 	}},
 	{source: "lambda", name: "GetFunction20150331v2", weight: 4, flags: fRead, build: param("functionName", (*gen).function)},
@@ -321,11 +323,11 @@ var catalog = []call{
 		g.e.Request.Str("functionName", fn).Bool("publish", true).Str("s3Bucket", "acme-"+g.acct.env+"-lambda-artifacts").
 			Str("s3Key", fn+"/"+g.r.Hex(7)+".zip")
 		g.e.Response.Str("functionName", fn).Str("functionArn", "arn:aws:lambda:"+g.region+":"+g.acct.id+":function:"+fn).
-			Str("runtime", pick(g.r, []string{"python3.12", "nodejs20.x"})).Int("codeSize", int64(100000+g.r.IntN(9e6))).
+			Str("runtime", synth.Pick(g.r, []string{"python3.12", "nodejs20.x"})).Int("codeSize", int64(100000+g.r.IntN(9e6))).
 			Str("state", "Pending").Str("lastUpdateStatus", "InProgress")
 	}},
 	{source: "lambda", name: "UpdateFunctionConfiguration20150331v2", weight: 0.2, build: func(g *gen) {
-		g.e.Request.Str("functionName", g.function()).Int("timeout", int64(pick(g.r, []int{30, 60, 300, 900})))
+		g.e.Request.Str("functionName", g.function()).Int("timeout", int64(synth.Pick(g.r, []int{30, 60, 300, 900})))
 	}},
 	{source: "lambda", name: "AddPermission20150331v2", weight: 0.05, build: func(g *gen) {
 		g.e.Request.Str("functionName", g.function()).Str("statementId", "AllowExecutionFromEventBridge").
@@ -350,7 +352,7 @@ var catalog = []call{
 		g.e.Request.Str("logGroupName", g.logGroup()).Str("logStreamName", g.day()[:4]+"/"+g.day()[5:7]+"/"+g.day()[8:]+"/[$LATEST]"+g.r.Hex(32))
 	}},
 	{source: "logs", name: "DescribeLogGroups", weight: 4, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("logGroupNamePrefix", "/aws/lambda/"+pick(g.r, apps))
+		g.e.Request.Str("logGroupNamePrefix", "/aws/lambda/"+synth.Pick(g.r, apps))
 	}},
 	{source: "logs", name: "DescribeLogStreams", weight: 4, flags: fRead, build: func(g *gen) {
 		g.e.Request.Str("logGroupName", g.logGroup()).Str("orderBy", "LastEventTime").Bool("descending", true)
@@ -363,23 +365,23 @@ var catalog = []call{
 		g.e.Response.Str("queryId", g.r.UUID())
 	}},
 	{source: "logs", name: "PutRetentionPolicy", weight: 0.05, build: func(g *gen) {
-		g.e.Request.Str("logGroupName", g.logGroup()).Int("retentionInDays", int64(pick(g.r, []int{14, 30, 90, 365})))
+		g.e.Request.Str("logGroupName", g.logGroup()).Int("retentionInDays", int64(synth.Pick(g.r, []int{14, 30, 90, 365})))
 	}},
 	{source: "monitoring", name: "GetMetricData", weight: 15, flags: fRead, build: func(g *gen) {
 		g.e.Request.Int("startTime", g.e.Time.Add(-3600e9).Unix()).Int("endTime", g.e.Time.Unix()).Arr("metricDataQueries").
-			Obj("").Str("id", "m1").Obj("metricStat").Obj("metric").Str("namespace", pick(g.r, []string{"AWS/EC2", "AWS/Lambda", "AWS/RDS", "AWS/ApplicationELB"})).
-			Str("metricName", pick(g.r, []string{"CPUUtilization", "Invocations", "Errors", "RequestCount"})).End().Int("period", 300).Str("stat", "Average").End().End().End()
+			Obj("").Str("id", "m1").Obj("metricStat").Obj("metric").Str("namespace", synth.Pick(g.r, []string{"AWS/EC2", "AWS/Lambda", "AWS/RDS", "AWS/ApplicationELB"})).
+			Str("metricName", synth.Pick(g.r, []string{"CPUUtilization", "Invocations", "Errors", "RequestCount"})).End().Int("period", 300).Str("stat", "Average").End().End().End()
 	}},
 	{source: "monitoring", name: "GetMetricStatistics", weight: 8, flags: fRead, build: func(g *gen) {
 		g.e.Request.Str("namespace", "AWS/EC2").Str("metricName", "CPUUtilization").Arr("dimensions").Obj("").Str("name", "InstanceId").
 			Str("value", g.instance()).End().End().Int("period", 300).Arr("statistics").Str("", "Average").End()
 	}},
 	{source: "monitoring", name: "ListMetrics", weight: 5, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("namespace", pick(g.r, []string{"AWS/EC2", "AWS/Lambda", "AWS/RDS", "AWS/SQS"}))
+		g.e.Request.Str("namespace", synth.Pick(g.r, []string{"AWS/EC2", "AWS/Lambda", "AWS/RDS", "AWS/SQS"}))
 	}},
 	{source: "monitoring", name: "DescribeAlarms", weight: 6, flags: fRead, build: func(g *gen) { g.e.Request.Int("maxRecords", 100) }},
 	{source: "monitoring", name: "PutMetricAlarm", weight: 0.1, build: func(g *gen) {
-		app := pick(g.r, apps)
+		app := synth.Pick(g.r, apps)
 		g.e.Request.Str("alarmName", g.acct.env+"-"+app+"-high-cpu").Str("metricName", "CPUUtilization").Str("namespace", "AWS/EC2").
 			Str("statistic", "Average").Int("period", 300).Int("evaluationPeriods", 3).Str("comparisonOperator", "GreaterThanThreshold").Int("threshold", 80)
 	}},
@@ -392,7 +394,7 @@ var catalog = []call{
 		g.e.Request.Arr("names").Str("", g.param()).Str("", g.param()).End().Bool("withDecryption", true)
 	}},
 	{source: "ssm", name: "GetParametersByPath", weight: 5, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("path", "/"+g.acct.env+"/"+pick(g.r, apps)+"/").Bool("recursive", true).Bool("withDecryption", true)
+		g.e.Request.Str("path", "/"+g.acct.env+"/"+synth.Pick(g.r, apps)+"/").Bool("recursive", true).Bool("withDecryption", true)
 	}},
 	{source: "ssm", name: "DescribeParameters", weight: 3, flags: fRead, build: func(g *gen) { g.e.Request.Int("maxResults", 50) }},
 	{source: "ssm", name: "UpdateInstanceInformation", weight: 10, flags: fAgent, build: func(g *gen) {
@@ -442,7 +444,7 @@ var catalog = []call{
 	{source: "cloudtrail", name: "GetTrailStatus", weight: 2, flags: fRead, build: param("name", (*gen).trail)},
 	{source: "cloudtrail", name: "LookupEvents", weight: 2, flags: fRead, build: func(g *gen) {
 		g.e.Request.Int("maxResults", 50).Arr("lookupAttributes").Obj("").Str("attributeKey", "EventName").
-			Str("attributeValue", pick(g.r, []string{"ConsoleLogin", "RunInstances", "CreateUser", "DeleteBucket"})).End().End()
+			Str("attributeValue", synth.Pick(g.r, []string{"ConsoleLogin", "RunInstances", "CreateUser", "DeleteBucket"})).End().End()
 	}},
 	{source: "cloudtrail", name: "GetEventSelectors", weight: 1.5, flags: fRead, build: param("trailName", (*gen).trail)},
 	{source: "cloudtrail", name: "StopLogging", weight: 0.004, build: func(g *gen) { g.e.StopLogging(g.trail()) }},
@@ -483,20 +485,20 @@ var catalog = []call{
 
 	// Containers: ECS, ECR, EKS.
 	{source: "ecs", name: "DescribeServices", weight: 4, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("cluster", g.cluster()).Arr("services").Str("", g.acct.env+"-"+pick(g.r, apps)).End()
+		g.e.Request.Str("cluster", g.cluster()).Arr("services").Str("", g.acct.env+"-"+synth.Pick(g.r, apps)).End()
 	}},
 	{source: "ecs", name: "DescribeTasks", weight: 4, flags: fRead, build: func(g *gen) {
 		c := g.cluster()
 		g.e.Request.Str("cluster", c).Arr("tasks").Str("", "arn:aws:ecs:"+g.region+":"+g.acct.id+":task/"+c+"/"+g.r.Hex(32)).End()
 	}},
 	{source: "ecs", name: "ListTasks", weight: 4, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("cluster", g.cluster()).Str("serviceName", g.acct.env+"-"+pick(g.r, apps))
+		g.e.Request.Str("cluster", g.cluster()).Str("serviceName", g.acct.env+"-"+synth.Pick(g.r, apps))
 	}},
 	{source: "ecs", name: "DescribeTaskDefinition", weight: 2, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("taskDefinition", g.acct.env+"-"+pick(g.r, apps)+":"+strconv.Itoa(1+g.r.IntN(80)))
+		g.e.Request.Str("taskDefinition", g.acct.env+"-"+synth.Pick(g.r, apps)+":"+strconv.Itoa(1+g.r.IntN(80)))
 	}},
 	{source: "ecs", name: "UpdateService", weight: 0.2, build: func(g *gen) {
-		g.e.Request.Str("cluster", g.cluster()).Str("service", g.acct.env+"-"+pick(g.r, apps)).Int("desiredCount", int64(1+g.r.IntN(6))).Bool("forceNewDeployment", true)
+		g.e.Request.Str("cluster", g.cluster()).Str("service", g.acct.env+"-"+synth.Pick(g.r, apps)).Int("desiredCount", int64(1+g.r.IntN(6))).Bool("forceNewDeployment", true)
 	}},
 	{source: "ecr", name: "GetAuthorizationToken", weight: 8, flags: fRead},
 	{source: "ecr", name: "BatchGetImage", weight: 6, flags: fRead, build: ecrImage},
@@ -548,8 +550,8 @@ var catalog = []call{
 	{source: "route53", name: "ListResourceRecordSets", weight: 3, flags: fRead | fGlobal, build: param("hostedZoneId", (*gen).zone)},
 	{source: "route53", name: "ChangeResourceRecordSets", weight: 0.1, flags: fGlobal, build: func(g *gen) {
 		g.e.Request.Str("hostedZoneId", g.zone()).Obj("changeBatch").Arr("changes").Obj("").Str("action", "UPSERT").
-			Obj("resourceRecordSet").Str("name", pick(g.r, apps)+".acme.example.").Str("type", "CNAME").Int("tTL", 300).End().End().End().End()
-		g.e.Response.Obj("changeInfo").Str("id", "/change/C"+g.r.fromAlphabet(upperAlnum, 20)).Str("status", "PENDING").End()
+			Obj("resourceRecordSet").Str("name", synth.Pick(g.r, apps)+".acme.example.").Str("type", "CNAME").Int("tTL", 300).End().End().End().End()
+		g.e.Response.Obj("changeInfo").Str("id", "/change/C"+g.r.FromAlphabet(synth.UpperAlnum, 20)).Str("status", "PENDING").End()
 	}},
 	{source: "organizations", name: "DescribeOrganization", weight: 2, flags: fRead | fGlobal},
 	{source: "organizations", name: "ListAccounts", weight: 1, flags: fRead | fGlobal},
@@ -559,7 +561,7 @@ var catalog = []call{
 	{source: "config", name: "DescribeConfigRules", weight: 1, flags: fRead},
 	{source: "config", name: "PutEvaluations", weight: 3, flags: fAgent, build: func(g *gen) {
 		g.e.Request.Arr("evaluations").Obj("").Str("complianceResourceType", "AWS::EC2::SecurityGroup").
-			Str("complianceResourceId", g.sg()).Str("complianceType", pick(g.r, []string{"COMPLIANT", "NON_COMPLIANT"})).End().End().
+			Str("complianceResourceId", g.sg()).Str("complianceType", synth.Pick(g.r, []string{"COMPLIANT", "NON_COMPLIANT"})).End().End().
 			Str("resultToken", "HIDDEN_DUE_TO_SECURITY_REASONS")
 	}},
 	{source: "config", name: "DescribeConfigurationRecorders", weight: 1, flags: fRead},
@@ -571,17 +573,17 @@ var catalog = []call{
 
 	// Analytics: Athena, Glue, Kinesis.
 	{source: "athena", name: "StartQueryExecution", weight: 2, build: func(g *gen) {
-		g.e.Request.Str("queryString", "SELECT * FROM "+pick(g.r, apps)+"_events WHERE dt = '"+g.day()+"' LIMIT 100").
-			Str("workGroup", pick(g.r, g.res.workgroups))
+		g.e.Request.Str("queryString", "SELECT * FROM "+synth.Pick(g.r, apps)+"_events WHERE dt = '"+g.day()+"' LIMIT 100").
+			Str("workGroup", synth.Pick(g.r, g.res.workgroups))
 		g.e.Response.Str("queryExecutionId", g.r.UUID())
 	}},
 	{source: "athena", name: "GetQueryExecution", weight: 5, flags: fRead, build: func(g *gen) { g.e.Request.Str("queryExecutionId", g.r.UUID()) }},
 	{source: "athena", name: "GetQueryResults", weight: 3, flags: fRead, build: func(g *gen) { g.e.Request.Str("queryExecutionId", g.r.UUID()) }},
 	{source: "glue", name: "GetTable", weight: 4, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("databaseName", g.acct.env+"_datalake").Str("name", pick(g.r, apps)+"_events")
+		g.e.Request.Str("databaseName", g.acct.env+"_datalake").Str("name", synth.Pick(g.r, apps)+"_events")
 	}},
 	{source: "glue", name: "GetPartitions", weight: 3, flags: fRead, build: func(g *gen) {
-		g.e.Request.Str("databaseName", g.acct.env+"_datalake").Str("tableName", pick(g.r, apps)+"_events").Str("expression", "dt = '"+g.day()+"'")
+		g.e.Request.Str("databaseName", g.acct.env+"_datalake").Str("tableName", synth.Pick(g.r, apps)+"_events").Str("expression", "dt = '"+g.day()+"'")
 	}},
 	{source: "glue", name: "StartCrawler", weight: 0.1, build: param("name", (*gen).crawler)},
 	{source: "kinesis", name: "PutRecords", weight: 5, flags: fData, errRate: 0.01, build: func(g *gen) {
@@ -594,7 +596,7 @@ var catalog = []call{
 
 	// Orchestration and the rest.
 	{source: "events", name: "PutEvents", weight: 5, flags: fData, errRate: 0.005, build: func(g *gen) {
-		g.e.Request.Arr("entries").Obj("").Str("source", "acme."+pick(g.r, apps)).Str("detailType", "StateChanged").End().End()
+		g.e.Request.Arr("entries").Obj("").Str("source", "acme."+synth.Pick(g.r, apps)).Str("detailType", "StateChanged").End().End()
 	}},
 	{source: "events", name: "DescribeRule", weight: 1, flags: fRead, build: param("name", (*gen).rule)},
 	{source: "events", name: "PutRule", weight: 0.05, build: func(g *gen) {
@@ -609,7 +611,7 @@ var catalog = []call{
 		g.e.Request.Str("executionArn", strings.Replace(g.machine(), ":stateMachine:", ":execution:", 1)+":"+g.r.UUID())
 	}},
 	{source: "tagging", name: "GetResources", weight: 2, flags: fRead, build: func(g *gen) {
-		g.e.Request.Arr("resourceTypeFilters").Str("", pick(g.r, []string{"ec2:instance", "rds:db", "lambda:function", "s3"})).End().Int("resourcesPerPage", 100)
+		g.e.Request.Arr("resourceTypeFilters").Str("", synth.Pick(g.r, []string{"ec2:instance", "rds:db", "lambda:function", "s3"})).End().Int("resourcesPerPage", 100)
 	}},
 }
 
@@ -634,7 +636,7 @@ func sqsData(g *gen) {
 }
 
 func ecrImage(g *gen) {
-	g.e.Request.Str("repositoryName", g.repo()).Str("registryId", g.acct.id).Arr("imageIds").Obj("").Str("imageTag", pick(g.r, []string{"latest", "main", g.r.Hex(7)})).End().End().
+	g.e.Request.Str("repositoryName", g.repo()).Str("registryId", g.acct.id).Arr("imageIds").Obj("").Str("imageTag", synth.Pick(g.r, []string{"latest", "main", g.r.Hex(7)})).End().End().
 		Arr("acceptedMediaTypes").Str("", "application/vnd.docker.distribution.manifest.v2+json").End()
 }
 
@@ -682,7 +684,7 @@ type pickTable struct {
 	idx []int
 }
 
-func (t *pickTable) pick(r *Rand) *call {
+func (t *pickTable) pick(r *synth.Rand) *call {
 	x := r.Float64() * t.cum[len(t.cum)-1]
 	lo, hi := 0, len(t.cum)-1
 	for lo < hi {

@@ -1,8 +1,10 @@
-package synth
+package world
 
 import (
 	"strconv"
 	"strings"
+
+	"github.com/trailscope/trailscope/source/synth"
 )
 
 // A world is everything the generator invents once from the seed and then draws on: accounts, their IAM
@@ -61,7 +63,7 @@ type account struct {
 	ghSubs    []string
 	workloads []*workload // EC2 instances and Lambda functions with roles
 	linked    []*role     // service-linked roles
-	root      Identity
+	root      synth.Identity
 	rootKey   string
 	regions   []*regionRes
 	buckets   []*bucket
@@ -70,8 +72,8 @@ type account struct {
 }
 
 type user struct {
-	ident   Identity // with the active AKIA key
-	console Identity // the same user signed in to the console (no key)
+	ident   synth.Identity // with the active AKIA key
+	console synth.Identity // the same user signed in to the console (no key)
 	ips     []string
 	uas     []string
 	cli     []bool // uas[i] is an aws-cli user agent
@@ -81,7 +83,7 @@ type user struct {
 }
 
 type role struct {
-	Role
+	synth.Role
 	persona persona
 	service string // the service that assumes it (service-linked, EC2, Lambda)
 	session string // the session name services use
@@ -230,7 +232,7 @@ var userAgents = [nUA][]string{
 
 // newWorld invents the accounts of a seed.
 func newWorld(seed uint64, accounts int) *world {
-	r := NewRand(seed, 0x5eed)
+	r := synth.NewRand(seed, 0x5eed)
 	w := &world{}
 	for range 4 {
 		w.offices = append(w.offices, r.PublicIP())
@@ -241,14 +243,14 @@ func newWorld(seed uint64, accounts int) *world {
 	return w
 }
 
-func newAccount(r *Rand, w *world, idx int) *account {
+func newAccount(r *synth.Rand, w *world, idx int) *account {
 	a := &account{idx: idx, env: accountEnvs[idx%len(accountEnvs)]}
 	if idx >= len(accountEnvs) {
 		a.env += strconv.Itoa(idx / len(accountEnvs))
 	}
 	a.id = strconv.FormatInt(1e11+r.Int64N(9e11), 10)
 	a.infix = r.KeyInfix()
-	a.zone = "Z0" + r.fromAlphabet(upperAlnum, 19)
+	a.zone = "Z0" + r.FromAlphabet(synth.UpperAlnum, 19)
 	a.trail = "org-trail"
 	if idx > 0 {
 		a.trail = a.env + "-management-events"
@@ -258,7 +260,7 @@ func newAccount(r *Rand, w *world, idx int) *account {
 	used := map[string]bool{}
 	nHumans := 14 + r.IntN(10)
 	for len(a.humans) < nHumans {
-		first, last := pick(r, firstNames), pick(r, lastNames)
+		first, last := synth.Pick(r, firstNames), synth.Pick(r, lastNames)
 		name := first + "." + last
 		if r.IntN(3) == 0 {
 			name = first[:1] + last
@@ -276,12 +278,12 @@ func newAccount(r *Rand, w *world, idx int) *account {
 		default:
 			u.persona = pAudit
 		}
-		u.ips = []string{pick(r, w.offices), r.PublicIP()}
+		u.ips = []string{synth.Pick(r, w.offices), r.PublicIP()}
 		for range r.IntN(4) {
 			u.ips = append(u.ips, r.PublicIP())
 		}
-		for _, k := range []int{uaCLI, uaConsole, pick(r, []int{uaBoto3, uaTerraform, uaCLI})} {
-			u.uas = append(u.uas, pick(r, userAgents[k]))
+		for _, k := range []int{uaCLI, uaConsole, synth.Pick(r, []int{uaBoto3, uaTerraform, uaCLI})} {
+			u.uas = append(u.uas, synth.Pick(r, userAgents[k]))
 			u.cli = append(u.cli, k == uaCLI)
 		}
 		a.addUser(r, u, name)
@@ -297,7 +299,7 @@ func newAccount(r *Rand, w *world, idx int) *account {
 		} else {
 			u.ips = []string{r.PublicIP()}
 		}
-		u.uas = []string{pick(r, userAgents[s.ua])}
+		u.uas = []string{synth.Pick(r, userAgents[s.ua])}
 		u.cli = []bool{s.ua == uaCLI}
 		a.addUser(r, u, s.name)
 	}
@@ -326,12 +328,12 @@ func newAccount(r *Rand, w *world, idx int) *account {
 			"/aws-reserved/sso.amazonaws.com/", ps.persona))
 	}
 	a.samlARN = "arn:aws:iam::" + a.id + ":saml-provider/AWSSSO_" + hex + "_DO_NOT_DELETE"
-	a.samlQual = r.fromAlphabet(base64Digits[:62], 27) + "="
+	a.samlQual = r.FromAlphabet(synth.Base64Digits[:62], 27) + "="
 	nSSO := 20 + r.IntN(20)
 	for i := 0; i < nSSO; i++ {
-		first, last := pick(r, firstNames), pick(r, lastNames)
-		su := ssoUser{email: first + "." + last + "@example.com", ips: []string{r.PublicIP(), pick(r, w.offices)},
-			cli: pick(r, userAgents[uaCLI])}
+		first, last := synth.Pick(r, firstNames), synth.Pick(r, lastNames)
+		su := ssoUser{email: first + "." + last + "@example.com", ips: []string{r.PublicIP(), synth.Pick(r, w.offices)},
+			cli: synth.Pick(r, userAgents[uaCLI])}
 		for range r.IntN(3) {
 			su.ips = append(su.ips, r.PublicIP())
 		}
@@ -355,7 +357,7 @@ func newAccount(r *Rand, w *world, idx int) *account {
 		a.linked = append(a.linked, ro)
 	}
 	a.rootKey = r.AccessKeyID("ASIA", a.infix)
-	a.root = Root(a.id, a.rootKey)
+	a.root = synth.Root(a.id, a.rootKey)
 
 	for ri := range regionWeights {
 		a.regions = append(a.regions, a.newRegion(r, ri))
@@ -373,7 +375,7 @@ func newAccount(r *Rand, w *world, idx int) *account {
 		for range 2 + r.IntN(5) {
 			id := r.ID("i-")
 			res.instances = append(res.instances, id)
-			ua := pick(r, userAgents[pick(r, []int{uaJava, uaGo, uaBoto3, uaJS})])
+			ua := synth.Pick(r, userAgents[synth.Pick(r, []int{uaJava, uaGo, uaBoto3, uaJS})])
 			if r.IntN(5) == 0 {
 				ua = userAgents[uaSSM][0]
 			}
@@ -403,25 +405,25 @@ func newAccount(r *Rand, w *world, idx int) *account {
 	}
 	for _, res := range a.regions {
 		if len(res.functions) == 0 {
-			res.functions = []string{pick(r, apps) + "-handler"}
+			res.functions = []string{synth.Pick(r, apps) + "-handler"}
 		}
 	}
 	return a
 }
 
-func (a *account) addUser(r *Rand, u *user, name string) {
+func (a *account) addUser(r *synth.Rand, u *user, name string) {
 	id := r.UniqueID("AIDA", a.infix)
-	u.ident = IAMUser(a.id, name, id, r.AccessKeyID("AKIA", a.infix))
-	u.console = IAMUser(a.id, name, id, "")
+	u.ident = synth.IAMUser(a.id, name, id, r.AccessKeyID("AKIA", a.infix))
+	u.console = synth.IAMUser(a.id, name, id, "")
 	a.users = append(a.users, u)
 }
 
-func (a *account) newRole(r *Rand, name, path string, p persona) *role {
-	return &role{Role: Role{Account: a.id, Name: name, Path: path, ID: r.UniqueID("AROA", a.infix)}, persona: p}
+func (a *account) newRole(r *synth.Rand, name, path string, p persona) *role {
+	return &role{Role: synth.Role{Account: a.id, Name: name, Path: path, ID: r.UniqueID("AROA", a.infix)}, persona: p}
 }
 
 // weightedRegion picks a region index by traffic weight.
-func weightedRegion(r *Rand) int {
+func weightedRegion(r *synth.Rand) int {
 	x := r.Float64()
 	for i, rw := range regionWeights {
 		if x < rw.weight {
@@ -445,7 +447,7 @@ const (
 	nBucketKinds
 )
 
-func (a *account) newRegion(r *Rand, ri int) *regionRes {
+func (a *account) newRegion(r *synth.Rand, ri int) *regionRes {
 	reg := regionWeights[ri].name
 	scale := regionWeights[ri].weight / regionWeights[0].weight
 	n := func(base int) int { return max(2, int(float64(base)*scale+0.5)) }
@@ -477,20 +479,20 @@ func (a *account) newRegion(r *Rand, ri int) *regionRes {
 		res.keys = append(res.keys, arn("kms", "key/"+r.UUID()))
 	}
 	res.secrets = names(n(12), func(app string, _ int) string {
-		return arn("secretsmanager", "secret:"+a.env+"/"+app+"/"+pick(r, []string{"db-credentials", "api-key", "oauth-client", "stripe-key"})+"-"+r.Suffix(6))
+		return arn("secretsmanager", "secret:"+a.env+"/"+app+"/"+synth.Pick(r, []string{"db-credentials", "api-key", "oauth-client", "stripe-key"})+"-"+r.Suffix(6))
 	})
 	res.params = names(n(24), func(app string, _ int) string {
-		return "/" + a.env + "/" + app + "/" + pick(r, []string{"db_host", "db_password", "feature_flags", "api_endpoint", "log_level", "queue_url"})
+		return "/" + a.env + "/" + app + "/" + synth.Pick(r, []string{"db_host", "db_password", "feature_flags", "api_endpoint", "log_level", "queue_url"})
 	})
 	res.tables = names(n(8), func(app string, i int) string {
-		return a.env + "-" + app + "-" + pick(r, []string{"events", "sessions", "state", "items"})
+		return a.env + "-" + app + "-" + synth.Pick(r, []string{"events", "sessions", "state", "items"})
 	})
 	res.queues = names(n(8), func(app string, i int) string {
-		return "https://sqs." + reg + ".amazonaws.com/" + a.id + "/" + a.env + "-" + app + pick(r, []string{"-jobs", "-events", "-dlq"})
+		return "https://sqs." + reg + ".amazonaws.com/" + a.id + "/" + a.env + "-" + app + synth.Pick(r, []string{"-jobs", "-events", "-dlq"})
 	})
 	res.topics = names(n(6), func(app string, _ int) string { return arn("sns", a.env+"-"+app+"-notifications") })
 	res.logs = names(n(24), func(app string, _ int) string {
-		return pick(r, []string{"/aws/lambda/" + app + "-handler", "/ecs/" + a.env + "-" + app, "/aws/rds/instance/" + app + "-db/postgresql", "/" + a.env + "/" + app + "/app"})
+		return synth.Pick(r, []string{"/aws/lambda/" + app + "-handler", "/ecs/" + a.env + "-" + app, "/aws/rds/instance/" + app + "-db/postgresql", "/" + a.env + "/" + app + "/app"})
 	})
 	res.dbs = names(n(4), func(app string, _ int) string { return a.env + "-" + app + "-db" })
 	res.clusters = []string{a.env + "-cluster", a.env + "-batch"}
@@ -509,7 +511,7 @@ func (a *account) newRegion(r *Rand, ri int) *regionRes {
 	for range n(7) {
 		kind := r.IntN(nBucketKinds)
 		purpose := []string{"data-lake", "uploads", "backups", "artifacts", "static-assets", "logs", "terraform-state", "athena-results"}[kind]
-		b := &bucket{name: "acme-" + a.env + "-" + pick(r, apps) + "-" + purpose + "-" + reg, region: ri, kind: kind}
+		b := &bucket{name: "acme-" + a.env + "-" + synth.Pick(r, apps) + "-" + purpose + "-" + reg, region: ri, kind: kind}
 		res.buckets = append(res.buckets, b)
 		a.buckets = append(a.buckets, b)
 	}
@@ -517,22 +519,22 @@ func (a *account) newRegion(r *Rand, ri int) *regionRes {
 }
 
 // objectKey returns a key of the kind bucket b holds, dated around day.
-func objectKey(r *Rand, b *bucket, acct, day string) string {
+func objectKey(r *synth.Rand, b *bucket, acct, day string) string {
 	switch b.kind {
 	case bkData:
-		return "raw/" + pick(r, apps) + "/dt=" + day + "/part-" + strconv.Itoa(10000 + r.IntN(90000))[1:] + "-" + r.UUID() + ".snappy.parquet"
+		return "raw/" + synth.Pick(r, apps) + "/dt=" + day + "/part-" + strconv.Itoa(10000 + r.IntN(90000))[1:] + "-" + r.UUID() + ".snappy.parquet"
 	case bkUploads:
-		return "uploads/" + r.UUID() + pick(r, []string{".jpg", ".png", ".pdf", ".csv"})
+		return "uploads/" + r.UUID() + synth.Pick(r, []string{".jpg", ".png", ".pdf", ".csv"})
 	case bkBackups:
-		return "db/" + pick(r, apps) + "/" + day + "/dump-" + day + "T0" + strconv.Itoa(r.IntN(10)) + "00.sql.gz"
+		return "db/" + synth.Pick(r, apps) + "/" + day + "/dump-" + day + "T0" + strconv.Itoa(r.IntN(10)) + "00.sql.gz"
 	case bkArtifacts:
-		return "builds/" + pick(r, apps) + "/" + r.Hex(7) + "/app.zip"
+		return "builds/" + synth.Pick(r, apps) + "/" + r.Hex(7) + "/app.zip"
 	case bkStatic:
-		return "assets/" + pick(r, []string{"js", "css", "img"}) + "/main." + r.Hex(8) + pick(r, []string{".js", ".css", ".svg"})
+		return "assets/" + synth.Pick(r, []string{"js", "css", "img"}) + "/main." + r.Hex(8) + synth.Pick(r, []string{".js", ".css", ".svg"})
 	case bkLogs:
 		return "AWSLogs/" + acct + "/elasticloadbalancing/" + strings.ReplaceAll(day, "-", "/") + "/" + r.Hex(12) + ".log.gz"
 	case bkState:
-		return "env/" + pick(r, apps) + "/terraform.tfstate"
+		return "env/" + synth.Pick(r, apps) + "/terraform.tfstate"
 	default:
 		return "results/" + r.UUID() + ".csv"
 	}

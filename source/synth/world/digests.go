@@ -1,4 +1,4 @@
-package synth
+package world
 
 import (
 	"bufio"
@@ -65,7 +65,7 @@ var logFileName = regexp.MustCompile(`^([0-9]{12})_CloudTrail_([a-z0-9-]+)_([0-9
 // model/integrity's verification, so that the verifier is tested against an independent signer.
 func WriteDigests(dir string, opt DigestOptions) (Digests, error) {
 	if opt.Key == nil || opt.Fingerprint == "" {
-		return Digests{}, errors.New("synth: WriteDigests needs a key and its fingerprint")
+		return Digests{}, errors.New("world: WriteDigests needs a key and its fingerprint")
 	}
 	opt.Bucket = cmp.Or(opt.Bucket, "trailscope-synth")
 	opt.Trail = cmp.Or(opt.Trail, "main")
@@ -123,7 +123,7 @@ func findLogs(dir string) ([]*logFile, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("synth: list the log files: %w", err)
+		return nil, fmt.Errorf("world: list the log files: %w", err)
 	}
 	slices.SortFunc(logs, func(a, b *logFile) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.key, b.key)) })
 	return logs, nil
@@ -169,13 +169,13 @@ func hashFile(l *logFile) error {
 	if strings.HasSuffix(l.key, ".gz") {
 		zr, err := gzip.NewReader(r)
 		if err != nil {
-			return fmt.Errorf("synth: %s: %w", l.key, err)
+			return fmt.Errorf("world: %s: %w", l.key, err)
 		}
 		r = zr
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, r); err != nil {
-		return fmt.Errorf("synth: %s: %w", l.key, err)
+		return fmt.Errorf("world: %s: %w", l.key, err)
 	}
 	h.Sum(l.sum[:0])
 	return nil
