@@ -7,7 +7,6 @@ import (
 	"testing"
 )
 
-
 // aRecord is one CloudTrail record, for tests that pipe events in.
 func aRecord(id, name string) string {
 	return `{"eventVersion":"1.08","eventTime":"2024-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"` + name +
