@@ -73,6 +73,7 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
 		"skip files that decompress to more than this many MB")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
+	complete(cmd, "sample", sampleNames)
 	f.lookup.register(cmd)
 }
 
@@ -324,6 +325,8 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
+	complete(cmd, "format", func() []string { return []string{"table", "json", "csv"} })
+	cmd.ValidArgsFunction = completeFilter(&src)
 	return cmd
 }
 

@@ -124,6 +124,9 @@ func HasQualifier(text string) bool {
 	return known
 }
 
+// QualifierNamed finds a qualifier by its name or an alias, case-insensitively.
+func QualifierNamed(name string) (Qualifier, bool) { return lookupQualifier(name) }
+
 // Term is one term of a query, as typed and as parsed.
 type Term struct {
 	Field  Field
