@@ -117,4 +117,3 @@ func completeFilter(src *sourceFlags) cobra.CompletionFunc {
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
-
