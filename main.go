@@ -67,6 +67,7 @@ type sourceFlags struct {
 	sample      string
 	lookup      lookupFlags
 	filter      string // the query's filter, which --lookup pushes down to CloudTrail
+	loaded      string // what load read, for titles: "3 paths", "sample: scenarios"
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
@@ -153,6 +154,7 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 	if err != nil {
 		return nil, err
 	}
+	f.loaded = src.desc
 	if src.notice != "" {
 		fmt.Fprintln(stderr, "trailscope:", src.notice)
 	}
@@ -262,6 +264,7 @@ investigate). trailscope only ever reads from AWS.`,
 	root.AddCommand(newServe(stdin, stderr))
 	root.AddCommand(newCache(stdout))
 	root.AddCommand(newFindings(stdin, stdout, stderr))
+	root.AddCommand(newReport(stdin, stdout, stderr))
 
 	return root
 }
