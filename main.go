@@ -97,6 +97,15 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		return f.lookup.open(paths, f.filter)
 	}
 	notice := ""
+	if len(paths) == 0 && f.sample == "" && !stdinPiped(stdin) {
+		var err error
+		if paths, err = configSources(); err != nil {
+			return opened{}, err
+		}
+		if len(paths) > 0 {
+			notice = "no PATH given: reading the config's sources"
+		}
+	}
 	if len(paths) == 0 && f.sample == "" {
 		if !stdinPiped(stdin) {
 			src, err := openSample("", nil)
@@ -271,7 +280,7 @@ investigate). trailscope only ever reads from AWS.`,
 
 func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
-	var format string
+	var format, saved string
 	var explain bool
 	cmd := &cobra.Command{
 		Use:   "query [flags] [PATH ...] FILTER ...",
@@ -292,13 +301,21 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
   trailscope query --sample invictus 'event:CreateUser'`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if saved == "" {
+				return cobra.MinimumNArgs(1)(cmd, args)
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, text, hint, err := queryArgs(args)
 			if err != nil {
 				return err
 			}
-			if hint != "" {
+			if text, err = withSaved(saved, text); err != nil {
+				return err
+			}
+			if hint != "" && saved == "" {
 				fmt.Fprintln(stderr, "trailscope:", hint)
 			}
 			src.filter = text
@@ -329,6 +346,8 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
 	complete(cmd, "format", func() []string { return []string{"table", "json", "csv"} })
+	cmd.Flags().StringVar(&saved, "saved", "", "use the filter saved under this name in the console (:save NAME), with any terms given")
+	complete(cmd, "saved", savedNames)
 	cmd.ValidArgsFunction = completeFilter(&src)
 	return cmd
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trailscope/trailscope/ui/settings"
 )
 
 // aRecord is one CloudTrail record, for tests that pipe events in.
@@ -109,4 +111,48 @@ func TestMistypedCommandAndVersion(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "trailscope version ") {
 		t.Errorf("--version: exit %d, %q", code, out)
 	}
+}
+
+func TestSavedFilterAndConfigSources(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	cfg := filepath.Join(dir, "config.toml")
+	t.Setenv("TRAILSCOPE_CONFIG", cfg)
+	state, err := settingsState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := state.Save("users", "event:CreateUser"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := query(t, "", "--sample", "invictus", "--saved", "users")
+	if code != exitFound || strings.Count(out, "CreateUser") != 4 {
+		t.Fatalf("--saved: exit %d:\n%s", code, out)
+	}
+	out, _, code = query(t, "", "--sample", "invictus", "--saved", "users", "error:any")
+	if code != exitNothing {
+		t.Fatalf("--saved with a term: exit %d:\n%s", code, out)
+	}
+	if _, stderr, code := query(t, "", "--sample", "invictus", "--saved", "nope"); code != exitError || !strings.Contains(stderr, "users") {
+		t.Errorf("unknown saved filter: exit %d, %q", code, stderr)
+	}
+
+	// The config's sources stand in for PATHs.
+	logs := filepath.Join(dir, "logs")
+	os.Mkdir(logs, 0o700)
+	os.WriteFile(filepath.Join(logs, "a.json"), []byte(aRecord("1", "TerminateInstances")), 0o600)
+	os.WriteFile(cfg, []byte("sources = [\""+logs+"\"]\n"), 0o600)
+	out, stderr, code := query(t, "", "event:TerminateInstances")
+	if code != exitFound || !strings.Contains(out, "TerminateInstances") || !strings.Contains(stderr, "config's sources") {
+		t.Fatalf("config sources: exit %d, %q:\n%s", code, stderr, out)
+	}
+	os.WriteFile(cfg, []byte("theme = \"neon\"\n"), 0o600)
+	if _, stderr, code := query(t, "", "event:X"); code != exitError || !strings.Contains(stderr, "theme") {
+		t.Errorf("bad config: exit %d, %q", code, stderr)
+	}
+}
+
+func settingsState() (*settings.State, error) {
+	_, s, err := userSettings()
+	return s, err
 }

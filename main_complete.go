@@ -117,3 +117,11 @@ func completeFilter(src *sourceFlags) cobra.CompletionFunc {
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+func savedNames() []string {
+	_, state, err := userSettings()
+	if err != nil {
+		return nil
+	}
+	return state.SavedNames()
+}
