@@ -1,567 +1,160 @@
-package ui
+// Package detail is the detail of one event, over whichever view opened it: a summary with the
+// credential chain and related events (counted after it shows) above the record as a folding JSON
+// tree. Every value pivots: Enter or p shows the events that share it.
+package detail
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
-// lineKind says how a detail line is drawn.
-type lineKind int
+// Name is the view's name, for the breadcrumbs.
+const Name = "detail"
 
-const (
-	lineHeading lineKind = iota
-	lineField
-	lineText
-	lineLink
-	lineJSON
-	lineWrap
-)
-
-// dline is one line of the detail: a summary field, a chain link, a related count or a node of the
-// record's JSON tree. pivot is the filter the line pivots to; jump an event it opens.
-type dline struct {
-	kind         lineKind
-	label, value string
-	bad          bool
-	pivot        string
-	jump         *model.EventRef
-	node         *jnode
-	depth        int
-	count        string // a filter whose matches the line counts (related events), filled in later
-	counted      int    // its count; -1 while counting
+// Model is the detail view: closed until Open's page lands.
+type Model struct {
+	common.Common
+	page *page // nil: closed
+	seq  int   // the latest page asked for: older ones are dropped
 }
 
-// jnode is a node of the record's JSON tree.
-type jnode struct {
-	key      string
-	path     string
-	kind     byte // 'o' object, 'a' array, 's' string, 'n' number, 'b' bool, 'z' null
-	value    string
-	children []*jnode
-	open     bool
-}
-
-// Detail is the detail view of one event: a summary with the credential chain and related events
-// above the record as a folding JSON tree.
-type Detail struct {
-	ref    model.EventRef
-	rec    model.Record
-	raw    []byte
-	head   []dline
-	tree   *jnode
-	lines  []dline
-	width  int
-	cursor int
-	offset int
-	height int
-	err    string
-}
-
-// detailMsg carries a detail built off the UI loop.
-type detailMsg struct {
+// builtMsg carries a page built off the UI loop.
+type builtMsg struct {
 	seq    int
-	detail *Detail
+	page   *page
 	cursor int
 }
 
-// countsMsg carries the related-event counts of a detail.
+// countsMsg carries the related-event counts of a page.
 type countsMsg struct {
 	seq    int
 	counts map[string]int
 }
 
-// openDetail builds the detail of ref off the UI loop; the related counts follow in a second
-// command, so that the detail shows at once.
-func (a *App) openDetail(ref model.EventRef, cursor int) tea.Cmd {
-	a.detailSeq++
-	seq, idx, w := a.detailSeq, a.idx, a.w
+// New returns the detail view, closed.
+func New(c common.Common) *Model { return &Model{Common: c} }
+
+// IsOpen reports whether an event's detail is on screen.
+func (m *Model) IsOpen() bool { return m.page != nil }
+
+// Ref returns the event on screen; false when closed.
+func (m *Model) Ref() (model.EventRef, bool) {
+	if m.page == nil {
+		var none model.EventRef
+		return none, false
+	}
+	return m.page.ref, true
+}
+
+// Open builds the detail of ref off the UI loop, its cursor on line cursor; the related counts
+// follow in a second command, so that the detail shows at once.
+func (m *Model) Open(ref model.EventRef, cursor int) tea.Cmd {
+	m.seq++
+	seq, idx, w := m.seq, m.State.Index, m.Width
 	return func() tea.Msg {
-		return detailMsg{seq: seq, detail: buildDetail(idx, ref, w), cursor: cursor}
+		return builtMsg{seq: seq, page: build(idx, ref, w), cursor: cursor}
 	}
 }
 
-// countRelated counts the events each related line of d stands for.
-func countRelated(idx *model.Index, d *Detail, seq int) tea.Cmd {
-	var terms []string
-	for _, l := range d.head {
-		if l.count != "" {
-			terms = append(terms, l.count)
-		}
-	}
-	return func() tea.Msg {
-		counts := map[string]int{}
-		for _, t := range terms {
-			if q, err := model.ParseQuery(t); err == nil {
-				counts[t] = len(idx.Query(q).Refs)
-			}
-		}
-		return countsMsg{seq: seq, counts: counts}
-	}
+// Close closes the detail and drops a page still being built.
+func (m *Model) Close() {
+	m.page = nil
+	m.seq++
 }
 
-// setCounts fills in the related counts.
-func (d *Detail) setCounts(counts map[string]int) {
-	for _, ls := range [][]dline{d.head, d.lines} {
-		for i := range ls {
-			if n, ok := counts[ls[i].count]; ok && ls[i].count != "" {
-				ls[i].counted = n
-			}
-		}
+// SeekLabel puts the cursor on the summary line labelled label ("who", "from"...); it reports
+// whether there is one.
+func (m *Model) SeekLabel(label string) bool {
+	if m.page == nil {
+		return false
 	}
-}
-
-// buildDetail reads an event's record and works out its summary, chain and related events.
-func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
-	d := &Detail{ref: ref, rec: idx.Record(ref), width: width}
-	r := &d.rec
-	id := &r.Identity
-	s := model.Sanitize
-	add := func(l dline) { d.head = append(d.head, l) }
-	field := func(label, value, pivot string) {
-		if value != "" {
-			add(dline{kind: lineField, label: label, value: s(value), pivot: pivot})
-		}
-	}
-	term := func(f model.Field, v string) string {
-		if v == "" {
-			return ""
-		}
-		return model.Term{Field: f, Values: []string{v}}.String()
-	}
-
-	name := r.Name
-	if name == "" {
-		name = r.EventType
-	}
-	title := s(name)
-	if svc := model.ServiceName(r.Source); svc != "" {
-		title += " · " + s(svc)
-	}
-	add(dline{kind: lineHeading, value: title, pivot: term(model.FieldEvent, r.Name)})
-	if e, ok := model.Explain(r.Source, r.Name); ok {
-		field("what", e.Summary, "")
-		why := e.Why
-		if e.Tactic != "" {
-			why += " [" + string(e.Tactic) + "]"
-		}
-		field("why", why, "")
-	}
-	field("when", r.Time.Format("2006-01-02 15:04:05 MST")+" ("+r.Time.Format(time.RFC3339)+")", "")
-	who := id.Principal
-	if who == "" {
-		who = "(no identity)"
-	}
-	field("who", who, term(model.FieldPrincipal, id.Principal))
-	var idBits []string
-	if id.Type != "" {
-		idBits = append(idBits, id.Type)
-	}
-	if id.MFA {
-		idBits = append(idBits, "MFA")
-	}
-	if id.Console {
-		idBits = append(idBits, "console session")
-	}
-	if id.SourceIdentity != "" {
-		idBits = append(idBits, "source identity "+id.SourceIdentity)
-	}
-	if id.InvokedBy != "" {
-		idBits = append(idBits, "invoked by "+id.InvokedBy)
-	}
-	field("identity", strings.Join(idBits, " · "), term(model.FieldType, id.Type))
-	field("arn", id.ARN, term(model.FieldPrincipal, id.ARN))
-	field("key", id.AccessKey, term(model.FieldKey, id.AccessKey))
-	field("from", r.SourceIP, term(model.FieldIP, r.SourceIP))
-	field("agent", r.UserAgent, term(model.FieldUA, r.UserAgent))
-	where := r.Region
-	if r.Account != "" {
-		where += " · account " + r.Account
-	}
-	field("where", where, term(model.FieldRegion, r.Region))
-	if r.ErrorCode != "" {
-		add(dline{kind: lineField, label: "result", value: s(r.ErrorCode + ": " + r.ErrorMessage), bad: true, pivot: term(model.FieldError, r.ErrorCode)})
-	} else {
-		rw := "success"
-		switch r.ReadOnly {
-		case model.True:
-			rw += " · read"
-		case model.False:
-			rw += " · write"
-		}
-		field("result", rw, "")
-	}
-	for i, res := range r.Resources {
-		if i == 8 {
-			field("", fmt.Sprintf("… and %d more resources", len(r.Resources)-8), "")
-			break
-		}
-		label := ""
-		if i == 0 {
-			label = "resources"
-		}
-		field(label, res.ID+"  ("+res.Kind+")", term(model.FieldResource, res.ID))
-	}
-
-	// The credential chain: who is really behind this session.
-	add(dline{kind: lineHeading, value: "credential chain"})
-	chain := idx.Chain(ref)
-	switch {
-	case len(chain) > 0:
-		for _, l := range chain {
-			m := l.Minted
-			add(dline{kind: lineLink, label: s(shortKey(l.Key)) + " ←",
-				value: s(fmt.Sprintf("%s by %s at %s from %s", l.Event, l.Caller, l.Time.Format("2006-01-02 15:04:05"), l.SourceIP)),
-				jump:  &m})
-		}
-		last := chain[len(chain)-1]
-		field("behind it", last.Caller, term(model.FieldPrincipal, last.Caller))
-	case strings.HasPrefix(id.AccessKey, "ASIA"):
-		add(dline{kind: lineText, value: "temporary key minted outside the loaded records"})
-	case id.AccessKey != "":
-		add(dline{kind: lineText, value: "long-term access key: no chain"})
-	default:
-		add(dline{kind: lineText, value: "no access key in this record"})
-	}
-
-	// Related events, counted by the index's posting lists.
-	add(dline{kind: lineHeading, value: "related"})
-	related := func(label, prefix, t string) {
-		add(dline{kind: lineField, label: label, value: prefix, pivot: t, count: t, counted: -1})
-	}
-	if r.MintedKey != "" {
-		related("minted", s(r.MintedKey)+": ", term(model.FieldKey, r.MintedKey))
-	}
-	if id.AccessKey != "" {
-		related("same key", s(id.AccessKey)+": ", term(model.FieldKey, id.AccessKey))
-	}
-	if id.Principal != "" {
-		related("same who", "", term(model.FieldPrincipal, id.Principal))
-	}
-	if r.RequestID != "" {
-		related("same request", s(r.RequestID)+": ", term(model.FieldRequest, r.RequestID))
-	}
-	if r.SharedID != "" {
-		related("shared event", s(r.SharedID)+": ", term(model.FieldRequest, r.SharedID))
-	}
-	if r.SourceIP != "" {
-		related("same IP", "", term(model.FieldIP, r.SourceIP))
-	}
-
-	add(dline{kind: lineHeading, value: "record"})
-	raw, err := idx.Raw(ref)
-	if err != nil {
-		d.err = err.Error()
-	} else {
-		d.raw = raw
-		tree, err := parseJSONTree(raw)
-		if err != nil {
-			d.err = "the raw record is not valid JSON: " + err.Error()
-		} else {
-			d.tree = tree
-		}
-	}
-	d.flatten()
-	return d
-}
-
-func shortKey(k string) string {
-	if len(k) > 20 {
-		return k[:20]
-	}
-	return k
-}
-
-// openByDefault are the parts of a record the detail shows unfolded.
-var openByDefault = map[string]bool{"requestParameters": true, "responseElements": true}
-
-// parseJSONTree reads a record into a tree, keeping the order of keys.
-func parseJSONTree(raw []byte) (*jnode, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	root, err := parseNode(dec, "", "", 0)
-	if err != nil {
-		return nil, err
-	}
-	root.open = true
-	for _, c := range root.children {
-		if openByDefault[c.key] {
-			openAll(c, 6)
-		}
-	}
-	return root, nil
-}
-
-func openAll(n *jnode, depth int) {
-	if depth == 0 {
-		return
-	}
-	n.open = true
-	for _, c := range n.children {
-		openAll(c, depth-1)
-	}
-}
-
-const maxJSONDepth = 100
-
-func parseNode(dec *json.Decoder, k, path string, depth int) (*jnode, error) {
-	if depth > maxJSONDepth {
-		return nil, fmt.Errorf("nested deeper than %d", maxJSONDepth)
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	n := &jnode{key: k, path: path}
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '{' {
-			n.kind = 'o'
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				ks, _ := kt.(string)
-				p := ks
-				if path != "" {
-					p = path + "." + ks
-				}
-				c, err := parseNode(dec, ks, p, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.children = append(n.children, c)
-			}
-		} else {
-			n.kind = 'a'
-			for i := 0; dec.More(); i++ {
-				c, err := parseNode(dec, fmt.Sprintf("[%d]", i), path+"[]", depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.children = append(n.children, c)
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-	case string:
-		n.kind, n.value = 's', v
-	case json.Number:
-		n.kind, n.value = 'n', v.String()
-	case bool:
-		n.kind, n.value = 'b', fmt.Sprint(v)
-	case nil:
-		n.kind, n.value = 'z', "null"
-	}
-	return n, nil
-}
-
-// maxWrap bounds how many lines one long string value takes; y copies the whole record.
-const maxWrap = 8
-
-// flatten lays out the summary and the visible nodes of the tree as lines.
-func (d *Detail) flatten() {
-	d.lines = append(d.lines[:0], d.head...)
-	if d.err != "" {
-		d.lines = append(d.lines, dline{kind: lineText, value: model.Sanitize(d.err), bad: true})
-		return
-	}
-	if d.tree == nil {
-		return
-	}
-	var walk func(n *jnode, depth int)
-	walk = func(n *jnode, depth int) {
-		for _, c := range n.children {
-			l := dline{kind: lineJSON, node: c, depth: depth, pivot: pivotFor(c)}
-			d.lines = append(d.lines, l)
-			if c.kind == 's' {
-				room := max(d.width-depth*2-len(c.key)-6, 20)
-				v := model.Sanitize(c.value)
-				if w := ansi.StringWidth(v); w > room {
-					rest := ansi.Cut(v, room, w)
-					for i := 0; rest != "" && i < maxWrap; i++ {
-						part := ansi.Truncate(rest, max(d.width-depth*2-6, 20), "")
-						if i == maxWrap-1 && ansi.StringWidth(rest) > ansi.StringWidth(part) {
-							part = ansi.Truncate(rest, max(d.width-depth*2-7, 19), "") + "…"
-						}
-						d.lines = append(d.lines, dline{kind: lineWrap, node: c, depth: depth, value: part, pivot: l.pivot})
-						rest = ansi.Cut(rest, ansi.StringWidth(part), ansi.StringWidth(rest))
-					}
-				}
-			}
-			if (c.kind == 'o' || c.kind == 'a') && c.open {
-				walk(c, depth+1)
-			}
-		}
-	}
-	walk(d.tree, 0)
-	d.clamp()
-}
-
-// pivotKeys maps the last key of a JSON path to the qualifier its value pivots on.
-var pivotKeys = map[string]model.Field{
-	"sourceIPAddress":    model.FieldIP,
-	"accessKeyId":        model.FieldKey,
-	"eventName":          model.FieldEvent,
-	"eventSource":        model.FieldSource,
-	"awsRegion":          model.FieldRegion,
-	"recipientAccountId": model.FieldAccount,
-	"accountId":          model.FieldAccount,
-	"errorCode":          model.FieldError,
-	"userAgent":          model.FieldUA,
-	"eventID":            model.FieldID,
-	"requestID":          model.FieldRequest,
-	"sharedEventID":      model.FieldRequest,
-}
-
-// pivotFor chooses the filter a JSON value pivots to: a qualifier by its key where one fits, the
-// identity's fields to principal:, names and IDs in the request to resource:, else a bare word.
-func pivotFor(n *jnode) string {
-	if n.kind == 'o' || n.kind == 'a' || n.value == "" || n.kind == 'z' {
-		return ""
-	}
-	f, ok := pivotKeys[n.key]
-	switch {
-	case ok:
-	case strings.HasPrefix(n.path, "userIdentity"):
-		switch n.key {
-		case "type":
-			f = model.FieldType
-		case "arn", "userName", "principalId":
-			f = model.FieldPrincipal
-		case "invokedBy":
-			f = model.FieldIP
-		default:
-			f = model.FieldText
-		}
-	case n.kind == 's' && (strings.HasPrefix(n.path, "requestParameters") || strings.HasPrefix(n.path, "responseElements") || strings.HasPrefix(n.path, "resources")) && looksLikeName(n.key):
-		f = model.FieldResource
-	default:
-		f = model.FieldText
-	}
-	if f == model.FieldText && (n.kind != 's' || len(n.value) > 200) {
-		return ""
-	}
-	return model.Term{Field: f, Values: []string{n.value}}.String()
-}
-
-func looksLikeName(k string) bool {
-	l := strings.ToLower(k)
-	for _, suf := range []string{"id", "name", "arn", "key", "identifier", "ids"} {
-		if strings.HasSuffix(l, suf) {
+	for i, l := range m.page.lines {
+		if l.label == label {
+			m.page.cursor = i
+			m.page.clamp()
 			return true
 		}
 	}
 	return false
 }
 
-func (d *Detail) setHeight(h int) { d.height = h; d.clamp() }
-
-func (d *Detail) clamp() {
-	n := len(d.lines)
-	d.cursor = min(max(d.cursor, 0), max(n-1, 0))
-	if d.cursor < d.offset {
-		d.offset = d.cursor
+// SetSize sets the view's size.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	if m.page != nil {
+		m.page.setHeight(h)
 	}
-	if d.height > 0 && d.cursor >= d.offset+d.height {
-		d.offset = d.cursor - d.height + 1
-	}
-	d.offset = min(max(d.offset, 0), max(n-d.height, 0))
 }
 
-func (d *Detail) scroll(n int) {
-	d.cursor += n
-	d.clamp()
+// ShortHelp is the keys the bottom line shows.
+func (m *Model) ShortHelp() []key.Binding {
+	g, d := m.Keys.Global, m.Keys.Detail
+	return []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, g.Back, g.Help}
+}
+
+// FullHelp is the keys of the view.
+func (m *Model) FullHelp() [][]key.Binding {
+	d := m.Keys.Detail
+	return [][]key.Binding{{d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom},
+		{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.FoldAll, d.UnfoldAll}}
 }
 
 // View draws the visible lines of the detail.
-func (d *Detail) View(st *Styles, w int) []string {
-	if w != d.width {
-		d.width = w
-		d.flatten()
+func (m *Model) View() string {
+	if m.page == nil {
+		return ""
 	}
-	var out []string
-	for i := d.offset; i < min(d.offset+d.height, len(d.lines)); i++ {
-		l := d.lines[i]
-		line := d.renderLine(st, l)
-		if i == d.cursor {
-			line = st.Selected.Render(cell(ansi.Strip(line), w, false))
-		}
-		out = append(out, line)
-	}
-	return out
+	return strings.Join(m.page.View(m.Styles, m.Width), "\n")
 }
 
-func (d *Detail) renderLine(st *Styles, l dline) string {
-	switch l.kind {
-	case lineHeading:
-		return st.Section.Render("── " + l.value + " ──")
-	case lineField:
-		if l.count != "" {
-			if l.counted < 0 {
-				l.value += "counting…"
-			} else {
-				l.value += report.Count(l.counted, "event")
-			}
+// Update takes pages and counts built off the UI loop, the wheel and the keys of the view.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case builtMsg:
+		if msg.seq != m.seq {
+			return nil
 		}
-		v := st.Value.Render(l.value)
-		if l.bad {
-			v = st.Error.Render(l.value)
+		m.page = msg.page
+		m.page.setHeight(m.Height)
+		if msg.cursor > 0 {
+			m.page.cursor = msg.cursor
+			m.page.clamp()
 		}
-		if l.pivot != "" {
-			v += st.Dim.Render("  ⏎")
+		return countRelated(m.State.Index, m.page, msg.seq)
+	case countsMsg:
+		if msg.seq == m.seq && m.page != nil {
+			m.page.setCounts(msg.counts)
 		}
-		return " " + st.Label.Render(cell(l.label, 13, false)) + v
-	case lineText:
-		if l.bad {
-			return "   " + st.Error.Render(l.value)
+	case tea.MouseWheelMsg:
+		if m.page != nil {
+			m.page.scroll(common.WheelDelta(msg))
 		}
-		return "   " + st.Dim.Render(l.value)
-	case lineLink:
-		return " " + st.Label.Render(cell(l.label, 22, false)) + st.Link.Render(l.value)
-	case lineWrap:
-		return strings.Repeat("  ", l.depth+1) + "  " + st.JSONString.Render(l.value)
+	case tea.KeyPressMsg:
+		if m.page != nil {
+			return m.onKey(msg)
+		}
 	}
-	n := l.node
-	ind := strings.Repeat("  ", l.depth) + " "
-	k := st.JSONKey.Render(model.Sanitize(n.key))
-	switch n.kind {
-	case 'o', 'a':
-		mark, open, close := "▸ ", "{", "}"
-		if n.kind == 'a' {
-			open, close = "[", "]"
-		}
-		if n.open {
-			mark = "▾ "
-			return ind + mark + k + st.JSONPunct.Render(" "+open)
-		}
-		return ind + mark + k + st.JSONPunct.Render(fmt.Sprintf(" %s…%s %d", open, close, len(n.children)))
-	case 's':
-		room := max(d.width-l.depth*2-len(n.key)-6, 20)
-		v := model.Sanitize(n.value)
-		v = ansi.Truncate(v, room, "")
-		return ind + "  " + k + st.JSONPunct.Render(": ") + st.JSONString.Render(v)
-	case 'n':
-		return ind + "  " + k + st.JSONPunct.Render(": ") + st.JSONNumber.Render(n.value)
-	default:
-		return ind + "  " + k + st.JSONPunct.Render(": ") + st.JSONLiteral.Render(n.value)
-	}
+	return nil
 }
 
-func (a *App) onDetailKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := a.detail
-	k := a.keys.Detail
+// pivot shows the timeline of a value's filter.
+func pivot(term string) tea.Cmd {
+	return common.Goto(common.GotoMsg{Label: "pivot", Filter: term, Remember: true,
+		Status: "pivot: " + model.Sanitize(term) + " · esc goes back"})
+}
+
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	d := m.page
+	k := m.Keys.Detail
 	h := d.height
 	switch {
 	case key.Matches(msg, k.Up):
@@ -587,39 +180,29 @@ func (a *App) onDetailKey(msg tea.KeyPressMsg) tea.Cmd {
 		l := d.lines[d.cursor]
 		switch {
 		case l.jump != nil:
-			a.push("open")
-			return a.openDetail(*l.jump, 0)
+			return common.Open(*l.jump, "open")
 		case l.node != nil && (l.node.kind == 'o' || l.node.kind == 'a'):
 			l.node.open = !l.node.open
 			d.flatten()
 		case l.pivot != "":
-			return a.pivot(l.pivot)
+			return pivot(l.pivot)
 		}
 	case key.Matches(msg, k.Pivot):
 		if len(d.lines) > 0 && d.lines[d.cursor].pivot != "" {
-			return a.pivot(d.lines[d.cursor].pivot)
+			return pivot(d.lines[d.cursor].pivot)
 		}
-		a.status, a.statusErr = "nothing to pivot on here: move to a value", false
+		return common.Status("nothing to pivot on here: move to a value")
 	case key.Matches(msg, k.Minted):
 		for _, l := range d.lines {
 			if l.jump != nil {
-				a.push("open")
-				return a.openDetail(*l.jump, 0)
+				return common.Open(*l.jump, "open")
 			}
 		}
-		a.status, a.statusErr = "no minting event for this key among the loaded records", false
-	case key.Matches(msg, k.Prev), key.Matches(msg, k.Next):
-		n := len(a.result.Refs)
-		if n == 0 {
-			return nil
-		}
-		if key.Matches(msg, k.Prev) {
-			a.tl.cursor--
-		} else {
-			a.tl.cursor++
-		}
-		a.tl.clamp(n, a.tableHeight())
-		return a.openDetail(a.row(a.tl.cursor), 0)
+		return common.Status("no minting event for this key among the loaded records")
+	case key.Matches(msg, k.Prev):
+		return common.Cmd(common.StepMsg{Delta: -1})
+	case key.Matches(msg, k.Next):
+		return common.Cmd(common.StepMsg{Delta: 1})
 	case key.Matches(msg, k.Copy):
 		if d.raw == nil {
 			return nil
@@ -630,25 +213,10 @@ func (a *App) onDetailKey(msg tea.KeyPressMsg) tea.Cmd {
 			buf.Write(d.raw)
 		}
 		text := string(report.SafeJSON(buf.Bytes()))
-		a.status, a.statusErr = fmt.Sprintf("copied the record (%s bytes) to the clipboard (OSC 52)", report.Commas(len(text))), false
-		return tea.SetClipboard(text)
+		return tea.Batch(common.Status(fmt.Sprintf("copied the record (%s bytes) to the clipboard (OSC 52)", report.Commas(len(text)))),
+			tea.SetClipboard(text))
 	case key.Matches(msg, k.FoldAll):
-		if l := d.lines[d.cursor]; l.node != nil {
-			n := l.node
-			if (n.kind == 'o' || n.kind == 'a') && n.open {
-				n.open = false
-			} else {
-				// fold the parent: find the nearest container line above at a lower depth
-				for i := d.cursor - 1; i >= 0; i-- {
-					if p := d.lines[i]; p.kind == lineJSON && p.depth < l.depth {
-						p.node.open = false
-						d.cursor = i
-						break
-					}
-				}
-			}
-			d.flatten()
-		}
+		d.fold()
 	case key.Matches(msg, k.UnfoldAll):
 		if l := d.lines[d.cursor]; l.node != nil && (l.node.kind == 'o' || l.node.kind == 'a') {
 			openAll(l.node, 8)

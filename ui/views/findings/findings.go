@@ -1,4 +1,7 @@
-package ui
+// Package findings is the view of what the detection rules found in the loaded events, most severe
+// first; Enter opens a finding's events as a timeline with the filter that selects them. The rules
+// run off the UI loop with a Finder that remembers what it read, again when the index grows.
+package findings
 
 import (
 	"fmt"
@@ -8,14 +11,17 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
-// findingsState is the findings view: what the detection rules found in the loaded events, most
-// severe first; Enter opens a finding's events as a timeline with the filter that selects them. The
-// rules run off the UI loop with a Finder that remembers what it read, again when the index grows.
-type findingsState struct {
-	list     listState
+// Name is the view's name: its ':' command and breadcrumb.
+const Name = "findings"
+
+// Model is the findings view.
+type Model struct {
+	common.Common
+	list     common.List
 	finder   *model.Finder
 	findings []model.Finding
 	n        int  // events in the index when the findings on screen were computed; -1: none yet
@@ -28,18 +34,69 @@ type findingsMsg struct {
 	n        int
 }
 
-// computeFindings runs the rules in the background, unless they run already or have run over the
-// index as it is.
-func (a *App) computeFindings() tea.Cmd {
-	fd := &a.fd
-	if fd.finder == nil {
-		fd.finder, fd.n = model.NewFinder(a.idx), -1
+// New returns the findings view.
+func New(c common.Common) *Model { return &Model{Common: c} }
+
+// Name is the view's name.
+func (m *Model) Name() string { return Name }
+
+// Cursor is the finding the cursor is on.
+func (m *Model) Cursor() int { return m.list.Cursor }
+
+// SetCursor puts the cursor on finding i.
+func (m *Model) SetCursor(i int) { m.list.Cursor = i }
+
+// Findings returns the findings on screen.
+func (m *Model) Findings() []model.Finding { return m.findings }
+
+// Over is the number of events the findings on screen were computed over; -1 before the first.
+func (m *Model) Over() int {
+	if m.finder == nil {
+		return -1
 	}
-	if fd.busy || fd.n == a.idx.Len() {
+	return m.n
+}
+
+// Shown runs the rules, unless they run already or have run over the index as it is.
+func (m *Model) Shown() tea.Cmd { return m.Compute() }
+
+// ShortHelp is the keys the bottom line shows.
+func (m *Model) ShortHelp() []key.Binding {
+	g, l := m.Keys.Global, m.Keys.List
+	return []key.Binding{m.Keys.Findings.Open, l.Up, l.Down, g.Back, g.Help, g.Quit}
+}
+
+// FullHelp is the keys of the view.
+func (m *Model) FullHelp() [][]key.Binding {
+	l := m.Keys.List
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {m.Keys.Findings.Open}}
+}
+
+// Update takes findings computed off the UI loop, the end of a load and the keys of the view.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case common.LoadedMsg:
+		return m.Compute()
+	case findingsMsg:
+		return m.onFindings(msg)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	return nil
+}
+
+// Compute runs the rules in the background, unless they run already or have run over the index as
+// it is.
+func (m *Model) Compute() tea.Cmd {
+	idx := m.State.Index
+	if m.finder == nil {
+		m.finder, m.n = model.NewFinder(idx), -1
+	}
+	if m.busy || m.n == idx.Len() {
 		return nil
 	}
-	fd.busy = true
-	finder, idx := fd.finder, a.idx
+	m.busy = true
+	finder := m.finder
 	return func() tea.Msg {
 		n := idx.Len()
 		return findingsMsg{findings: finder.Find(model.FindingOptions{}), n: n}
@@ -48,65 +105,60 @@ func (a *App) computeFindings() tea.Cmd {
 
 // onFindings shows new findings, keeping the cursor on the finding it was on; findings computed while
 // batches landed are computed again when the findings view is on screen.
-func (a *App) onFindings(msg findingsMsg) tea.Cmd {
-	fd := &a.fd
-	fd.busy = false
+func (m *Model) onFindings(msg findingsMsg) tea.Cmd {
+	m.busy = false
 	var was model.Finding
-	if fd.list.cursor < len(fd.findings) {
-		was = fd.findings[fd.list.cursor]
+	if m.list.Cursor < len(m.findings) {
+		was = m.findings[m.list.Cursor]
 	}
-	fd.findings, fd.n = msg.findings, msg.n
-	for i, f := range fd.findings {
+	m.findings, m.n = msg.findings, msg.n
+	for i, f := range m.findings {
 		if f.Rule == was.Rule && f.Principal == was.Principal && f.First.Equal(was.First) {
-			fd.list.cursor = i
+			m.list.Cursor = i
 			break
 		}
 	}
-	fd.list.clamp(len(fd.findings), a.findingsListHeight())
-	if a.view == viewFindings && msg.n != a.idx.Len() {
-		return a.computeFindings()
+	m.list.Clamp(len(m.findings), m.listHeight())
+	if m.State.Active == Name && msg.n != m.State.Index.Len() {
+		return m.Compute()
 	}
 	return nil
 }
 
-// onFindingsKey handles a key of the findings view: Enter opens the selected finding's events.
-func (a *App) onFindingsKey(msg tea.KeyPressMsg) tea.Cmd {
-	fd := &a.fd
-	if key.Matches(msg, a.keys.Findings.Open) && fd.list.cursor < len(fd.findings) {
-		f := fd.findings[fd.list.cursor]
-		a.push("finding")
-		a.view = viewTimeline
-		a.bar.SetValue(f.Filter)
-		a.bar.Remember(f.Filter)
-		a.status, a.statusErr = fmt.Sprintf("%s: %d events · esc: back to the findings", f.Rule, f.Count), false
-		return a.runQuery(f.Filter)
+// onKey handles a key of the findings view: Enter opens the selected finding's events.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.Keys.Findings.Open) && m.list.Cursor < len(m.findings) {
+		f := m.findings[m.list.Cursor]
+		return common.Goto(common.GotoMsg{Label: "finding", Filter: f.Filter, Remember: true,
+			Status: fmt.Sprintf("%s: %d events · esc: back to the findings", f.Rule, f.Count)})
 	}
-	fd.list.move(msg, a.keys.List, len(fd.findings), a.findingsListHeight())
+	m.list.Move(msg, m.Keys.List, len(m.findings), m.listHeight())
 	return nil
 }
 
-// findingsListHeight is the rows the list of findings gets: the rest of the body shows the selected one.
-func (a *App) findingsListHeight() int { return max(a.bodyHeight()-1-findingDetailLines, 3) }
+// listHeight is the rows the list of findings gets: the rest of the body shows the selected one.
+func (m *Model) listHeight() int { return max(m.Height-1-detailLines, 3) }
 
-// findingDetailLines is the height of the selected finding's description under the list.
-const findingDetailLines = 8
+// detailLines is the height of the selected finding's description under the list.
+const detailLines = 8
 
 // severityStyle renders a severity in its colour.
-func (a *App) severityStyle(s model.Severity) func(...string) string {
+func (m *Model) severityStyle(s model.Severity) func(...string) string {
 	switch s {
 	case model.SeverityCritical, model.SeverityHigh:
-		return a.st.Error.Render
+		return m.Styles.Error.Render
 	case model.SeverityMedium:
-		return a.st.StatusWarn.Render
+		return m.Styles.StatusWarn.Render
 	}
-	return a.st.Dim.Render
+	return m.Styles.Dim.Render
 }
 
-// findingsView draws the list of findings over the selected one's rationale, chain and filter.
-func (a *App) findingsView() []string {
-	st := &a.st
-	fd := &a.fd
-	w := a.w
+// View draws the list of findings over the selected one's rationale, chain and filter.
+func (m *Model) View() string { return strings.Join(m.lines(), "\n") }
+
+func (m *Model) lines() []string {
+	st := m.Styles
+	w := m.Width
 	const sevW, countW, timeW = 10, 7, 12
 	showLast := w >= 120 // below, the last time gives its room to the principal and the title
 	rest := w - sevW - countW - timeW
@@ -115,25 +167,25 @@ func (a *App) findingsView() []string {
 	}
 	whoW := max(rest*2/5, 16)
 	titleW := max(rest-whoW, 10)
-	header := cell(" SEVERITY", sevW, false) + cell("PRINCIPAL", whoW, false) + cell("COUNT ", countW, true) + cell(" FIRST", timeW, false)
+	header := common.Cell(" SEVERITY", sevW, false) + common.Cell("PRINCIPAL", whoW, false) + common.Cell("COUNT ", countW, true) + common.Cell(" FIRST", timeW, false)
 	if showLast {
-		header += cell(" LAST", timeW, false)
+		header += common.Cell(" LAST", timeW, false)
 	}
-	out := []string{st.Header.Render(header + cell(" FINDING", titleW, false))}
+	out := []string{st.Header.Render(header + common.Cell(" FINDING", titleW, false))}
 	switch {
-	case fd.n < 0 || fd.finder == nil:
+	case m.n < 0 || m.finder == nil:
 		return append(out, "", "  "+st.Dim.Render("running the detection rules over the loaded events…"))
-	case len(fd.findings) == 0:
-		msg := "nothing found: no rule fired over these " + report.Commas(fd.n) + " events"
-		if a.loading || fd.busy {
+	case len(m.findings) == 0:
+		msg := "nothing found: no rule fired over these " + report.Commas(m.n) + " events"
+		if m.State.Loading || m.busy {
 			msg = "nothing found yet; the rules run again as events land…"
 		}
 		return append(out, "", "  "+st.Dim.Render(msg))
 	}
-	h := a.findingsListHeight()
-	fd.list.clamp(len(fd.findings), h)
-	for i := fd.list.offset; i < min(fd.list.offset+h, len(fd.findings)); i++ {
-		f := fd.findings[i]
+	h := m.listHeight()
+	m.list.Clamp(len(m.findings), h)
+	for i := m.list.Offset; i < min(m.list.Offset+h, len(m.findings)); i++ {
+		f := m.findings[i]
 		who := f.Principal
 		if who == "" && len(f.SourceIPs) > 0 {
 			who = "from " + strings.Join(f.SourceIPs, ", ")
@@ -141,30 +193,30 @@ func (a *App) findingsView() []string {
 		if f.Origin != "" && f.Origin != f.Principal {
 			who += " ← " + f.Origin
 		}
-		sev := cell(" "+f.Severity.String(), sevW, false)
-		rest := cell(model.Sanitize(who), whoW, false) + cell(report.Commas(f.Count)+" ", countW, true) +
-			cell(" "+f.First.Format("01-02 15:04"), timeW, false)
+		sev := common.Cell(" "+f.Severity.String(), sevW, false)
+		rest := common.Cell(model.Sanitize(who), whoW, false) + common.Cell(report.Commas(f.Count)+" ", countW, true) +
+			common.Cell(" "+f.First.Format("01-02 15:04"), timeW, false)
 		if showLast {
-			rest += cell(" "+f.Last.Format("01-02 15:04"), timeW, false)
+			rest += common.Cell(" "+f.Last.Format("01-02 15:04"), timeW, false)
 		}
-		rest += cell(" "+model.Sanitize(f.Title), titleW, false)
-		if i == fd.list.cursor {
+		rest += common.Cell(" "+model.Sanitize(f.Title), titleW, false)
+		if i == m.list.Cursor {
 			out = append(out, st.Selected.Render(sev+rest))
 		} else {
-			out = append(out, a.severityStyle(f.Severity)(sev)+rest)
+			out = append(out, m.severityStyle(f.Severity)(sev)+rest)
 		}
 	}
 	out = append(out, st.Dim.Render(strings.Repeat("─", w)))
-	if fd.list.cursor >= len(fd.findings) {
+	if m.list.Cursor >= len(m.findings) {
 		return out
 	}
-	f := fd.findings[fd.list.cursor]
+	f := m.findings[m.list.Cursor]
 	line := func(label, value string, style func(...string) string) {
 		if value != "" {
-			out = append(out, " "+st.Label.Render(cell(label, 9, false))+" "+style(cell(model.Sanitize(value), w-12, false)))
+			out = append(out, " "+st.Label.Render(common.Cell(label, 9, false))+" "+style(common.Cell(model.Sanitize(value), w-12, false)))
 		}
 	}
-	out = append(out, " "+a.severityStyle(f.Severity)(f.Severity.String())+" "+st.Section.Render(cell(f.Rule+": "+model.Sanitize(f.Title), w-12, false)))
+	out = append(out, " "+m.severityStyle(f.Severity)(f.Severity.String())+" "+st.Section.Render(common.Cell(f.Rule+": "+model.Sanitize(f.Title), w-12, false)))
 	line("why", f.Rationale+" ["+string(f.Tactic)+"]", st.Value.Render)
 	if len(f.Chain) > 0 {
 		line("behind", f.Principal+" ← "+strings.Join(f.Chain, " ← "), st.Value.Render)
@@ -179,6 +231,6 @@ func (a *App) findingsView() []string {
 	line("events", detail, st.Value.Render)
 	line("when", f.First.Format("2006-01-02 15:04:05")+" to "+f.Last.Format("2006-01-02 15:04:05 MST"), st.Value.Render)
 	line("filter", f.Filter, st.Key.Render)
-	out = append(out, " "+st.Dim.Render(a.keyHelp(a.keys.Findings.Open)))
+	out = append(out, " "+st.Dim.Render(common.KeyHelp(m.Keys.Findings.Open)))
 	return out
 }

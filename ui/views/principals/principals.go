@@ -1,4 +1,6 @@
-package ui
+// Package principals is the "who" view: one row per principal of the result, roles expanding into
+// their sessions, sorted by a choice of counts; Enter shows a principal's events.
+package principals
 
 import (
 	"cmp"
@@ -10,40 +12,149 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/common"
+	"github.com/trailscope/trailscope/ui/components/summaries"
+	"github.com/trailscope/trailscope/ui/components/table"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
-// summaryMsg carries the per-principal and per-resource aggregations of a result.
-type summaryMsg struct {
-	seq        int
-	text       string // the filter summarised
-	principals []model.PrincipalSummary
-	resources  []model.ResourceSummary
-}
+// Name is the view's name: its ':' command and breadcrumb.
+const Name = "principals"
 
-// summarize aggregates the result on screen, off the UI loop.
-func (a *App) summarize() tea.Cmd {
-	if a.sumBusy { // one aggregation at a time: a growing index would otherwise pile them up
-		a.sumAgain = true
-		return nil
-	}
-	a.sumBusy, a.sumAgain = true, false
-	idx, refs, seq, text := a.idx, a.result.Refs, a.seq, a.applied
-	return func() tea.Msg {
-		return summaryMsg{seq: seq, text: text, principals: idx.SummarizePrincipals(refs), resources: idx.SummarizeResources(refs)}
-	}
-}
-
-// principalRow is one row of the principals view: a role or principal, or a session under a role.
-type principalRow struct {
+// row is one row of the view: a role or principal, or a session under a role.
+type row struct {
 	s       *model.PrincipalSummary
 	session bool
 	parent  string // the role a session belongs to
 }
 
-var principalSorts = []string{"events", "errors", "writes", "last seen", "name"}
+var sorts = []string{"events", "errors", "writes", "last seen", "name"}
 
-func comparePrincipals(by int) func(a, b model.PrincipalSummary) int {
+// Model is the principals view.
+type Model struct {
+	common.Common
+	sums     *summaries.Summaries
+	table    table.Model[row]
+	rows     []row
+	expanded map[string]bool
+	sort     int
+}
+
+// New returns the principals view over the shared summaries.
+func New(c common.Common, sums *summaries.Summaries) *Model {
+	m := &Model{Common: c, sums: sums, expanded: map[string]bool{}}
+	m.table = table.Model[row]{Common: c, Style: m.rowStyle}
+	count := func(f func(p *model.PrincipalSummary) int) func(row, int) string {
+		return func(r row, _ int) string { return report.Commas(f(r.s)) }
+	}
+	m.table.Columns = []table.Column[row]{
+		{Title: "PRINCIPAL", Min: 33, Max: 70, Weight: 4, Cell: m.nameCell},
+		{Title: "EVENTS", Min: 7, Max: 9, Right: true, Cell: count(func(p *model.PrincipalSummary) int { return p.Events })},
+		{Title: "WRITES", Min: 6, Max: 8, Right: true, Cell: count(func(p *model.PrincipalSummary) int { return p.Writes })},
+		{Title: "ERRORS", Min: 6, Max: 8, Right: true, Cell: count(func(p *model.PrincipalSummary) int { return p.Errors })},
+		{Title: "LAST SEEN", Min: 11, Max: 16, Weight: 1, Optional: true, Cell: func(r row, w int) string { return r.s.Last.Format(common.ShortTime(w)) }},
+		{Title: "TYPE", Min: 12, Max: 16, Weight: 1, Optional: true, Cell: func(r row, _ int) string { return r.s.Type }},
+		{Title: "IPS", Min: 4, Max: 5, Right: true, Optional: true, Cell: func(r row, _ int) string { return fmt.Sprint(r.s.IPs) }},
+		{Title: "FIRST SEEN", Min: 11, Max: 16, Weight: 1, Optional: true, Cell: func(r row, w int) string { return r.s.First.Format(common.ShortTime(w)) }},
+		{Title: "REGIONS", Min: 7, Max: 7, Right: true, Optional: true, Cell: func(r row, _ int) string { return fmt.Sprint(r.s.Regions) }},
+	}
+	return m
+}
+
+func (m *Model) nameCell(r row, _ int) string {
+	p := r.s
+	switch {
+	case r.session:
+		return "  " + strings.TrimPrefix(p.Principal, r.parent+" ")
+	case len(p.Sessions) > 0 && m.expanded[p.Principal]:
+		return "▾ " + p.Principal
+	case len(p.Sessions) > 0:
+		return "▸ " + p.Principal
+	}
+	return "  " + p.Principal
+}
+
+func (m *Model) rowStyle(r row) func(...string) string {
+	switch p := r.s; {
+	case p.Errors > 0 && p.Errors*2 >= p.Events:
+		return m.Styles.Error.Render
+	case r.session:
+		return m.Styles.Dim.Render
+	}
+	return nil
+}
+
+// Name is the view's name.
+func (m *Model) Name() string { return Name }
+
+// SetSize sets the view's size.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.table.SetSize(w, h)
+}
+
+func (m *Model) rowsHeight() int { return m.Height - 1 }
+
+// Cursor is the row the cursor is on.
+func (m *Model) Cursor() int { return m.table.List.Cursor }
+
+// SetCursor puts the cursor on row i.
+func (m *Model) SetCursor(i int) { m.table.List.Cursor = i }
+
+// Rows is the number of rows.
+func (m *Model) Rows() int { return len(m.rows) }
+
+// Shown counts the result, unless the counts on screen are current.
+func (m *Model) Shown() tea.Cmd { return m.sums.Shown() }
+
+// Count is what the breadcrumb line says of the view: how many principals; false while counting.
+func (m *Model) Count() (n int, noun string, ok bool) {
+	if s := m.sums.Current(); s != nil {
+		return len(s.Principals), "principals", true
+	}
+	return 0, "", false
+}
+
+// ShortHelp is the keys the bottom line shows.
+func (m *Model) ShortHelp() []key.Binding {
+	g, l := m.Keys.Global, m.Keys.List
+	return []key.Binding{g.Filter, l.Open, l.Expand, l.Sort, g.Timeline, g.Back, g.Help, g.Quit}
+}
+
+// FullHelp is the keys of the view.
+func (m *Model) FullHelp() [][]key.Binding {
+	l := m.Keys.List
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {l.Open, l.Expand, l.Collapse, l.Sort}}
+}
+
+func (m *Model) onScreen() bool { return m.State.Active == Name }
+
+// Update takes results and their counts, and the keys of the view.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case common.ResultMsg:
+		if !msg.SameFilter {
+			m.table.List = common.List{}
+		}
+		if r := msg.Restore; r != nil && r.View == Name {
+			m.table.List.Cursor = r.Cursor
+		}
+		return m.sums.OnResult(msg, m.onScreen())
+	case *summaries.Msg:
+		changed, cmd := m.sums.Take(msg, m.onScreen())
+		if changed {
+			m.build()
+		}
+		return cmd
+	case tea.MouseWheelMsg:
+		m.table.List.Wheel(msg, len(m.rows), m.rowsHeight())
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	return nil
+}
+
+func compare(by int) func(a, b model.PrincipalSummary) int {
 	return func(a, b model.PrincipalSummary) int {
 		var c int
 		switch by {
@@ -66,142 +177,59 @@ func comparePrincipals(by int) func(a, b model.PrincipalSummary) int {
 	}
 }
 
-// buildPrincipalRows flattens the principals with the expanded roles' sessions under them.
-func (a *App) buildPrincipalRows() {
-	a.prRows = a.prRows[:0]
-	if a.summaries == nil {
+// build flattens the principals with the expanded roles' sessions under them.
+func (m *Model) build() {
+	m.rows = m.rows[:0]
+	s := m.sums.Current()
+	if s == nil {
 		return
 	}
-	ps := a.summaries.principals
-	slices.SortStableFunc(ps, comparePrincipals(a.prSort))
+	ps := s.Principals
+	slices.SortStableFunc(ps, compare(m.sort))
 	for i := range ps {
 		p := &ps[i]
-		a.prRows = append(a.prRows, principalRow{s: p})
-		if len(p.Sessions) > 0 && a.expanded[p.Principal] {
-			slices.SortStableFunc(p.Sessions, comparePrincipals(a.prSort))
+		m.rows = append(m.rows, row{s: p})
+		if len(p.Sessions) > 0 && m.expanded[p.Principal] {
+			slices.SortStableFunc(p.Sessions, compare(m.sort))
 			for j := range p.Sessions {
-				a.prRows = append(a.prRows, principalRow{s: &p.Sessions[j], session: true, parent: p.Principal})
+				m.rows = append(m.rows, row{s: &p.Sessions[j], session: true, parent: p.Principal})
 			}
 		}
 	}
-	a.pr.clamp(len(a.prRows), a.bodyHeight()-1)
+	m.table.List.Clamp(len(m.rows), m.rowsHeight())
 }
 
-var principalColumns = []column{
-	{title: "PRINCIPAL", min: 33, max: 70, weight: 4},
-	{title: "EVENTS", min: 7, max: 9, right: true},
-	{title: "WRITES", min: 6, max: 8, right: true},
-	{title: "ERRORS", min: 6, max: 8, right: true},
-	{title: "LAST SEEN", min: 11, max: 16, weight: 1, optional: true},
-	{title: "TYPE", min: 12, max: 16, weight: 1, optional: true},
-	{title: "IPS", min: 4, max: 5, right: true, optional: true},
-	{title: "FIRST SEEN", min: 11, max: 16, weight: 1, optional: true},
-	{title: "REGIONS", min: 7, max: 7, right: true, optional: true},
+// View draws the header and the visible rows.
+func (m *Model) View() string {
+	st := m.Styles
+	cols := m.table.Laid()
+	out := []string{m.table.Header(cols, sorts[m.sort])}
+	switch {
+	case m.sums.Current() == nil:
+		out = append(out, "", "  "+st.Dim.Render("counting…"))
+	case len(m.rows) == 0:
+		out = append(out, "", "  "+st.Dim.Render("no events match this filter"))
+	default:
+		out = append(out, m.table.Rows(cols, len(m.rows), m.rowsHeight(), func(i int) row { return m.rows[i] })...)
+	}
+	return strings.Join(out, "\n")
 }
 
-func (a *App) principalsView() []string {
-	st := &a.st
-	cols := layoutColumns(principalColumns, a.w-1)
-	out := []string{a.header(cols, principalSorts[a.prSort])}
-	if a.summaries == nil {
-		return append(out, "", "  "+st.Dim.Render("counting…"))
-	}
-	if len(a.prRows) == 0 {
-		return append(out, "", "  "+st.Dim.Render("no events match this filter"))
-	}
-	h := a.bodyHeight() - 1
-	a.pr.clamp(len(a.prRows), h)
-	for i := a.pr.offset; i < min(a.pr.offset+h, len(a.prRows)); i++ {
-		r := a.prRows[i]
-		p := r.s
-		name := p.Principal
-		switch {
-		case r.session:
-			name = "  " + strings.TrimPrefix(p.Principal, r.parent+" ")
-		case len(p.Sessions) > 0 && a.expanded[p.Principal]:
-			name = "▾ " + name
-		case len(p.Sessions) > 0:
-			name = "▸ " + name
-		default:
-			name = "  " + name
-		}
-		var b strings.Builder
-		b.WriteString(" ")
-		for _, c := range cols {
-			var v string
-			switch c.title {
-			case "PRINCIPAL":
-				v = name
-			case "TYPE":
-				v = p.Type
-			case "EVENTS":
-				v = report.Commas(p.Events)
-			case "WRITES":
-				v = report.Commas(p.Writes)
-			case "ERRORS":
-				v = report.Commas(p.Errors)
-			case "LAST SEEN":
-				v = p.Last.Format(shortTime(c.w))
-			case "FIRST SEEN":
-				v = p.First.Format(shortTime(c.w))
-			case "IPS":
-				v = fmt.Sprint(p.IPs)
-			case "REGIONS":
-				v = fmt.Sprint(p.Regions)
-			}
-			b.WriteString(cell(model.Sanitize(v), c.w, c.right) + " ")
-		}
-		line := strings.TrimRight(b.String(), " ")
-		switch {
-		case i == a.pr.cursor:
-			line = st.Selected.Render(cell(line, a.w, false))
-		case p.Errors > 0 && p.Errors*2 >= p.Events:
-			line = st.Error.Render(line)
-		case r.session:
-			line = st.Dim.Render(line)
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
-func shortTime(w int) string {
-	if w >= 16 {
-		return "2006-01-02 15:04"
-	}
-	return "01-02 15:04"
-}
-
-// header draws a table header, naming the sort order on the right.
-func (a *App) header(cols []column, sortedBy string) string {
-	var b strings.Builder
-	b.WriteString(" ")
-	for _, c := range cols {
-		b.WriteString(cell(c.title, c.w, c.right) + " ")
-	}
-	h := strings.TrimRight(b.String(), " ")
-	if by := "  by " + sortedBy; len([]rune(h))+len(by) <= a.w {
-		return a.st.Header.Render(h) + a.st.Dim.Render(by)
-	}
-	return a.st.Header.Render(h)
-}
-
-func (a *App) onPrincipalsKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := a.keys.List
-	if a.pr.move(msg, k, len(a.prRows), a.bodyHeight()-1) {
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.Keys.List
+	l := &m.table.List
+	if m.table.Move(msg, len(m.rows), m.rowsHeight()) || len(m.rows) == 0 {
 		return nil
 	}
-	if len(a.prRows) == 0 {
-		return nil
-	}
-	r := a.prRows[a.pr.cursor]
+	r := m.rows[l.Cursor]
 	switch {
 	case key.Matches(msg, k.Open):
-		if r.s.Principal == "(no identity)" {
-			return a.narrow("type:none")
+		term := "type:none"
+		if r.s.Principal != "(no identity)" {
+			term = model.Term{Field: model.FieldPrincipal, Values: []string{r.s.Principal}}.String()
 		}
-		return a.narrow(model.Term{Field: model.FieldPrincipal, Values: []string{r.s.Principal}}.String())
-	case key.Matches(msg, k.Expand), msg.String() == "h", msg.String() == "left":
+		return common.Goto(common.GotoMsg{Label: "open", Filter: common.Narrow(m.State.Applied, term), Remember: true})
+	case key.Matches(msg, k.Expand, k.Collapse):
 		role := r.s.Principal
 		if r.session {
 			role = r.parent
@@ -209,192 +237,19 @@ func (a *App) onPrincipalsKey(msg tea.KeyPressMsg) tea.Cmd {
 		if len(r.s.Sessions) == 0 && !r.session {
 			return nil
 		}
-		a.expanded[role] = !a.expanded[role]
-		a.buildPrincipalRows()
-		for i, row := range a.prRows {
+		m.expanded[role] = !m.expanded[role]
+		m.build()
+		for i, row := range m.rows {
 			if !row.session && row.s.Principal == role {
-				a.pr.cursor = i
+				l.Cursor = i
 			}
 		}
-		a.pr.clamp(len(a.prRows), a.bodyHeight()-1)
+		l.Clamp(len(m.rows), m.rowsHeight())
 	case key.Matches(msg, k.Sort):
-		a.prSort = (a.prSort + 1) % len(principalSorts)
-		a.buildPrincipalRows()
-		a.pr.cursor = 0
-		a.status, a.statusErr = "principals by "+principalSorts[a.prSort], false
+		m.sort = (m.sort + 1) % len(sorts)
+		m.build()
+		l.Cursor = 0
+		return common.Status("principals by " + sorts[m.sort])
 	}
 	return nil
-}
-
-var resourceSorts = []string{"events", "principals", "last seen", "kind"}
-
-// sortResources orders the resources; resources whose ID the filter names come first.
-func (a *App) sortResources() {
-	if a.summaries == nil {
-		a.rsRows = nil
-		return
-	}
-	named := filterWords(a.applied)
-	a.rsRows = a.summaries.resources
-	by := a.rsSort
-	slices.SortStableFunc(a.rsRows, func(x, y model.ResourceSummary) int {
-		if len(named) > 0 {
-			if c := cmp.Compare(b2i(matchesAny(y.Resource.ID, named)), b2i(matchesAny(x.Resource.ID, named))); c != 0 {
-				return c
-			}
-		}
-		var c int
-		switch by {
-		case 1:
-			c = cmp.Compare(y.Principals, x.Principals)
-		case 2:
-			c = y.Last.Compare(x.Last)
-		case 3:
-			c = strings.Compare(x.Resource.Kind, y.Resource.Kind)
-		}
-		if c != 0 {
-			return c
-		}
-		if c := cmp.Compare(y.Events, x.Events); c != 0 {
-			return c
-		}
-		return strings.Compare(x.Resource.ID, y.Resource.ID)
-	})
-	a.rs.clamp(len(a.rsRows), a.bodyHeight()-1)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// filterWords returns the bare words and resource: values of a filter, lower-cased.
-func filterWords(filter string) []string {
-	q, err := model.ParseQuery(filter)
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, t := range q.Terms {
-		if !t.Negate && (t.Field == model.FieldText || t.Field == model.FieldResource) {
-			for _, v := range t.Values {
-				out = append(out, strings.ToLower(v))
-			}
-		}
-	}
-	return out
-}
-
-func matchesAny(s string, words []string) bool {
-	s = strings.ToLower(s)
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
-var resourceColumns = []column{
-	{title: "KIND", min: 14, max: 22, weight: 1},
-	{title: "RESOURCE", min: 24, max: 70, weight: 4},
-	{title: "EVENTS", min: 7, max: 9, right: true},
-	{title: "WHO", min: 4, max: 5, right: true},
-	{title: "LAST EVENT", min: 18, max: 30, weight: 1},
-	{title: "LAST SEEN", min: 11, max: 16, weight: 1, optional: true},
-	{title: "LAST BY", min: 18, max: 40, weight: 2, optional: true},
-	{title: "FIRST SEEN", min: 11, max: 16, weight: 1, optional: true},
-}
-
-func (a *App) resourcesView() []string {
-	st := &a.st
-	cols := layoutColumns(resourceColumns, a.w-1)
-	out := []string{a.header(cols, resourceSorts[a.rsSort])}
-	if a.summaries == nil {
-		return append(out, "", "  "+st.Dim.Render("counting…"))
-	}
-	if len(a.rsRows) == 0 {
-		return append(out, "", "  "+st.Dim.Render("no resources among the events of this filter"))
-	}
-	h := a.bodyHeight() - 1
-	a.rs.clamp(len(a.rsRows), h)
-	for i := a.rs.offset; i < min(a.rs.offset+h, len(a.rsRows)); i++ {
-		r := a.rsRows[i]
-		var b strings.Builder
-		b.WriteString(" ")
-		for _, c := range cols {
-			var v string
-			switch c.title {
-			case "KIND":
-				v = r.Resource.Kind
-			case "RESOURCE":
-				v = r.Resource.ID
-			case "EVENTS":
-				v = report.Commas(r.Events)
-			case "WHO":
-				v = fmt.Sprint(r.Principals)
-			case "LAST EVENT":
-				v = r.LastEvent
-			case "LAST SEEN":
-				v = r.Last.Format(shortTime(c.w))
-			case "LAST BY":
-				v = r.LastBy
-			case "FIRST SEEN":
-				v = r.First.Format(shortTime(c.w))
-			}
-			b.WriteString(cell(model.Sanitize(v), c.w, c.right) + " ")
-		}
-		line := strings.TrimRight(b.String(), " ")
-		if i == a.rs.cursor {
-			line = st.Selected.Render(cell(line, a.w, false))
-		}
-		out = append(out, line)
-	}
-	return out
-}
-
-func (a *App) onResourcesKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := a.keys.List
-	if a.rs.move(msg, k, len(a.rsRows), a.bodyHeight()-1) {
-		return nil
-	}
-	if len(a.rsRows) == 0 {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, k.Open):
-		r := a.rsRows[a.rs.cursor].Resource
-		return a.narrow(model.Term{Field: model.FieldResource, Values: []string{r.ID}}.String())
-	case key.Matches(msg, k.Sort):
-		a.rsSort = (a.rsSort + 1) % len(resourceSorts)
-		a.sortResources()
-		a.rs.cursor = 0
-		a.status, a.statusErr = "resources by "+resourceSorts[a.rsSort], false
-	}
-	return nil
-}
-
-func (a *App) problemsView() []string {
-	st := &a.st
-	out := []string{st.Header.Render(cell(" FILE", a.w/2, false) + " " + "REASON")}
-	if len(a.problems) == 0 {
-		return append(out, "", "  "+st.Dim.Render("nothing went wrong: every file read was understood"))
-	}
-	h := a.bodyHeight() - 1
-	a.pb.clamp(len(a.problems), h)
-	for i := a.pb.offset; i < min(a.pb.offset+h, len(a.problems)); i++ {
-		p := a.problems[i]
-		file := p.File
-		if p.Record > 0 {
-			file = fmt.Sprintf("%s #%d", p.File, p.Record)
-		}
-		line := " " + cell(model.Sanitize(file), a.w/2-1, false) + " " + model.Sanitize(p.Reason)
-		if i == a.pb.cursor {
-			line = st.Selected.Render(cell(line, a.w, false))
-		}
-		out = append(out, line)
-	}
-	return out
 }

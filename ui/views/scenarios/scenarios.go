@@ -1,4 +1,7 @@
-package ui
+// Package scenarios is the view of the built-in sample's incidents as questions: a hint (a filter to
+// start from) revealed on one key and the answer on another. The model computes answers from the
+// loaded events, off the UI loop.
+package scenarios
 
 import (
 	"fmt"
@@ -6,122 +9,154 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/common"
 )
 
-// scenarioState is the scenarios view: the built-in sample's incidents as questions, a hint (a filter to
-// start from) revealed on one key and the answer on another. The model computes answers from the loaded
-// events, off the UI loop.
-type scenarioState struct {
-	list    listState
+// Name is the view's name: its ':' command and breadcrumb.
+const Name = "scenarios"
+
+// Model is the scenarios view.
+type Model struct {
+	common.Common
+	list    common.List
 	shown   map[string]int // per scenario: 1 the hint is shown, 2 the answer too
-	answers map[string]scenarioAnswer
+	answers map[string]answer
 }
 
-// scenarioAnswer is a computed answer and the size of the index it was computed over: a load still
+// answer is a computed answer and the size of the index it was computed over: a load still
 // running makes it stale.
-type scenarioAnswer struct {
+type answer struct {
 	a   model.Answer
 	err error
 	n   int
 }
 
-// scenarioAnswerMsg brings an answer computed off the UI loop.
-type scenarioAnswerMsg struct {
+// answerMsg brings an answer computed off the UI loop.
+type answerMsg struct {
 	name string
-	ans  scenarioAnswer
+	ans  answer
 }
 
 // scenarioList is the scenarios, in the model's order.
 var scenarioList = model.Scenarios()
 
-// onScenariosKey handles a key of the scenarios view.
-func (a *App) onScenariosKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := a.keys.Scenarios
-	sc := scenarioList[a.sc.list.cursor]
+// New returns the scenarios view.
+func New(c common.Common) *Model {
+	return &Model{Common: c, shown: map[string]int{}, answers: map[string]answer{}}
+}
+
+// Name is the view's name.
+func (m *Model) Name() string { return Name }
+
+// Cursor is the scenario the cursor is on.
+func (m *Model) Cursor() int { return m.list.Cursor }
+
+// SetCursor puts the cursor on scenario i.
+func (m *Model) SetCursor(i int) { m.list.Cursor = i }
+
+// Shown has nothing to start: answers are computed when asked for.
+func (m *Model) Shown() tea.Cmd { return nil }
+
+// ShortHelp is the keys the bottom line shows.
+func (m *Model) ShortHelp() []key.Binding {
+	g, l, s := m.Keys.Global, m.Keys.List, m.Keys.Scenarios
+	return []key.Binding{s.Hint, s.Answer, s.Try, s.Evidence, l.Up, l.Down, g.Back, g.Help, g.Quit}
+}
+
+// FullHelp is the keys of the view.
+func (m *Model) FullHelp() [][]key.Binding {
+	l, s := m.Keys.List, m.Keys.Scenarios
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {s.Try, s.Hint, s.Answer, s.Evidence}}
+}
+
+// Update takes answers computed off the UI loop and the keys of the view.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case answerMsg:
+		return m.onAnswer(msg)
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	return nil
+}
+
+// onKey handles a key of the scenarios view.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.Keys.Scenarios
+	sc := scenarioList[m.list.Cursor]
 	switch {
 	case key.Matches(msg, k.Try):
-		a.push("scenario")
-		a.view = viewTimeline
-		a.bar.SetValue(sc.Hint)
-		a.bar.Remember(sc.Hint)
-		a.status, a.statusErr = "hint: "+sc.Next+" · esc: back to the question", false
-		return a.runQuery(sc.Hint)
+		return common.Goto(common.GotoMsg{Label: "scenario", Filter: sc.Hint, Remember: true,
+			Status: "hint: " + sc.Next + " · esc: back to the question"})
 	case key.Matches(msg, k.Hint):
-		a.sc.shown[sc.Name] = max(a.sc.shown[sc.Name], 1)
+		m.shown[sc.Name] = max(m.shown[sc.Name], 1)
 		return nil
 	case key.Matches(msg, k.Answer):
-		a.sc.shown[sc.Name] = 2
-		return a.computeAnswer(sc)
+		m.shown[sc.Name] = 2
+		return m.computeAnswer(sc)
 	case key.Matches(msg, k.Evidence):
-		ans, ok := a.sc.answers[sc.Name]
-		if a.sc.shown[sc.Name] < 2 || !ok || ans.err != nil || len(ans.a.Evidence) == 0 {
-			a.status, a.statusErr = "reveal the answer first ("+k.Answer.Help().Key+")", false
-			return nil
+		ans, ok := m.answers[sc.Name]
+		if m.shown[sc.Name] < 2 || !ok || ans.err != nil || len(ans.a.Evidence) == 0 {
+			return common.Status("reveal the answer first (" + k.Answer.Help().Key + ")")
 		}
-		a.push("scenario")
-		a.view = viewTimeline
-		a.bar.SetValue(ans.a.Filter)
-		a.bar.Remember(ans.a.Filter)
 		ref := ans.a.Key
-		a.keepRef = &ref
-		return tea.Batch(a.runQuery(ans.a.Filter), a.openDetail(ref, 0))
+		return common.Goto(common.GotoMsg{Label: "scenario", Filter: ans.a.Filter, Remember: true, Keep: &ref, Detail: &ref})
 	}
-	a.sc.list.move(msg, a.keys.List, len(scenarioList), len(scenarioList))
+	m.list.Move(msg, m.Keys.List, len(scenarioList), len(scenarioList))
 	return nil
 }
 
 // computeAnswer asks the model for a scenario's answer, unless it has one for the index as it is.
-func (a *App) computeAnswer(sc model.Scenario) tea.Cmd {
-	if ans, ok := a.sc.answers[sc.Name]; ok && ans.n == a.idx.Len() {
+func (m *Model) computeAnswer(sc model.Scenario) tea.Cmd {
+	idx := m.State.Index
+	if ans, ok := m.answers[sc.Name]; ok && ans.n == idx.Len() {
 		return nil
 	}
-	idx := a.idx
 	return func() tea.Msg {
 		n := idx.Len()
 		ans, err := sc.Answer(idx)
-		return scenarioAnswerMsg{name: sc.Name, ans: scenarioAnswer{a: ans, err: err, n: n}}
+		return answerMsg{name: sc.Name, ans: answer{a: ans, err: err, n: n}}
 	}
 }
 
-// onScenarioAnswer keeps an answer; one computed while the load went on is asked again.
-func (a *App) onScenarioAnswer(msg scenarioAnswerMsg) tea.Cmd {
-	a.sc.answers[msg.name] = msg.ans
-	if a.loading || msg.ans.n != a.idx.Len() {
-		if sc, ok := model.ScenarioNamed(msg.name); ok && a.view == viewScenarios {
-			return a.computeAnswer(sc)
+// onAnswer keeps an answer; one computed while the load went on is asked again.
+func (m *Model) onAnswer(msg answerMsg) tea.Cmd {
+	m.answers[msg.name] = msg.ans
+	if m.State.Loading || msg.ans.n != m.State.Index.Len() {
+		if sc, ok := model.ScenarioNamed(msg.name); ok && m.State.Active == Name {
+			return m.computeAnswer(sc)
 		}
 	}
 	return nil
 }
 
-// scenariosView draws the list of questions over the selected one: its question, and its hint and
-// answer once revealed.
-func (a *App) scenariosView() []string {
-	st := &a.st
-	w := a.w
+// View draws the list of questions over the selected one: its question, and its hint and answer
+// once revealed.
+func (m *Model) View() string {
+	st := m.Styles
+	w := m.Width
 	n := len(scenarioList)
-	sc := scenarioList[a.sc.list.cursor]
-	shown := a.sc.shown[sc.Name]
-	listH := min(n, max(3, a.bodyHeight()/3))
+	sc := scenarioList[m.list.Cursor]
+	shown := m.shown[sc.Name]
+	listH := min(n, max(3, m.Height/3))
 	if shown == 2 { // answers are long: the list gives them room
 		listH = min(n, 3, listH)
 	}
-	a.sc.list.clamp(n, listH)
-	out := []string{st.Header.Render(cell(" #  SCENARIO", w-18, false) + cell("REVEALED", 18, false))}
-	for i := a.sc.list.offset; i < min(a.sc.list.offset+listH, n); i++ {
+	m.list.Clamp(n, listH)
+	out := []string{st.Header.Render(common.Cell(" #  SCENARIO", w-18, false) + common.Cell("REVEALED", 18, false))}
+	for i := m.list.Offset; i < min(m.list.Offset+listH, n); i++ {
 		sc := scenarioList[i]
 		mark := ""
-		switch a.sc.shown[sc.Name] {
+		switch m.shown[sc.Name] {
 		case 1:
 			mark = "hint"
 		case 2:
 			mark = "hint, answer"
 		}
-		line := cell(fmt.Sprintf(" %d  %s", i+1, sc.Title), w-18, false) + cell(mark, 18, false)
-		if i == a.sc.list.cursor {
+		line := common.Cell(fmt.Sprintf(" %d  %s", i+1, sc.Title), w-18, false) + common.Cell(mark, 18, false)
+		if i == m.list.Cursor {
 			line = st.Selected.Render(line)
 		}
 		out = append(out, line)
@@ -129,9 +164,9 @@ func (a *App) scenariosView() []string {
 	out = append(out, st.Dim.Render(strings.Repeat("─", w)))
 
 	block := func(label string, style func(...string) string, body string) {
-		for i, l := range wrapWords(model.Sanitize(body), max(w-11, 20)) {
+		for i, l := range common.WrapWords(model.Sanitize(body), max(w-11, 20)) {
 			if i == 0 {
-				out = append(out, " "+st.Label.Render(cell(label, 9, false))+" "+style(l))
+				out = append(out, " "+st.Label.Render(common.Cell(label, 9, false))+" "+style(l))
 			} else {
 				out = append(out, strings.Repeat(" ", 11)+style(l))
 			}
@@ -144,14 +179,14 @@ func (a *App) scenariosView() []string {
 	}
 	switch shown {
 	case 0:
-		out = append(out, "", " "+st.Dim.Render(a.keyHelp(a.keys.Scenarios.Hint)+" · "+a.keyHelp(a.keys.Scenarios.Answer)+
-			" · "+a.keyHelp(a.keys.Scenarios.Try)))
+		out = append(out, "", " "+st.Dim.Render(common.KeyHelp(m.Keys.Scenarios.Hint)+" · "+common.KeyHelp(m.Keys.Scenarios.Answer)+
+			" · "+common.KeyHelp(m.Keys.Scenarios.Try)))
 	case 1:
 		block("hint", st.Key.Render, sc.Hint)
 		block("", st.Dim.Render, sc.Next)
 	default:
 		block("hint", st.Key.Render, sc.Hint)
-		ans, ok := a.sc.answers[sc.Name]
+		ans, ok := m.answers[sc.Name]
 		switch {
 		case !ok:
 			block("answer", st.Dim.Render, "looking for it in the loaded events…")
@@ -160,33 +195,8 @@ func (a *App) scenariosView() []string {
 				". The scenarios are about the built-in sample: run trailscope with no PATH.")
 		default:
 			block("answer", st.Value.Render, ans.a.Text)
-			block("", st.Dim.Render, a.keyHelp(a.keys.Scenarios.Evidence)+": "+ans.a.Filter)
+			block("", st.Dim.Render, common.KeyHelp(m.Keys.Scenarios.Evidence)+": "+ans.a.Filter)
 		}
 	}
-	return out
-}
-
-// wrapWords breaks text into lines of at most width columns, at spaces only (identifiers such as
-// svc-monitoring or ARNs stay whole); a word longer than a line gets a line of its own.
-func wrapWords(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		switch {
-		case line == "":
-			line = word
-		case ansi.StringWidth(line)+1+ansi.StringWidth(word) > width:
-			lines = append(lines, line)
-			line = word
-		default:
-			line += " " + word
-		}
-	}
-	return append(lines, line)
-}
-
-// keyHelp renders a binding as "key description".
-func (a *App) keyHelp(b key.Binding) string {
-	h := b.Help()
-	return h.Key + " " + h.Desc
+	return strings.Join(out, "\n")
 }

@@ -1,4 +1,7 @@
-package ui
+// Package timeline is the console's home view: the histogram of the result over time above a
+// virtual table of its events (only the visible rows are read and drawn), zoom in time, and the
+// order of the rows.
+package timeline
 
 import (
 	"fmt"
@@ -10,215 +13,270 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/common"
+	"github.com/trailscope/trailscope/ui/components/table"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
-// column is one column of a table: its title and its width once laid out.
-type column struct {
-	title       string
-	min, max, w int
-	optional    bool // dropped, in order, when the width does not allow it
-	right       bool // right-aligned (numbers)
-	weight      int  // share of the spare width
+// Name is the view's name: its ':' command and breadcrumb.
+const Name = "timeline"
+
+// Model is the timeline view.
+type Model struct {
+	common.Common
+	table       table.Model[model.Record]
+	refs        []model.EventRef // the rows on screen: the result's events, oldest first
+	newestFirst bool
 }
 
-// layoutColumns gives each column a width for a table w cells wide: optional columns are dropped from
-// the end of the list until the minimums fit, then spare width goes by weight up to each maximum.
-func layoutColumns(cols []column, w int) []column {
-	out := append([]column(nil), cols...)
-	need := func(cs []column) int {
-		n := 0
-		for _, c := range cs {
-			n += c.min + 1
-		}
-		return n
+// New returns the timeline over the console's state.
+func New(c common.Common) *Model {
+	m := &Model{Common: c, newestFirst: true}
+	m.table = table.Model[model.Record]{Common: c, Mark: mark, Style: m.rowStyle}
+	m.table.Columns = []table.Column[model.Record]{
+		{Title: "TIME", Min: 11, Max: 19, Cell: func(r model.Record, w int) string { return r.Time.Format(m.timeFormat(w)) }},
+		{Title: "EVENT", Min: 16, Max: 34, Weight: 2, Cell: func(r model.Record, _ int) string {
+			if r.Name == "" {
+				return r.EventType
+			}
+			return r.Name
+		}},
+		{Title: "PRINCIPAL", Min: 18, Max: 60, Weight: 3, Cell: func(r model.Record, _ int) string { return r.Identity.Principal }},
+		{Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Cell: func(r model.Record, _ int) string { return report.ResourceCell(r.Resources) }},
+		{Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r model.Record, _ int) string { return r.SourceIP }},
+		{Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r model.Record, _ int) string { return r.ErrorCode }},
+		{Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r model.Record, _ int) string { return r.Region }},
 	}
-	for need(out) > w {
-		dropped := false
-		for i := len(out) - 1; i >= 0; i-- {
-			if out[i].optional {
-				out = append(out[:i], out[i+1:]...)
-				dropped = true
+	return m
+}
+
+func mark(r model.Record) string {
+	switch {
+	case r.ErrorCode != "":
+		return "!"
+	case r.ReadOnly == model.False:
+		return "•"
+	}
+	return " "
+}
+
+func (m *Model) rowStyle(r model.Record) func(...string) string {
+	switch {
+	case r.ErrorCode != "":
+		return m.Styles.Error.Render
+	case r.ReadOnly == model.False:
+		return m.Styles.Write.Render
+	}
+	return nil
+}
+
+// Name is the view's name.
+func (m *Model) Name() string { return Name }
+
+// SetSize sets the view's size; the table gets the body less the histogram and the header.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.table.SetSize(w, h)
+}
+
+// rowsHeight is the number of event rows: the body less the histogram and the header.
+func (m *Model) rowsHeight() int { return max(m.Height-3, 1) }
+
+// Cursor is the row the cursor is on.
+func (m *Model) Cursor() int { return m.table.List.Cursor }
+
+// SetCursor puts the cursor on row i.
+func (m *Model) SetCursor(i int) {
+	m.table.List.Cursor = i
+	m.table.List.Clamp(len(m.refs), m.rowsHeight())
+}
+
+// Shown has nothing to start: the result is the root's.
+func (m *Model) Shown() tea.Cmd { return nil }
+
+// NewestFirst reports the order of the rows.
+func (m *Model) NewestFirst() bool { return m.newestFirst }
+
+// Row returns the event shown on row i, in the chosen order.
+func (m *Model) Row(i int) model.EventRef {
+	if m.newestFirst {
+		return m.refs[len(m.refs)-1-i]
+	}
+	return m.refs[i]
+}
+
+// Selected returns the event under the cursor; false when there are no rows.
+func (m *Model) Selected() (model.EventRef, bool) {
+	if len(m.refs) == 0 {
+		var none model.EventRef
+		return none, false
+	}
+	return m.Row(m.table.List.Cursor), true
+}
+
+// ShortHelp is the keys the bottom line shows.
+func (m *Model) ShortHelp() []key.Binding {
+	g, l := m.Keys.Global, m.Keys.List
+	return []key.Binding{g.Filter, l.Open, l.ZoomIn, l.ZoomOut, l.Sort, g.Principals, g.Resources, g.Export, g.Help, g.Quit}
+}
+
+// FullHelp is the keys of the view.
+func (m *Model) FullHelp() [][]key.Binding {
+	l := m.Keys.List
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {l.Open, l.Sort, l.ZoomIn, l.ZoomOut}}
+}
+
+// Update takes a new result, the keys of the view and the detail's steps to the next event.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case common.ResultMsg:
+		m.onResult(msg)
+	case common.StepMsg:
+		n := len(m.refs)
+		if n == 0 {
+			return nil
+		}
+		m.table.List.Cursor += msg.Delta
+		m.table.List.Clamp(n, m.rowsHeight())
+		return common.Open(m.Row(m.table.List.Cursor), "")
+	case tea.MouseWheelMsg:
+		m.table.List.Wheel(msg, len(m.refs), m.rowsHeight())
+	case tea.KeyPressMsg:
+		return m.onKey(msg)
+	}
+	return nil
+}
+
+// onResult shows the new result, keeping the cursor on the event it was on, or on msg.Keep.
+func (m *Model) onResult(msg common.ResultMsg) {
+	l := &m.table.List
+	var keep model.EventRef
+	hadKeep := false
+	switch {
+	case msg.Keep != nil:
+		keep, hadKeep = *msg.Keep, true
+	case msg.SameFilter && l.Cursor > 0 && l.Cursor < len(m.refs):
+		keep, hadKeep = m.Row(l.Cursor), true
+	}
+	m.refs = m.State.Result.Refs
+	if !msg.SameFilter {
+		*l = common.List{}
+	}
+	if hadKeep {
+		for i, n := 0, len(m.refs); i < n; i++ {
+			if m.Row(i) == keep {
+				l.Cursor = i
+				l.Offset = i - m.rowsHeight()/2
 				break
 			}
 		}
-		if !dropped {
-			break
-		}
 	}
-	spare := w - need(out)
-	for i := range out {
-		out[i].w = out[i].min
+	if r := msg.Restore; r != nil && r.View == Name && !hadKeep {
+		l.Cursor = r.Cursor
 	}
-	for spare > 0 {
-		total := 0
-		for _, c := range out {
-			if c.w < c.max {
-				total += c.weight
-			}
-		}
-		if total == 0 {
-			break
-		}
-		given := 0
-		for i := range out {
-			c := &out[i]
-			if c.w >= c.max || c.weight == 0 {
-				continue
-			}
-			add := max(spare*c.weight/total, 1)
-			add = min(add, c.max-c.w, spare-given)
-			c.w += add
-			given += add
-			if given >= spare {
-				break
-			}
-		}
-		if given == 0 {
-			break
-		}
-		spare -= given
-	}
-	return out
+	l.Clamp(len(m.refs), m.rowsHeight())
 }
 
-// cell pads or cuts s to w cells.
-func cell(s string, w int, right bool) string {
-	s = ansi.Truncate(s, w, "…")
-	pad := w - ansi.StringWidth(s)
-	if pad <= 0 {
-		return s
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.Keys.List
+	l := &m.table.List
+	n := len(m.refs)
+	if m.table.Move(msg, n, m.rowsHeight()) {
+		return nil
 	}
-	if right {
-		return strings.Repeat(" ", pad) + s
+	switch {
+	case key.Matches(msg, k.Open):
+		if n == 0 {
+			return nil
+		}
+		return common.Open(m.Row(l.Cursor), "")
+	case key.Matches(msg, k.Sort):
+		if n > 0 {
+			ref := m.Row(l.Cursor)
+			m.newestFirst = !m.newestFirst
+			for i := range n {
+				if m.Row(i) == ref {
+					l.Cursor = i
+					break
+				}
+			}
+			l.Offset = l.Cursor - m.rowsHeight()/2
+			l.Clamp(n, m.rowsHeight())
+		} else {
+			m.newestFirst = !m.newestFirst
+		}
+		if m.newestFirst {
+			return common.Status("newest first")
+		}
+		return common.Status("oldest first")
+	case key.Matches(msg, k.ZoomIn):
+		return m.zoomIn()
+	case key.Matches(msg, k.ZoomOut):
+		return m.zoomOut()
 	}
-	return s + strings.Repeat(" ", pad)
-}
-
-var timelineColumns = []column{
-	{title: "TIME", min: 11, max: 19},
-	{title: "EVENT", min: 16, max: 34, weight: 2},
-	{title: "PRINCIPAL", min: 18, max: 60, weight: 3},
-	{title: "RESOURCE", min: 12, max: 48, weight: 2},
-	{title: "SOURCE IP", min: 15, max: 20, weight: 1, optional: true},
-	{title: "ERROR", min: 14, max: 28, weight: 1, optional: true},
-	{title: "REGION", min: 12, max: 14, optional: true},
+	return nil
 }
 
 // timeFormat picks how much of a time the timeline shows: less when the result spans a day.
-func (a *App) timeFormat(width int) string {
+func (m *Model) timeFormat(width int) string {
 	if width >= 19 {
 		return "2006-01-02 15:04:05"
 	}
-	if !a.hist.From.IsZero() && a.hist.To.Sub(a.hist.From) <= 24*time.Hour && a.hist.From.Day() == a.hist.To.Add(-1).Day() {
+	h := &m.State.Hist
+	if !h.From.IsZero() && h.To.Sub(h.From) <= 24*time.Hour && h.From.Day() == h.To.Add(-1).Day() {
 		return "15:04:05"
 	}
 	return "01-02 15:04"
 }
 
-// timelineView draws the histogram and the visible rows only.
-func (a *App) timelineView() []string {
-	st := &a.st
-	out := a.histogramView()
-	tcols := append([]column(nil), timelineColumns...)
-	if a.timeFormat(0) == "15:04:05" {
-		tcols[0].min, tcols[0].max = 8, 8
+// View draws the histogram and the visible rows only.
+func (m *Model) View() string {
+	st := m.Styles
+	s := m.State
+	out := m.histogramView()
+	if m.timeFormat(0) == "15:04:05" {
+		m.table.Columns[0].Min, m.table.Columns[0].Max = 8, 8
+	} else {
+		m.table.Columns[0].Min, m.table.Columns[0].Max = 11, 19
 	}
-	cols := layoutColumns(tcols, a.w-2)
-	var hb strings.Builder
-	hb.WriteString("  ")
-	for _, c := range cols {
-		hb.WriteString(cell(c.title, c.w, c.right) + " ")
-	}
-	out = append(out, st.Header.Render(strings.TrimRight(hb.String(), " ")))
-	n := len(a.result.Refs)
-	h := a.tableHeight()
+	cols := m.table.Laid()
+	out = append(out, m.table.Header(cols, ""))
+	n := len(m.refs)
 	if n == 0 {
 		msg := "no events match this filter"
 		switch {
-		case a.loading && a.idx.Len() == 0:
+		case s.Loading && s.Index.Len() == 0:
 			msg = "waiting for the first events…"
-		case a.idx.Len() == 0:
+		case s.Index.Len() == 0:
 			msg = "no events loaded"
-			if a.opt.Banner != "" {
+			if s.Banner != "" {
 				msg = ""
 			}
 		}
 		out = append(out, "", "  "+st.Dim.Render(msg))
-		if a.idx.Len() == 0 && a.opt.Banner != "" {
-			for _, l := range strings.Split(a.opt.Banner, "\n") {
+		if s.Index.Len() == 0 && s.Banner != "" {
+			for _, l := range strings.Split(s.Banner, "\n") {
 				out = append(out, "  "+l)
 			}
 		}
-		return out
+		return strings.Join(out, "\n")
 	}
-	a.tl.clamp(n, h)
-	tf := a.timeFormat(cols[0].w)
-	for i := a.tl.offset; i < min(a.tl.offset+h, n); i++ {
-		r := a.idx.Record(a.row(i))
-		out = append(out, a.timelineRow(r, cols, tf, i == a.tl.cursor))
-	}
-	return out
-}
-
-func (a *App) timelineRow(r model.Record, cols []column, tf string, selected bool) string {
-	st := &a.st
-	mark := " "
-	switch {
-	case r.ErrorCode != "":
-		mark = "!"
-	case r.ReadOnly == model.False:
-		mark = "•"
-	}
-	var b strings.Builder
-	b.WriteString(mark + " ")
-	for _, c := range cols {
-		var v string
-		switch c.title {
-		case "TIME":
-			v = r.Time.Format(tf)
-		case "EVENT":
-			v = r.Name
-			if v == "" {
-				v = r.EventType
-			}
-		case "PRINCIPAL":
-			v = r.Identity.Principal
-		case "RESOURCE":
-			v = report.ResourceCell(r.Resources)
-		case "SOURCE IP":
-			v = r.SourceIP
-		case "ERROR":
-			v = r.ErrorCode
-		case "REGION":
-			v = r.Region
-		}
-		b.WriteString(cell(model.Sanitize(v), c.w, c.right) + " ")
-	}
-	line := strings.TrimRight(b.String(), " ")
-	switch {
-	case selected:
-		return st.Selected.Render(cell(line, a.w, false))
-	case r.ErrorCode != "":
-		return st.Error.Render(line)
-	case r.ReadOnly == model.False:
-		return st.Write.Render(line)
-	}
-	return line
+	out = append(out, m.table.Rows(cols, n, m.rowsHeight(), func(i int) model.Record { return s.Index.Record(m.Row(i)) })...)
+	return strings.Join(out, "\n")
 }
 
 var blocks = []rune(" ▁▂▃▄▅▆▇█")
 
 // histogramView draws the result over time: bars coloured by their share of errors, and an axis.
-func (a *App) histogramView() []string {
-	st := &a.st
-	h := a.hist
+func (m *Model) histogramView() []string {
+	st := m.Styles
+	h := m.State.Hist
 	if h.Max == 0 {
 		return []string{st.Dim.Render("  (no events to chart)"), ""}
 	}
 	var b strings.Builder
 	for i, c := range h.Counts {
-		if i >= a.w {
+		if i >= m.Width {
 			break
 		}
 		lvl := 0
@@ -243,9 +301,9 @@ func (a *App) histogramView() []string {
 	left := h.From.Format(layout)
 	right := h.To.Format(layout)
 	mid := fmt.Sprintf(" %s · max %s/bar · z zoom Z out ", durText(span), report.Commas(h.Max))
-	fill := a.w - len(left) - len(right) - ansi.StringWidth(mid)
+	fill := m.Width - len(left) - len(right) - ansi.StringWidth(mid)
 	axis := left + strings.Repeat("─", max(fill/2, 1)) + mid + strings.Repeat("─", max(fill-fill/2, 1)) + right
-	return []string{b.String(), st.Axis.Render(ansi.Truncate(axis, a.w, ""))}
+	return []string{b.String(), st.Axis.Render(ansi.Truncate(axis, m.Width, ""))}
 }
 
 func durText(d time.Duration) string {
@@ -258,125 +316,4 @@ func durText(d time.Duration) string {
 		return fmt.Sprintf("%.0fm", d.Minutes())
 	}
 	return d.Round(time.Second).String()
-}
-
-func (a *App) onTimelineKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := a.keys.List
-	n := len(a.result.Refs)
-	if a.tl.move(msg, k, n, a.tableHeight()) {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, k.Open):
-		if n == 0 {
-			return nil
-		}
-		return a.openDetail(a.row(a.tl.cursor), 0)
-	case key.Matches(msg, k.Sort):
-		if n > 0 {
-			ref := a.row(a.tl.cursor)
-			a.newestFirst = !a.newestFirst
-			for i := range n {
-				if a.row(i) == ref {
-					a.tl.cursor = i
-					break
-				}
-			}
-			a.tl.offset = a.tl.cursor - a.tableHeight()/2
-			a.tl.clamp(n, a.tableHeight())
-		} else {
-			a.newestFirst = !a.newestFirst
-		}
-		if a.newestFirst {
-			a.status = "newest first"
-		} else {
-			a.status = "oldest first"
-		}
-		a.statusErr = false
-	case key.Matches(msg, k.ZoomIn):
-		return a.zoomIn()
-	case key.Matches(msg, k.ZoomOut):
-		return a.zoomOut()
-	}
-	return nil
-}
-
-// zoomIn narrows the filter to a quarter of the result's time span, centred on the selected event.
-func (a *App) zoomIn() tea.Cmd {
-	h := a.hist
-	if h.Max == 0 || len(a.result.Refs) < 2 {
-		return nil
-	}
-	span := h.To.Sub(h.From) / 4
-	if span < time.Second {
-		a.status, a.statusErr = "already at one second", false
-		return nil
-	}
-	centre := a.idx.Time(a.row(a.tl.cursor))
-	from, to := centre.Add(-span/2), centre.Add(span/2)
-	if from.Before(h.From) {
-		from, to = h.From, h.From.Add(span)
-	}
-	if to.After(h.To) {
-		from, to = h.To.Add(-span), h.To
-	}
-	keep := a.row(a.tl.cursor)
-	a.keepRef = &keep
-	a.push("zoom")
-	text := withTimeRange(a.applied, from, to)
-	a.bar.SetValue(text)
-	return a.runQuery(text)
-}
-
-// zoomOut goes back to before the last zoom, or widens the range four times.
-func (a *App) zoomOut() tea.Cmd {
-	if n := len(a.stack); n > 0 && a.stack[n-1].label == "zoom" {
-		if len(a.result.Refs) > 0 {
-			keep := a.row(a.tl.cursor)
-			a.keepRef = &keep
-		}
-		s := a.stack[n-1]
-		a.stack = a.stack[:n-1]
-		s.detail = false
-		return a.restoreSnapshot(s)
-	}
-	q, err := model.ParseQuery(a.applied)
-	if err != nil {
-		return nil
-	}
-	var from, to time.Time
-	for _, t := range q.Terms {
-		if t.Field == model.FieldSince && !t.At.IsZero() {
-			from = t.At
-		}
-		if t.Field == model.FieldUntil && !t.At.IsZero() {
-			to = t.At
-		}
-	}
-	if from.IsZero() || to.IsZero() {
-		a.status, a.statusErr = "not zoomed in", false
-		return nil
-	}
-	span := to.Sub(from)
-	text := withTimeRange(a.applied, from.Add(-span*3/2), to.Add(span*3/2))
-	a.push("zoom out")
-	a.bar.SetValue(text)
-	return a.runQuery(text)
-}
-
-// withTimeRange replaces the since: and until: terms of a filter.
-func withTimeRange(filter string, from, to time.Time) string {
-	q, err := model.ParseQuery(filter)
-	var parts []string
-	if err == nil {
-		for _, t := range q.Terms {
-			if t.Field == model.FieldSince || t.Field == model.FieldUntil {
-				continue
-			}
-			parts = append(parts, t.String())
-		}
-	}
-	from, to = from.UTC().Truncate(time.Second), to.UTC().Add(time.Second-1).Truncate(time.Second)
-	parts = append(parts, "since:"+from.Format(time.RFC3339), "until:"+to.Format(time.RFC3339))
-	return strings.Join(parts, " ")
 }

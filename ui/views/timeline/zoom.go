@@ -1,0 +1,79 @@
+package timeline
+
+import (
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/ui/common"
+)
+
+// zoomIn narrows the filter to a quarter of the result's time span, centred on the selected event.
+func (m *Model) zoomIn() tea.Cmd {
+	h := m.State.Hist
+	if h.Max == 0 || len(m.refs) < 2 {
+		return nil
+	}
+	span := h.To.Sub(h.From) / 4
+	if span < time.Second {
+		return common.Status("already at one second")
+	}
+	keep := m.Row(m.table.List.Cursor)
+	centre := m.State.Index.Time(keep)
+	from, to := centre.Add(-span/2), centre.Add(span/2)
+	if from.Before(h.From) {
+		from, to = h.From, h.From.Add(span)
+	}
+	if to.After(h.To) {
+		from, to = h.To.Add(-span), h.To
+	}
+	return common.Goto(common.GotoMsg{Label: "zoom", Filter: withTimeRange(m.State.Applied, from, to), Keep: &keep})
+}
+
+// zoomOut goes back to before the last zoom, or widens the range four times.
+func (m *Model) zoomOut() tea.Cmd {
+	if m.State.LastStep == "zoom" {
+		var keep *model.EventRef
+		if ref, ok := m.Selected(); ok {
+			keep = &ref
+		}
+		return common.Cmd(common.BackMsg{Keep: keep})
+	}
+	q, err := model.ParseQuery(m.State.Applied)
+	if err != nil {
+		return nil
+	}
+	var from, to time.Time
+	for _, t := range q.Terms {
+		if t.Field == model.FieldSince && !t.At.IsZero() {
+			from = t.At
+		}
+		if t.Field == model.FieldUntil && !t.At.IsZero() {
+			to = t.At
+		}
+	}
+	if from.IsZero() || to.IsZero() {
+		return common.Status("not zoomed in")
+	}
+	span := to.Sub(from)
+	return common.Goto(common.GotoMsg{Label: "zoom out", Filter: withTimeRange(m.State.Applied, from.Add(-span*3/2), to.Add(span*3/2))})
+}
+
+// withTimeRange replaces the since: and until: terms of a filter.
+func withTimeRange(filter string, from, to time.Time) string {
+	q, err := model.ParseQuery(filter)
+	var parts []string
+	if err == nil {
+		for _, t := range q.Terms {
+			if t.Field == model.FieldSince || t.Field == model.FieldUntil {
+				continue
+			}
+			parts = append(parts, t.String())
+		}
+	}
+	from, to = from.UTC().Truncate(time.Second), to.UTC().Add(time.Second-1).Truncate(time.Second)
+	parts = append(parts, "since:"+from.Format(time.RFC3339), "until:"+to.Format(time.RFC3339))
+	return strings.Join(parts, " ")
+}
