@@ -9,7 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/keymap"
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/filterbar"
 	"github.com/trailscope/trailscope/ui/views/detail"
@@ -36,11 +37,11 @@ type App struct {
 	bar      *filterbar.Model
 
 	stack   []snapshot      // the steps Esc goes back through
-	keep    *model.EventRef // the event the timeline's cursor stays on when the next result lands
+	keep    *index.EventRef // the event the timeline's cursor stays on when the next result lands
 	restore *snapshot       // a step to finish restoring when its result lands
 
 	queryDur     time.Duration
-	progress     model.Progress
+	progress     cloudtrail.Progress
 	loadStart    time.Time
 	loadDur      time.Duration
 	lastLen      int
@@ -56,13 +57,13 @@ type snapshot struct {
 	filter    string
 	cursor    int
 	detail    bool
-	detailRef model.EventRef
+	detailRef index.EventRef
 	label     string // how we left it: "pivot", "zoom", "open"...
 }
 
 func newApp(opt Options) *App {
 	if opt.Index == nil {
-		opt.Index = model.NewIndex()
+		opt.Index = index.New()
 	}
 	a := &App{
 		opt:       opt,

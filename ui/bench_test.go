@@ -8,7 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/components/summaries"
 )
 
@@ -16,7 +16,7 @@ import (
 // index is built once and shared.
 var (
 	benchOnce sync.Once
-	benchIdx  *model.Index
+	benchIdx  *index.Index
 )
 
 const benchEvents = 1_000_000

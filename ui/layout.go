@@ -9,7 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 	"github.com/trailscope/trailscope/ui/views/detail"
@@ -103,7 +103,7 @@ func (a *App) titleLine() string {
 	st, s := &a.styles, &a.state
 	left := st.Title.Render("trailscope")
 	if a.opt.Source != "" {
-		left += st.TitleDim.Render(" · " + model.Sanitize(a.opt.Source))
+		left += st.TitleDim.Render(" · " + cloudtrail.Sanitize(a.opt.Source))
 	}
 	left += st.TitleDim.Render(" · ") + st.Count.Render(report.Count(s.Index.Len(), "event"))
 	if d := s.Index.Duplicates(); d > 0 {
@@ -135,7 +135,7 @@ func (a *App) crumbLine() string {
 	for _, step := range a.stack[start:] {
 		label := step.view
 		if step.filter != "" {
-			label += " " + ansi.Truncate(model.Sanitize(step.filter), 24, "…")
+			label += " " + ansi.Truncate(cloudtrail.Sanitize(step.filter), 24, "…")
 		}
 		if step.detail {
 			label += " › " + detail.Name
@@ -145,7 +145,7 @@ func (a *App) crumbLine() string {
 	cur := a.active.Name()
 	if len(a.stack) > 0 && s.Applied != "" && s.Applied != a.stack[len(a.stack)-1].filter {
 		// Where it differs from the step before, say which filter this step applies.
-		cur += " " + ansi.Truncate(model.Sanitize(s.Applied), 24, "…")
+		cur += " " + ansi.Truncate(cloudtrail.Sanitize(s.Applied), 24, "…")
 	}
 	if a.detail.IsOpen() {
 		cur += " › " + detail.Name
@@ -184,7 +184,7 @@ func (a *App) statusLine() string {
 			line += fmt.Sprintf(" · %s ev/s", report.Commas(int(float64(max(p.Records, s.Index.Len()))/sec)))
 		}
 		if p.Detail != "" {
-			line += " · " + model.Sanitize(p.Detail)
+			line += " · " + cloudtrail.Sanitize(p.Detail)
 		}
 		return st.StatusWarn.Render(ansi.Truncate(line, a.w, "…"))
 	}

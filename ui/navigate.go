@@ -3,7 +3,7 @@ package ui
 import (
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -70,7 +70,7 @@ func (a *App) back() tea.Cmd {
 }
 
 // backTo returns to the last step with its detail closed, the timeline's cursor on keep.
-func (a *App) backTo(keep *model.EventRef) tea.Cmd {
+func (a *App) backTo(keep *index.EventRef) tea.Cmd {
 	if len(a.stack) == 0 {
 		return nil
 	}

@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/keymap"
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/ui/components/filterbar"
 	helpview "github.com/trailscope/trailscope/ui/views/help"
 )
@@ -83,7 +83,7 @@ func (a *App) command(text string) tea.Cmd {
 			places = append(places, ":"+c.Name)
 		}
 	}
-	a.report("unknown command %q: try %s", model.Sanitize(text), strings.Join(places, " "))
+	a.report("unknown command %q: try %s", cloudtrail.Sanitize(text), strings.Join(places, " "))
 	return nil
 }
 

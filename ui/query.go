@@ -5,7 +5,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -13,8 +14,8 @@ import (
 type resultMsg struct {
 	seq  int
 	text string
-	res  model.Result
-	hist model.Histogram
+	res  index.Result
+	hist index.Histogram
 	dur  time.Duration
 }
 
@@ -30,11 +31,11 @@ func (a *App) histWidth() int { return max(a.w, 10) }
 // runQuery parses text and, when it parses, runs it off the UI loop. A bad filter leaves the result
 // on screen and shows its error in the bar.
 func (a *App) runQuery(text string) tea.Cmd {
-	q, err := model.ParseQuery(text)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
-		qe, ok := err.(*model.QueryError)
+		qe, ok := err.(*filter.QueryError)
 		if !ok {
-			qe = &model.QueryError{Term: text, End: len(text), Msg: err.Error()}
+			qe = &filter.QueryError{Term: text, End: len(text), Msg: err.Error()}
 		}
 		a.bar.SetErr(qe)
 		return nil

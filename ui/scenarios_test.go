@@ -3,7 +3,7 @@ package ui
 import (
 	"testing"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/sample/scenario"
 	"github.com/trailscope/trailscope/ui/views/scenarios"
 	"github.com/trailscope/trailscope/ui/views/timeline"
 )
@@ -17,7 +17,7 @@ func TestScenariosView(t *testing.T) {
 		t.Fatalf("view %v", a.state.Active)
 	}
 	sc := a.view(scenarios.Name).(*scenarios.Model)
-	first := model.Scenarios()[0]
+	first := scenario.All()[0]
 	s := screen(a)
 	mustContain(t, s, "SCENARIO", first.Title, "question", "h show the hint")
 	if got := sc.ShortHelp(); len(got) == 0 {
@@ -25,7 +25,7 @@ func TestScenariosView(t *testing.T) {
 	}
 
 	press(a, "j", "h")
-	second := model.Scenarios()[1]
+	second := scenario.All()[1]
 	mustContain(t, screen(a), second.Title, "hint", second.Hint)
 
 	// The answer is computed by the model: these synthetic events do not hold the incident.
@@ -45,10 +45,10 @@ func TestScenariosView(t *testing.T) {
 	if a.state.Active != scenarios.Name || sc.Cursor() != 1 {
 		t.Fatalf("after esc: view %v cursor %d", a.state.Active, sc.Cursor())
 	}
-	for range model.Scenarios() {
+	for range scenario.All() {
 		press(a, "j")
 	}
-	if sc.Cursor() != len(model.Scenarios())-1 {
+	if sc.Cursor() != len(scenario.All())-1 {
 		t.Fatalf("cursor %d", sc.Cursor())
 	}
 	_ = screen(a)

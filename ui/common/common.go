@@ -8,7 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/keymap"
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // Common is embedded by every component: its own size, and pointers to what all share.
@@ -24,12 +25,12 @@ func (c *Common) SetSize(width, height int) { c.Width, c.Height = width, height 
 
 // State is the console's data: the root writes it, views only read it.
 type State struct {
-	Index    *model.Index
-	Applied  string          // the filter of the result on screen
-	Seq      int             // the latest query asked for
-	Result   model.Result    // the events the filter matches
-	Hist     model.Histogram // the result over time
-	Problems []model.Problem // what a load could not read
+	Index    *index.Index
+	Applied  string               // the filter of the result on screen
+	Seq      int                  // the latest query asked for
+	Result   index.Result         // the events the filter matches
+	Hist     index.Histogram      // the result over time
+	Problems []cloudtrail.Problem // what a load could not read
 	Loading  bool
 	Banner   string // what this data is, shown while the index is empty
 	Active   string // the name of the view on screen

@@ -5,7 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // StatusMsg is the one way to tell the user something: the status line shows it until the next key.
@@ -30,8 +30,8 @@ type GotoMsg struct {
 	Filter   string
 	Remember bool   // add the filter to the bar's history
 	Status   string // what to say about it
-	Keep     *model.EventRef
-	Detail   *model.EventRef // an event whose detail opens once there
+	Keep     *index.EventRef
+	Detail   *index.EventRef // an event whose detail opens once there
 }
 
 // Goto returns a command that sends m.
@@ -39,17 +39,17 @@ func Goto(m GotoMsg) tea.Cmd { return func() tea.Msg { return m } }
 
 // OpenMsg asks the root for the detail of an event; with Label set the place left is remembered.
 type OpenMsg struct {
-	Ref   model.EventRef
+	Ref   index.EventRef
 	Label string
 }
 
 // Open returns a command that opens ref's detail.
-func Open(ref model.EventRef, label string) tea.Cmd {
+func Open(ref index.EventRef, label string) tea.Cmd {
 	return func() tea.Msg { return OpenMsg{Ref: ref, Label: label} }
 }
 
 // BackMsg asks the root to return to the last step, the detail closed, the timeline's cursor on Keep.
-type BackMsg struct{ Keep *model.EventRef }
+type BackMsg struct{ Keep *index.EventRef }
 
 // StepMsg asks the timeline for the event Delta rows away from its cursor, and its detail.
 type StepMsg struct{ Delta int }
@@ -57,7 +57,7 @@ type StepMsg struct{ Delta int }
 // ResultMsg brings a query's result to the views, once the root has put it in the State.
 type ResultMsg struct {
 	SameFilter bool            // the filter is the one already on screen (the index grew)
-	Keep       *model.EventRef // the event the timeline's cursor stays on
+	Keep       *index.EventRef // the event the timeline's cursor stays on
 	Restore    *Place          // a view's cursor to put back
 }
 
@@ -70,8 +70,8 @@ type Place struct {
 // Cmd wraps a message as a command.
 func Cmd(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
 
-// Narrow adds term to filter: what opening a row of a list shows.
-func Narrow(filter, term string) string { return strings.TrimSpace(filter + " " + term) }
+// Narrow adds term to the filter text: what opening a row of a list shows.
+func Narrow(text, term string) string { return strings.TrimSpace(text + " " + term) }
 
 // LoadedMsg tells the views that the load is done: what waits for every event can run.
 type LoadedMsg struct{}

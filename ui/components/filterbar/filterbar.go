@@ -1,6 +1,6 @@
 // Package filterbar is the console's one-line editor: the filter (applied as it is typed, after a
 // short debounce), the ':' command prompt and the export prompt, with history and completion of
-// qualifier names, values and commands. The filter text is parsed by model.ParseQuery; the root
+// qualifier names, values and commands. The filter text is parsed by filter.ParseQuery; the root
 // runs the query when the bar sends ChangedMsg.
 package filterbar
 
@@ -16,7 +16,8 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/trailscope/trailscope/keymap"
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -51,14 +52,14 @@ type Model struct {
 	history []string
 	hpos    int
 
-	err *model.QueryError // the last parse error of the filter
+	err *filter.QueryError // the last parse error of the filter
 
 	sugg []suggestion
 	sel  int
 
 	debounce int // the latest edit: an older debounce tick is dropped
 
-	values    map[model.Field][]string
+	values    map[filter.Field][]string
 	valuesLen int // Index.Len when values were cached
 }
 
@@ -277,19 +278,19 @@ func (f *Model) complete() {
 	f.sugg = f.valueSuggestions(q, val)
 }
 
-func findQualifier(name string) (model.Qualifier, bool) {
-	for _, q := range model.Qualifiers {
+func findQualifier(name string) (filter.Qualifier, bool) {
+	for _, q := range filter.Qualifiers {
 		if strings.EqualFold(q.Name, name) || slices.ContainsFunc(q.Aliases, func(a string) bool { return strings.EqualFold(a, name) }) {
 			return q, true
 		}
 	}
-	return model.Qualifier{}, false
+	return filter.Qualifier{}, false
 }
 
 func qualifierSuggestions(tok string) []suggestion {
 	var names []string
-	var owner []model.Qualifier
-	for _, q := range model.Qualifiers {
+	var owner []filter.Qualifier
+	for _, q := range filter.Qualifiers {
 		names = append(names, q.Name)
 		owner = append(owner, q)
 		for _, a := range q.Aliases {
@@ -309,13 +310,13 @@ func qualifierSuggestions(tok string) []suggestion {
 }
 
 // fixedValues are the values of qualifiers that have no posting list.
-var fixedValues = map[model.Field][]string{
-	model.FieldReadOnly: {"false", "true"},
-	model.FieldSince:    {"15m", "1h", "6h", "24h", "7d", "30d"},
-	model.FieldUntil:    {"15m", "1h", "6h", "24h", "7d"},
+var fixedValues = map[filter.Field][]string{
+	filter.FieldReadOnly: {"false", "true"},
+	filter.FieldSince:    {"15m", "1h", "6h", "24h", "7d", "30d"},
+	filter.FieldUntil:    {"15m", "1h", "6h", "24h", "7d"},
 }
 
-func (f *Model) fieldValues(field model.Field) []string {
+func (f *Model) fieldValues(field filter.Field) []string {
 	if fv, ok := fixedValues[field]; ok {
 		return fv
 	}
@@ -323,7 +324,7 @@ func (f *Model) fieldValues(field model.Field) []string {
 		return nil
 	}
 	if n := f.State.Index.Len(); n != f.valuesLen || f.values == nil {
-		f.values, f.valuesLen = map[model.Field][]string{}, n
+		f.values, f.valuesLen = map[filter.Field][]string{}, n
 	}
 	if v, ok := f.values[field]; ok {
 		return v
@@ -333,7 +334,7 @@ func (f *Model) fieldValues(field model.Field) []string {
 		vc = vc[:maxCompletionValues]
 	}
 	vs := make([]string, 0, len(vc)+2)
-	if field == model.FieldError {
+	if field == filter.FieldError {
 		vs = append(vs, "any", "none")
 	}
 	for _, v := range vc {
@@ -345,7 +346,7 @@ func (f *Model) fieldValues(field model.Field) []string {
 	return vs
 }
 
-func (f *Model) valueSuggestions(q model.Qualifier, val string) []suggestion {
+func (f *Model) valueSuggestions(q filter.Qualifier, val string) []suggestion {
 	values := f.fieldValues(q.Field)
 	// Complete the last of a comma list.
 	prefix := ""
@@ -354,7 +355,7 @@ func (f *Model) valueSuggestions(q model.Qualifier, val string) []suggestion {
 	}
 	val = strings.Trim(val, `"`)
 	mk := func(v string) suggestion {
-		t := model.Term{Field: q.Field, Values: []string{v}}
+		t := filter.Term{Field: q.Field, Values: []string{v}}
 		text := t.String()
 		if prefix != "" {
 			text = q.Name + ":" + prefix + strings.TrimPrefix(text, q.Field.String()+":")
@@ -407,7 +408,7 @@ func (f *Model) View() string {
 		}
 		line := st.FilterPrompt.Render("/ ") + f.styled(st, applied)
 		if f.err != nil && f.mode == Filter {
-			line += "  " + st.FilterMsg.Render(model.Sanitize(f.err.Error()))
+			line += "  " + st.FilterMsg.Render(cloudtrail.Sanitize(f.err.Error()))
 		}
 		return ansi.Truncate(line, w, "…")
 	}
@@ -419,21 +420,21 @@ func (f *Model) View() string {
 	if f.mode == Filter {
 		b.WriteString(f.styledRange(st, text, 0, len(before)))
 	} else {
-		b.WriteString(model.Sanitize(before))
+		b.WriteString(cloudtrail.Sanitize(before))
 	}
 	cur := " "
 	if f.pos < len(f.value) {
 		cur = string(f.value[f.pos])
 		after = string(f.value[f.pos+1:])
 	}
-	b.WriteString(st.Selected.Render(model.Sanitize(cur)))
+	b.WriteString(st.Selected.Render(cloudtrail.Sanitize(cur)))
 	if f.mode == Filter {
 		b.WriteString(f.styledRange(st, text, len(before)+len(cur), len(text)))
 	} else {
-		b.WriteString(model.Sanitize(after))
+		b.WriteString(cloudtrail.Sanitize(after))
 	}
 	if f.err != nil && f.mode == Filter {
-		b.WriteString("  " + st.FilterMsg.Render(model.Sanitize(f.err.Msg)))
+		b.WriteString("  " + st.FilterMsg.Render(cloudtrail.Sanitize(f.err.Msg)))
 	}
 	return ansi.Truncate(b.String(), w, "…")
 }
@@ -449,13 +450,13 @@ func (f *Model) styledRange(st *common.Styles, text string, from, to int) string
 	}
 	to = min(to, len(text))
 	if f.err == nil || f.err.End <= from || f.err.Start >= to || f.err.End > len(text) {
-		return model.Sanitize(text[from:to])
+		return cloudtrail.Sanitize(text[from:to])
 	}
 	s, e := max(f.err.Start, from), min(f.err.End, to)
 	if !utf8.ValidString(text[s:e]) {
-		return model.Sanitize(text[from:to])
+		return cloudtrail.Sanitize(text[from:to])
 	}
-	return model.Sanitize(text[from:s]) + st.FilterBad.Render(model.Sanitize(text[s:e])) + model.Sanitize(text[e:to])
+	return cloudtrail.Sanitize(text[from:s]) + st.FilterBad.Render(cloudtrail.Sanitize(text[s:e])) + cloudtrail.Sanitize(text[e:to])
 }
 
 // CompletionView draws the suggestions as a box of lines, or "" when there are none.
@@ -466,7 +467,7 @@ func (f *Model) CompletionView(w int) []string {
 	}
 	var lines []string
 	for i, s := range f.sugg {
-		text := model.Sanitize(s.Text)
+		text := cloudtrail.Sanitize(s.Text)
 		line := " " + text
 		if s.Hint != "" {
 			line += "  " + st.CompletionHint.Render(s.Hint)
@@ -505,10 +506,10 @@ func (f *Model) Mode() Mode { return f.mode }
 func (f *Model) Before() string { return f.before }
 
 // Err is the last parse error of the filter, nil when it parsed.
-func (f *Model) Err() *model.QueryError { return f.err }
+func (f *Model) Err() *filter.QueryError { return f.err }
 
 // SetErr records the parse error of the filter (nil: it parsed); the bar shows it.
-func (f *Model) SetErr(err *model.QueryError) { f.err = err }
+func (f *Model) SetErr(err *filter.QueryError) { f.err = err }
 
 // Suggestion returns the completion chosen in the list; false when there is none.
 func (f *Model) Suggestion() (string, bool) {

@@ -6,7 +6,7 @@ package summaries
 import (
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -14,8 +14,8 @@ import (
 type Msg struct {
 	seq        int
 	text       string // the filter summarised
-	Principals []model.PrincipalSummary
-	Resources  []model.ResourceSummary
+	Principals []index.PrincipalSummary
+	Resources  []index.ResourceSummary
 }
 
 // Summaries is the aggregations of the result on screen and the one computation that may run.

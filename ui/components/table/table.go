@@ -8,7 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -147,7 +147,7 @@ func (m *Model[R]) line(cols []Column[R], r R, selected bool) string {
 	}
 	b.WriteString(" ")
 	for _, c := range cols {
-		b.WriteString(common.Cell(model.Sanitize(c.Cell(r, c.width)), c.width, c.Right) + " ")
+		b.WriteString(common.Cell(cloudtrail.Sanitize(c.Cell(r, c.width)), c.width, c.Right) + " ")
 	}
 	line := strings.TrimRight(b.String(), " ")
 	switch {

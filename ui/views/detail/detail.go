@@ -12,7 +12,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -47,9 +48,9 @@ func New(c common.Common) *Model { return &Model{Common: c} }
 func (m *Model) IsOpen() bool { return m.page != nil }
 
 // Ref returns the event on screen; false when closed.
-func (m *Model) Ref() (model.EventRef, bool) {
+func (m *Model) Ref() (index.EventRef, bool) {
 	if m.page == nil {
-		var none model.EventRef
+		var none index.EventRef
 		return none, false
 	}
 	return m.page.ref, true
@@ -57,7 +58,7 @@ func (m *Model) Ref() (model.EventRef, bool) {
 
 // Open builds the detail of ref off the UI loop, its cursor on line cursor; the related counts
 // follow in a second command, so that the detail shows at once.
-func (m *Model) Open(ref model.EventRef, cursor int) tea.Cmd {
+func (m *Model) Open(ref index.EventRef, cursor int) tea.Cmd {
 	m.seq++
 	seq, idx, w := m.seq, m.State.Index, m.Width
 	return func() tea.Msg {
@@ -149,7 +150,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // pivot shows the timeline of a value's filter.
 func pivot(term string) tea.Cmd {
 	return common.Goto(common.GotoMsg{Label: "pivot", Filter: term, Remember: true,
-		Status: "pivot: " + model.Sanitize(term) + " · esc goes back"})
+		Status: "pivot: " + cloudtrail.Sanitize(term) + " · esc goes back"})
 }
 
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {

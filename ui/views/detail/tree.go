@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 // openByDefault are the parts of a record the detail shows unfolded.
@@ -96,19 +96,19 @@ func parseNode(dec *json.Decoder, k, path string, depth int) (*jnode, error) {
 }
 
 // pivotKeys maps the last key of a JSON path to the qualifier its value pivots on.
-var pivotKeys = map[string]model.Field{
-	"sourceIPAddress":    model.FieldIP,
-	"accessKeyId":        model.FieldKey,
-	"eventName":          model.FieldEvent,
-	"eventSource":        model.FieldSource,
-	"awsRegion":          model.FieldRegion,
-	"recipientAccountId": model.FieldAccount,
-	"accountId":          model.FieldAccount,
-	"errorCode":          model.FieldError,
-	"userAgent":          model.FieldUA,
-	"eventID":            model.FieldID,
-	"requestID":          model.FieldRequest,
-	"sharedEventID":      model.FieldRequest,
+var pivotKeys = map[string]filter.Field{
+	"sourceIPAddress":    filter.FieldIP,
+	"accessKeyId":        filter.FieldKey,
+	"eventName":          filter.FieldEvent,
+	"eventSource":        filter.FieldSource,
+	"awsRegion":          filter.FieldRegion,
+	"recipientAccountId": filter.FieldAccount,
+	"accountId":          filter.FieldAccount,
+	"errorCode":          filter.FieldError,
+	"userAgent":          filter.FieldUA,
+	"eventID":            filter.FieldID,
+	"requestID":          filter.FieldRequest,
+	"sharedEventID":      filter.FieldRequest,
 }
 
 // pivotFor chooses the filter a JSON value pivots to: a qualifier by its key where one fits, the
@@ -123,23 +123,23 @@ func pivotFor(n *jnode) string {
 	case strings.HasPrefix(n.path, "userIdentity"):
 		switch n.key {
 		case "type":
-			f = model.FieldType
+			f = filter.FieldType
 		case "arn", "userName", "principalId":
-			f = model.FieldPrincipal
+			f = filter.FieldPrincipal
 		case "invokedBy":
-			f = model.FieldIP
+			f = filter.FieldIP
 		default:
-			f = model.FieldText
+			f = filter.FieldText
 		}
 	case n.kind == 's' && (strings.HasPrefix(n.path, "requestParameters") || strings.HasPrefix(n.path, "responseElements") || strings.HasPrefix(n.path, "resources")) && looksLikeName(n.key):
-		f = model.FieldResource
+		f = filter.FieldResource
 	default:
-		f = model.FieldText
+		f = filter.FieldText
 	}
-	if f == model.FieldText && (n.kind != 's' || len(n.value) > 200) {
+	if f == filter.FieldText && (n.kind != 's' || len(n.value) > 200) {
 		return ""
 	}
-	return model.Term{Field: f, Values: []string{n.value}}.String()
+	return filter.Term{Field: f, Values: []string{n.value}}.String()
 }
 
 func looksLikeName(k string) bool {

@@ -10,7 +10,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	rules "github.com/trailscope/trailscope/model/findings"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -22,15 +24,15 @@ const Name = "findings"
 type Model struct {
 	common.Common
 	list     common.List
-	finder   *model.Finder
-	findings []model.Finding
+	finder   *rules.Finder
+	findings []rules.Finding
 	n        int  // events in the index when the findings on screen were computed; -1: none yet
 	busy     bool // a computation runs
 }
 
 // findingsMsg brings findings computed off the UI loop.
 type findingsMsg struct {
-	findings []model.Finding
+	findings []rules.Finding
 	n        int
 }
 
@@ -47,7 +49,7 @@ func (m *Model) Cursor() int { return m.list.Cursor }
 func (m *Model) SetCursor(i int) { m.list.Cursor = i }
 
 // Findings returns the findings on screen.
-func (m *Model) Findings() []model.Finding { return m.findings }
+func (m *Model) Findings() []rules.Finding { return m.findings }
 
 // Over is the number of events the findings on screen were computed over; -1 before the first.
 func (m *Model) Over() int {
@@ -90,7 +92,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) Compute() tea.Cmd {
 	idx := m.State.Index
 	if m.finder == nil {
-		m.finder, m.n = model.NewFinder(idx), -1
+		m.finder, m.n = rules.NewFinder(idx), -1
 	}
 	if m.busy || m.n == idx.Len() {
 		return nil
@@ -99,7 +101,7 @@ func (m *Model) Compute() tea.Cmd {
 	finder := m.finder
 	return func() tea.Msg {
 		n := idx.Len()
-		return findingsMsg{findings: finder.Find(model.FindingOptions{}), n: n}
+		return findingsMsg{findings: finder.Find(rules.Options{}), n: n}
 	}
 }
 
@@ -107,7 +109,7 @@ func (m *Model) Compute() tea.Cmd {
 // batches landed are computed again when the findings view is on screen.
 func (m *Model) onFindings(msg findingsMsg) tea.Cmd {
 	m.busy = false
-	var was model.Finding
+	var was rules.Finding
 	if m.list.Cursor < len(m.findings) {
 		was = m.findings[m.list.Cursor]
 	}
@@ -143,11 +145,11 @@ func (m *Model) listHeight() int { return max(m.Height-1-detailLines, 3) }
 const detailLines = 8
 
 // severityStyle renders a severity in its colour.
-func (m *Model) severityStyle(s model.Severity) func(...string) string {
+func (m *Model) severityStyle(s catalog.Severity) func(...string) string {
 	switch s {
-	case model.SeverityCritical, model.SeverityHigh:
+	case catalog.SeverityCritical, catalog.SeverityHigh:
 		return m.Styles.Error.Render
-	case model.SeverityMedium:
+	case catalog.SeverityMedium:
 		return m.Styles.StatusWarn.Render
 	}
 	return m.Styles.Dim.Render
@@ -194,12 +196,12 @@ func (m *Model) lines() []string {
 			who += " ← " + f.Origin
 		}
 		sev := common.Cell(" "+f.Severity.String(), sevW, false)
-		rest := common.Cell(model.Sanitize(who), whoW, false) + common.Cell(report.Commas(f.Count)+" ", countW, true) +
+		rest := common.Cell(cloudtrail.Sanitize(who), whoW, false) + common.Cell(report.Commas(f.Count)+" ", countW, true) +
 			common.Cell(" "+f.First.Format("01-02 15:04"), timeW, false)
 		if showLast {
 			rest += common.Cell(" "+f.Last.Format("01-02 15:04"), timeW, false)
 		}
-		rest += common.Cell(" "+model.Sanitize(f.Title), titleW, false)
+		rest += common.Cell(" "+cloudtrail.Sanitize(f.Title), titleW, false)
 		if i == m.list.Cursor {
 			out = append(out, st.Selected.Render(sev+rest))
 		} else {
@@ -213,10 +215,10 @@ func (m *Model) lines() []string {
 	f := m.findings[m.list.Cursor]
 	line := func(label, value string, style func(...string) string) {
 		if value != "" {
-			out = append(out, " "+st.Label.Render(common.Cell(label, 9, false))+" "+style(common.Cell(model.Sanitize(value), w-12, false)))
+			out = append(out, " "+st.Label.Render(common.Cell(label, 9, false))+" "+style(common.Cell(cloudtrail.Sanitize(value), w-12, false)))
 		}
 	}
-	out = append(out, " "+m.severityStyle(f.Severity)(f.Severity.String())+" "+st.Section.Render(common.Cell(f.Rule+": "+model.Sanitize(f.Title), w-12, false)))
+	out = append(out, " "+m.severityStyle(f.Severity)(f.Severity.String())+" "+st.Section.Render(common.Cell(f.Rule+": "+cloudtrail.Sanitize(f.Title), w-12, false)))
 	line("why", f.Rationale+" ["+string(f.Tactic)+"]", st.Value.Render)
 	if len(f.Chain) > 0 {
 		line("behind", f.Principal+" ← "+strings.Join(f.Chain, " ← "), st.Value.Render)

@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trailscope/trailscope/keymap"
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -100,7 +100,7 @@ func (m *Model) lines() []string {
 	out = append(out, " "+st.HelpTitle.Render("Filter language")+st.Dim.Render("  terms are ANDed · -term negates · commas OR · \"quotes\" for spaces"))
 	var line strings.Builder
 	line.WriteString(" ")
-	for _, q := range model.Qualifiers {
+	for _, q := range filter.Qualifiers {
 		item := q.Example + "  "
 		if ansi.StringWidth(line.String())+len(item) > m.Width {
 			out = append(out, st.Dim.Render(line.String()))

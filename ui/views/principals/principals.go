@@ -11,7 +11,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/summaries"
 	"github.com/trailscope/trailscope/ui/components/table"
@@ -23,7 +24,7 @@ const Name = "principals"
 
 // row is one row of the view: a role or principal, or a session under a role.
 type row struct {
-	s       *model.PrincipalSummary
+	s       *index.PrincipalSummary
 	session bool
 	parent  string // the role a session belongs to
 }
@@ -44,14 +45,14 @@ type Model struct {
 func New(c common.Common, sums *summaries.Summaries) *Model {
 	m := &Model{Common: c, sums: sums, expanded: map[string]bool{}}
 	m.table = table.Model[row]{Common: c, Style: m.rowStyle}
-	count := func(f func(p *model.PrincipalSummary) int) func(row, int) string {
+	count := func(f func(p *index.PrincipalSummary) int) func(row, int) string {
 		return func(r row, _ int) string { return report.Commas(f(r.s)) }
 	}
 	m.table.Columns = []table.Column[row]{
 		{Title: "PRINCIPAL", Min: 33, Max: 70, Weight: 4, Cell: m.nameCell},
-		{Title: "EVENTS", Min: 7, Max: 9, Right: true, Cell: count(func(p *model.PrincipalSummary) int { return p.Events })},
-		{Title: "WRITES", Min: 6, Max: 8, Right: true, Cell: count(func(p *model.PrincipalSummary) int { return p.Writes })},
-		{Title: "ERRORS", Min: 6, Max: 8, Right: true, Cell: count(func(p *model.PrincipalSummary) int { return p.Errors })},
+		{Title: "EVENTS", Min: 7, Max: 9, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Events })},
+		{Title: "WRITES", Min: 6, Max: 8, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Writes })},
+		{Title: "ERRORS", Min: 6, Max: 8, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Errors })},
 		{Title: "LAST SEEN", Min: 11, Max: 16, Weight: 1, Optional: true, Cell: func(r row, w int) string { return r.s.Last.Format(common.ShortTime(w)) }},
 		{Title: "TYPE", Min: 12, Max: 16, Weight: 1, Optional: true, Cell: func(r row, _ int) string { return r.s.Type }},
 		{Title: "IPS", Min: 4, Max: 5, Right: true, Optional: true, Cell: func(r row, _ int) string { return fmt.Sprint(r.s.IPs) }},
@@ -154,8 +155,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-func compare(by int) func(a, b model.PrincipalSummary) int {
-	return func(a, b model.PrincipalSummary) int {
+func compare(by int) func(a, b index.PrincipalSummary) int {
+	return func(a, b index.PrincipalSummary) int {
 		var c int
 		switch by {
 		case 1:
@@ -226,7 +227,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Open):
 		term := "type:none"
 		if r.s.Principal != "(no identity)" {
-			term = model.Term{Field: model.FieldPrincipal, Values: []string{r.s.Principal}}.String()
+			term = filter.Term{Field: filter.FieldPrincipal, Values: []string{r.s.Principal}}.String()
 		}
 		return common.Goto(common.GotoMsg{Label: "open", Filter: common.Narrow(m.State.Applied, term), Remember: true})
 	case key.Matches(msg, k.Expand, k.Collapse):

@@ -8,7 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -79,7 +79,7 @@ func (m *Model) View() string {
 		if p.Record > 0 {
 			file = fmt.Sprintf("%s #%d", p.File, p.Record)
 		}
-		line := " " + common.Cell(model.Sanitize(file), m.Width/2-1, false) + " " + model.Sanitize(p.Reason)
+		line := " " + common.Cell(cloudtrail.Sanitize(file), m.Width/2-1, false) + " " + cloudtrail.Sanitize(p.Reason)
 		if i == m.list.Cursor {
 			line = st.Selected.Render(common.Cell(line, m.Width, false))
 		}

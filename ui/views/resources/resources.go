@@ -11,7 +11,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/summaries"
 	"github.com/trailscope/trailscope/ui/components/table"
@@ -27,15 +28,15 @@ var sorts = []string{"events", "principals", "last seen", "kind"}
 type Model struct {
 	common.Common
 	sums  *summaries.Summaries
-	table table.Model[model.ResourceSummary]
-	rows  []model.ResourceSummary
+	table table.Model[index.ResourceSummary]
+	rows  []index.ResourceSummary
 	sort  int
 }
 
 // New returns the resources view over the shared summaries.
 func New(c common.Common, sums *summaries.Summaries) *Model {
 	m := &Model{Common: c, sums: sums}
-	type rs = model.ResourceSummary
+	type rs = index.ResourceSummary
 	m.table = table.Model[rs]{Common: c}
 	m.table.Columns = []table.Column[rs]{
 		{Title: "KIND", Min: 14, Max: 22, Weight: 1, Cell: func(r rs, _ int) string { return r.Resource.Kind }},
@@ -127,7 +128,7 @@ func (m *Model) build() {
 	named := filterWords(m.State.Applied)
 	m.rows = s.Resources
 	by := m.sort
-	slices.SortStableFunc(m.rows, func(x, y model.ResourceSummary) int {
+	slices.SortStableFunc(m.rows, func(x, y index.ResourceSummary) int {
 		if len(named) > 0 {
 			if c := cmp.Compare(b2i(matchesAny(y.Resource.ID, named)), b2i(matchesAny(x.Resource.ID, named))); c != 0 {
 				return c
@@ -161,14 +162,14 @@ func b2i(b bool) int {
 }
 
 // filterWords returns the bare words and resource: values of a filter, lower-cased.
-func filterWords(filter string) []string {
-	q, err := model.ParseQuery(filter)
+func filterWords(text string) []string {
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, t := range q.Terms {
-		if !t.Negate && (t.Field == model.FieldText || t.Field == model.FieldResource) {
+		if !t.Negate && (t.Field == filter.FieldText || t.Field == filter.FieldResource) {
 			for _, v := range t.Values {
 				out = append(out, strings.ToLower(v))
 			}
@@ -198,7 +199,7 @@ func (m *Model) View() string {
 	case len(m.rows) == 0:
 		out = append(out, "", "  "+st.Dim.Render("no resources among the events of this filter"))
 	default:
-		out = append(out, m.table.Rows(cols, len(m.rows), m.rowsHeight(), func(i int) model.ResourceSummary { return m.rows[i] })...)
+		out = append(out, m.table.Rows(cols, len(m.rows), m.rowsHeight(), func(i int) index.ResourceSummary { return m.rows[i] })...)
 	}
 	return strings.Join(out, "\n")
 }
@@ -211,7 +212,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Open):
 		r := m.rows[m.table.List.Cursor].Resource
-		term := model.Term{Field: model.FieldResource, Values: []string{r.ID}}.String()
+		term := filter.Term{Field: filter.FieldResource, Values: []string{r.ID}}.String()
 		return common.Goto(common.GotoMsg{Label: "open", Filter: common.Narrow(m.State.Applied, term), Remember: true})
 	case key.Matches(msg, k.Sort):
 		m.sort = (m.sort + 1) % len(sorts)

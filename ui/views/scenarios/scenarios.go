@@ -10,7 +10,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/source/sample/scenario"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -28,7 +29,7 @@ type Model struct {
 // answer is a computed answer and the size of the index it was computed over: a load still
 // running makes it stale.
 type answer struct {
-	a   model.Answer
+	a   scenario.Answer
 	err error
 	n   int
 }
@@ -40,7 +41,7 @@ type answerMsg struct {
 }
 
 // scenarioList is the scenarios, in the model's order.
-var scenarioList = model.Scenarios()
+var scenarioList = scenario.All()
 
 // New returns the scenarios view.
 func New(c common.Common) *Model {
@@ -109,7 +110,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // computeAnswer asks the model for a scenario's answer, unless it has one for the index as it is.
-func (m *Model) computeAnswer(sc model.Scenario) tea.Cmd {
+func (m *Model) computeAnswer(sc scenario.Scenario) tea.Cmd {
 	idx := m.State.Index
 	if ans, ok := m.answers[sc.Name]; ok && ans.n == idx.Len() {
 		return nil
@@ -125,7 +126,7 @@ func (m *Model) computeAnswer(sc model.Scenario) tea.Cmd {
 func (m *Model) onAnswer(msg answerMsg) tea.Cmd {
 	m.answers[msg.name] = msg.ans
 	if m.State.Loading || msg.ans.n != m.State.Index.Len() {
-		if sc, ok := model.ScenarioNamed(msg.name); ok && m.State.Active == Name {
+		if sc, ok := scenario.Named(msg.name); ok && m.State.Active == Name {
 			return m.computeAnswer(sc)
 		}
 	}
@@ -164,7 +165,7 @@ func (m *Model) View() string {
 	out = append(out, st.Dim.Render(strings.Repeat("─", w)))
 
 	block := func(label string, style func(...string) string, body string) {
-		for i, l := range common.WrapWords(model.Sanitize(body), max(w-11, 20)) {
+		for i, l := range common.WrapWords(cloudtrail.Sanitize(body), max(w-11, 20)) {
 			if i == 0 {
 				out = append(out, " "+st.Label.Render(common.Cell(label, 9, false))+" "+style(l))
 			} else {

@@ -12,7 +12,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/table"
 	"github.com/trailscope/trailscope/ui/report"
@@ -24,47 +25,47 @@ const Name = "timeline"
 // Model is the timeline view.
 type Model struct {
 	common.Common
-	table       table.Model[model.Record]
-	refs        []model.EventRef // the rows on screen: the result's events, oldest first
+	table       table.Model[cloudtrail.Record]
+	refs        []index.EventRef // the rows on screen: the result's events, oldest first
 	newestFirst bool
 }
 
 // New returns the timeline over the console's state.
 func New(c common.Common) *Model {
 	m := &Model{Common: c, newestFirst: true}
-	m.table = table.Model[model.Record]{Common: c, Mark: mark, Style: m.rowStyle}
-	m.table.Columns = []table.Column[model.Record]{
-		{Title: "TIME", Min: 11, Max: 19, Cell: func(r model.Record, w int) string { return r.Time.Format(m.timeFormat(w)) }},
-		{Title: "EVENT", Min: 16, Max: 34, Weight: 2, Cell: func(r model.Record, _ int) string {
+	m.table = table.Model[cloudtrail.Record]{Common: c, Mark: mark, Style: m.rowStyle}
+	m.table.Columns = []table.Column[cloudtrail.Record]{
+		{Title: "TIME", Min: 11, Max: 19, Cell: func(r cloudtrail.Record, w int) string { return r.Time.Format(m.timeFormat(w)) }},
+		{Title: "EVENT", Min: 16, Max: 34, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string {
 			if r.Name == "" {
 				return r.EventType
 			}
 			return r.Name
 		}},
-		{Title: "PRINCIPAL", Min: 18, Max: 60, Weight: 3, Cell: func(r model.Record, _ int) string { return r.Identity.Principal }},
-		{Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Cell: func(r model.Record, _ int) string { return report.ResourceCell(r.Resources) }},
-		{Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r model.Record, _ int) string { return r.SourceIP }},
-		{Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r model.Record, _ int) string { return r.ErrorCode }},
-		{Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r model.Record, _ int) string { return r.Region }},
+		{Title: "PRINCIPAL", Min: 18, Max: 60, Weight: 3, Cell: func(r cloudtrail.Record, _ int) string { return r.Identity.Principal }},
+		{Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string { return report.ResourceCell(r.Resources) }},
+		{Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.SourceIP }},
+		{Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.ErrorCode }},
+		{Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.Region }},
 	}
 	return m
 }
 
-func mark(r model.Record) string {
+func mark(r cloudtrail.Record) string {
 	switch {
 	case r.ErrorCode != "":
 		return "!"
-	case r.ReadOnly == model.False:
+	case r.ReadOnly == cloudtrail.False:
 		return "•"
 	}
 	return " "
 }
 
-func (m *Model) rowStyle(r model.Record) func(...string) string {
+func (m *Model) rowStyle(r cloudtrail.Record) func(...string) string {
 	switch {
 	case r.ErrorCode != "":
 		return m.Styles.Error.Render
-	case r.ReadOnly == model.False:
+	case r.ReadOnly == cloudtrail.False:
 		return m.Styles.Write.Render
 	}
 	return nil
@@ -98,7 +99,7 @@ func (m *Model) Shown() tea.Cmd { return nil }
 func (m *Model) NewestFirst() bool { return m.newestFirst }
 
 // Row returns the event shown on row i, in the chosen order.
-func (m *Model) Row(i int) model.EventRef {
+func (m *Model) Row(i int) index.EventRef {
 	if m.newestFirst {
 		return m.refs[len(m.refs)-1-i]
 	}
@@ -106,9 +107,9 @@ func (m *Model) Row(i int) model.EventRef {
 }
 
 // Selected returns the event under the cursor; false when there are no rows.
-func (m *Model) Selected() (model.EventRef, bool) {
+func (m *Model) Selected() (index.EventRef, bool) {
 	if len(m.refs) == 0 {
-		var none model.EventRef
+		var none index.EventRef
 		return none, false
 	}
 	return m.Row(m.table.List.Cursor), true
@@ -150,7 +151,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // onResult shows the new result, keeping the cursor on the event it was on, or on msg.Keep.
 func (m *Model) onResult(msg common.ResultMsg) {
 	l := &m.table.List
-	var keep model.EventRef
+	var keep index.EventRef
 	hadKeep := false
 	switch {
 	case msg.Keep != nil:
@@ -261,7 +262,7 @@ func (m *Model) View() string {
 		}
 		return strings.Join(out, "\n")
 	}
-	out = append(out, m.table.Rows(cols, n, m.rowsHeight(), func(i int) model.Record { return s.Index.Record(m.Row(i)) })...)
+	out = append(out, m.table.Rows(cols, n, m.rowsHeight(), func(i int) cloudtrail.Record { return s.Index.Record(m.Row(i)) })...)
 	return strings.Join(out, "\n")
 }
 

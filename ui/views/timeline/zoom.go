@@ -6,7 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
 )
 
@@ -35,22 +36,22 @@ func (m *Model) zoomIn() tea.Cmd {
 // zoomOut goes back to before the last zoom, or widens the range four times.
 func (m *Model) zoomOut() tea.Cmd {
 	if m.State.LastStep == "zoom" {
-		var keep *model.EventRef
+		var keep *index.EventRef
 		if ref, ok := m.Selected(); ok {
 			keep = &ref
 		}
 		return common.Cmd(common.BackMsg{Keep: keep})
 	}
-	q, err := model.ParseQuery(m.State.Applied)
+	q, err := filter.ParseQuery(m.State.Applied)
 	if err != nil {
 		return nil
 	}
 	var from, to time.Time
 	for _, t := range q.Terms {
-		if t.Field == model.FieldSince && !t.At.IsZero() {
+		if t.Field == filter.FieldSince && !t.At.IsZero() {
 			from = t.At
 		}
-		if t.Field == model.FieldUntil && !t.At.IsZero() {
+		if t.Field == filter.FieldUntil && !t.At.IsZero() {
 			to = t.At
 		}
 	}
@@ -62,12 +63,12 @@ func (m *Model) zoomOut() tea.Cmd {
 }
 
 // withTimeRange replaces the since: and until: terms of a filter.
-func withTimeRange(filter string, from, to time.Time) string {
-	q, err := model.ParseQuery(filter)
+func withTimeRange(text string, from, to time.Time) string {
+	q, err := filter.ParseQuery(text)
 	var parts []string
 	if err == nil {
 		for _, t := range q.Terms {
-			if t.Field == model.FieldSince || t.Field == model.FieldUntil {
+			if t.Field == filter.FieldSince || t.Field == filter.FieldUntil {
 				continue
 			}
 			parts = append(parts, t.String())
