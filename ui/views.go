@@ -4,8 +4,11 @@ import (
 	"charm.land/bubbles/v2/key"
 
 	"github.com/trailscope/trailscope/ui/common"
+	"github.com/trailscope/trailscope/ui/components/filterbar"
 	"github.com/trailscope/trailscope/ui/components/summaries"
+	"github.com/trailscope/trailscope/ui/views/detail"
 	"github.com/trailscope/trailscope/ui/views/findings"
+	"github.com/trailscope/trailscope/ui/views/help"
 	"github.com/trailscope/trailscope/ui/views/principals"
 	"github.com/trailscope/trailscope/ui/views/problems"
 	"github.com/trailscope/trailscope/ui/views/resources"
@@ -34,6 +37,13 @@ func (a *App) register(c common.Common) {
 		{findings.New(c), key.Binding{}},
 	}
 }
+
+// The overlays and the bar are components too, though not views: the root opens them.
+var (
+	_ common.Component = (*detail.Model)(nil)
+	_ common.Component = (*help.Model)(nil)
+	_ common.Component = (*filterbar.Model)(nil)
+)
 
 // view returns the registered view named name, nil when there is none.
 func (a *App) view(name string) common.View {

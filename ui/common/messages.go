@@ -19,11 +19,6 @@ func Status(text string) tea.Cmd {
 	return func() tea.Msg { return StatusMsg{Text: text} }
 }
 
-// Error returns a command that shows an error on the status line.
-func Error(text string) tea.Cmd {
-	return func() tea.Msg { return StatusMsg{Text: text, Err: true} }
-}
-
 // GotoMsg asks the root for the timeline of Filter, remembering the place it leaves for Esc.
 type GotoMsg struct {
 	Label    string // how the step is remembered: "open", "pivot", "zoom", "finding", "scenario"

@@ -1,7 +1,6 @@
 package timeline
 
 import (
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -64,17 +63,17 @@ func (m *Model) zoomOut() tea.Cmd {
 
 // withTimeRange replaces the since: and until: terms of a filter.
 func withTimeRange(text string, from, to time.Time) string {
-	q, err := filter.ParseQuery(text)
-	var parts []string
-	if err == nil {
-		for _, t := range q.Terms {
-			if t.Field == filter.FieldSince || t.Field == filter.FieldUntil {
-				continue
+	var q filter.Query
+	if parsed, err := filter.ParseQuery(text); err == nil {
+		for _, t := range parsed.Terms {
+			if t.Field != filter.FieldSince && t.Field != filter.FieldUntil {
+				q.Terms = append(q.Terms, t)
 			}
-			parts = append(parts, t.String())
 		}
 	}
 	from, to = from.UTC().Truncate(time.Second), to.UTC().Add(time.Second-1).Truncate(time.Second)
-	parts = append(parts, "since:"+from.Format(time.RFC3339), "until:"+to.Format(time.RFC3339))
-	return strings.Join(parts, " ")
+	q.Terms = append(q.Terms,
+		filter.Term{Field: filter.FieldSince, Values: []string{from.Format(time.RFC3339)}},
+		filter.Term{Field: filter.FieldUntil, Values: []string{to.Format(time.RFC3339)}})
+	return q.String()
 }
