@@ -221,6 +221,7 @@ investigate). trailscope only ever reads from AWS.`,
 	root.AddCommand(newServe(stdin, stderr))
 	root.AddCommand(newCache(stdout))
 	root.AddCommand(newFindings(stdin, stdout, stderr))
+	root.AddCommand(newVerify(stdout, stderr))
 
 	return root
 }
@@ -281,7 +282,8 @@ An empty FILTER ('') matches every event.`,
 // newSynth is the hidden command that writes synthetic archives for benchmarks (source/synth).
 func newSynth(stdout io.Writer) *cobra.Command {
 	var opt world.Options
-	var plain bool
+	var plain, digests bool
+	var backfill int
 	cmd := &cobra.Command{
 		Use:    "synth [flags] DIR",
 		Short:  "Write a deterministic synthetic CloudTrail archive, for benchmarks",
@@ -296,9 +298,14 @@ func newSynth(stdout io.Writer) *cobra.Command {
 			}
 			fmt.Fprintf(stdout, "%d files, %d records (%d unique), %d MB written, %d MB of JSON\n",
 				st.Files, st.Records, st.Unique, st.Bytes>>20, st.JSONBytes>>20)
+			if digests {
+				return signSynth(args[0], opt.Start, opt.Days, backfill, stdout)
+			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&digests, "digests", false, "sign the archive as log file validation does: hourly digests, a key and the digests' signatures beside them")
+	cmd.Flags().IntVar(&backfill, "backfill", 0, "with --digests: list every Nth log file in a backfill digest instead of its hour's")
 	cmd.Flags().IntVar(&opt.Events, "events", 1_000_000, "records to write, duplicates included")
 	cmd.Flags().IntVar(&opt.Files, "files", 500, "delivery files")
 	cmd.Flags().Int64Var(&opt.Seed, "seed", 1, "the same seed gives the same bytes")
