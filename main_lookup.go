@@ -39,6 +39,7 @@ func (f *lookupFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.enabled, "lookup", false, "read the account's CloudTrail event history (LookupEvents) instead of archives")
 	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup: regions to read, comma-separated; all for every enabled region, -NAME leaves one out\n(default: the configured region, and us-east-1 for IAM, STS and sign-in events)")
+	complete(cmd, "region", awsRegions)
 	fl.StringVar(&f.profile, "profile", "", "with --lookup: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
 	fl.StringVar(&f.since, "since", "", "with --lookup: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
 	fl.StringVar(&f.until, "until", "", "with --lookup: the end of the window, a duration back or a time (default: now)")
