@@ -69,7 +69,7 @@ func Default() KeyMap {
 			Principals: b("2", "principals", "2"),
 			Resources:  b("3", "resources", "3"),
 			Problems:   b("4", "problems", "4", "!"),
-			Count:      b("#", "count the result by a field", "#"),
+			Count:      b("#", "count by a field", "#"),
 		},
 		List: List{
 			Up:       b("↑/k", "up", "up", "k"),
