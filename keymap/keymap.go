@@ -16,6 +16,7 @@ type Global struct {
 type List struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 	Expand, Collapse, Sort, ZoomIn, ZoomOut       key.Binding
+	Whole                                         key.Binding
 }
 
 // Detail are the keys of an event's detail view.
@@ -84,6 +85,7 @@ func Default() KeyMap {
 			Sort:     b("s", "sort order", "s"),
 			ZoomIn:   b("z", "zoom in on time", "z", "+"),
 			ZoomOut:  b("Z", "zoom out", "Z", "-"),
+			Whole:    b("w", "whole cells of the row", "w"),
 		},
 		Detail: Detail{
 			Up:        b("↑/k", "up", "up", "k"),
@@ -141,7 +143,7 @@ func (k KeyMap) HelpGroups() []Group {
 	g, l, d, f, s := k.Global, k.List, k.Detail, k.Filter, k.Scenarios
 	return []Group{
 		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Count, g.Command, g.Back, g.Help, g.Quit}},
-		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Sort, l.ZoomIn, l.ZoomOut}},
+		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Sort, l.ZoomIn, l.ZoomOut, l.Whole}},
 		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.HistoryUp, f.DeleteWord, f.ClearLine, g.Export}},
 		{"Detail", []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.FoldAll, d.UnfoldAll}},
 		{"Scenarios (:scenarios)", []key.Binding{s.Try, s.Hint, s.Answer, s.Evidence}},

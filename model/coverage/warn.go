@@ -135,3 +135,26 @@ func matches(value, name string) bool {
 
 // stamp writes a time for a warning.
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") }
+
+// Asks reports whether Warn could say anything of a filter: it names a data call or bounds time. A caller
+// that must compute the coverage first skips it for the other filters.
+func Asks(q filter.Query) bool {
+	for _, t := range q.Terms {
+		if t.Negate {
+			continue
+		}
+		switch t.Field {
+		case filter.FieldSince, filter.FieldUntil:
+			return true
+		case filter.FieldEvent:
+			for _, v := range t.Values {
+				for name := range dataCalls {
+					if matches(v, name) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}

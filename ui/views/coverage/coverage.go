@@ -9,6 +9,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	cov "github.com/trailscope/trailscope/model/coverage"
 	"github.com/trailscope/trailscope/ui/common"
@@ -95,7 +96,27 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 // scrollable is how many first lines there are to scroll through: the last page stays full.
-func (m *Model) scrollable() int { return max(len(m.lines)-m.Height+2, 1) }
+func (m *Model) scrollable() int { return max(len(m.wrapped())-m.Height+2, 1) }
+
+// wrapped is the lines fitted to the width: a long line goes on under its own indentation.
+func (m *Model) wrapped() []string {
+	w := max(m.Width-2, 20)
+	var out []string
+	for _, l := range m.lines {
+		if ansi.StringWidth(l) <= w {
+			out = append(out, l)
+			continue
+		}
+		indent := len(l) - len(strings.TrimLeft(l, " ")) + 4
+		for i, part := range strings.Split(ansi.Wrap(l, w, " "), "\n") {
+			if i > 0 {
+				part = strings.Repeat(" ", indent) + strings.TrimLeft(part, " ")
+			}
+			out = append(out, part)
+		}
+	}
+	return out
+}
 
 // View draws the lines from the scroll position.
 func (m *Model) View() string {
@@ -105,7 +126,8 @@ func (m *Model) View() string {
 		return strings.Join(append(out, "", "  "+st.Dim.Render("working out the coverage…")), "\n")
 	}
 	m.list.Clamp(m.scrollable(), 1)
-	for _, l := range m.lines[min(m.list.Cursor, len(m.lines)):] {
+	lines := m.wrapped()
+	for _, l := range lines[min(m.list.Cursor, len(lines)):] {
 		if len(out) >= m.Height {
 			break
 		}
