@@ -117,6 +117,24 @@ func IsThrottle(err error) bool {
 			return true
 		}
 	}
-	var re *smithyhttp.ResponseError
-	return errors.As(err, &re) && re.HTTPStatusCode() == http.StatusServiceUnavailable
+	return HTTPStatus(err) == http.StatusServiceUnavailable
+}
+
+// HTTPStatus is the status code of the HTTP response an error came with, or 0.
+func HTTPStatus(err error) int {
+	// The SDK wraps *smithyhttp.ResponseError in types that embed it: only its methods show.
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		return re.HTTPStatusCode()
+	}
+	return 0
+}
+
+// ResponseHeader is a header of the HTTP response an error came with, or "".
+func ResponseHeader(err error, name string) string {
+	var re interface{ HTTPResponse() *smithyhttp.Response }
+	if errors.As(err, &re) && re.HTTPResponse() != nil && re.HTTPResponse().Response != nil {
+		return re.HTTPResponse().Header.Get(name)
+	}
+	return ""
 }

@@ -96,6 +96,13 @@ func ParseTime(v, flag string, now time.Time) (time.Time, error) {
 	}
 }
 
+// Bounded tells whether the flags (--since, --until) or the filter's since: and until: terms bound
+// the time, or the default window applies.
+func Bounded(since, until string, q model.Query) bool {
+	from, to := filterWindow(q, time.Now())
+	return since != "" || until != "" || !from.IsZero() || !to.IsZero()
+}
+
 // filterWindow returns the time bounds the filter's since: and until: terms set, relative to now
 // (the index takes durations back from the newest event; before anything is fetched, now is the
 // best estimate of it). A zero time means no bound.
