@@ -75,7 +75,7 @@ func TestParseLayout(t *testing.T) {
 
 func TestStampAndDays(t *testing.T) {
 	for key, want := range map[string]string{
-		"AWSLogs/1/CloudTrail/us-east-1/2024/03/04/111122223333_CloudTrail_us-east-1_20240304T0005Z_Mu0KsOhtH1ar15ZZ.json.gz":  "2024-03-04T00:05:00Z",
+		"AWSLogs/1/CloudTrail/us-east-1/2024/03/04/111122223333_CloudTrail_us-east-1_20240304T0005Z_Mu0KsOhtH1ar15ZZ.json.gz": "2024-03-04T00:05:00Z",
 		"x/111122223333_CloudTrail-Digest_us-east-2_trail_us-east-2_20171106T193240Z.json.gz":                                 "2017-11-06T19:32:40Z",
 		"x/export.json": "",
 	} {
