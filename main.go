@@ -16,10 +16,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
-	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -74,7 +76,7 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
-type stream func(ctx context.Context, out chan<- model.Batch) error
+type stream func(ctx context.Context, out chan<- cloudtrail.Batch) error
 
 // opened is a source chosen by the flags, ready to run.
 type opened struct {
@@ -102,15 +104,15 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		desc = fmt.Sprintf("%d paths", len(paths))
 	}
 	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
-	return opened{desc: desc, run: func(ctx context.Context, out chan<- model.Batch) error {
+	return opened{desc: desc, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
 	}}, nil
 }
 
 // sendTo is the emit function of a source that streams into out: it gives up when ctx ends, so a
 // source is never stuck on a consumer that has gone.
-func sendTo(ctx context.Context, out chan<- model.Batch) func(model.Batch) {
-	return func(b model.Batch) {
+func sendTo(ctx context.Context, out chan<- cloudtrail.Batch) func(cloudtrail.Batch) {
+	return func(b cloudtrail.Batch) {
 		select {
 		case out <- b:
 		case <-ctx.Done():
@@ -119,12 +121,12 @@ func sendTo(ctx context.Context, out chan<- model.Batch) func(model.Batch) {
 }
 
 // start runs a source in the background; a failure arrives as a problem in the last batch.
-func (o opened) start(ctx context.Context) <-chan model.Batch {
-	batches := make(chan model.Batch, 4)
+func (o opened) start(ctx context.Context) <-chan cloudtrail.Batch {
+	batches := make(chan cloudtrail.Batch, 4)
 	go func() {
 		defer close(batches)
 		if err := o.run(ctx, batches); err != nil && ctx.Err() == nil {
-			batches <- model.Batch{Problems: []model.Problem{{File: o.desc, Reason: err.Error()}}, Progress: model.Progress{Done: true}}
+			batches <- cloudtrail.Batch{Problems: []cloudtrail.Problem{{File: o.desc, Reason: err.Error()}}, Progress: cloudtrail.Progress{Done: true}}
 		}
 	}()
 	return batches
@@ -132,14 +134,14 @@ func (o opened) start(ctx context.Context) <-chan model.Batch {
 
 // load reads the source the flags name into a new index, reporting problems to stderr. A source
 // that fails (LookupEvents with no credentials, say) is an error.
-func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) (*model.Index, error) {
+func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) (*index.Index, error) {
 	src, err := f.open(paths, stdin)
 	if err != nil {
 		return nil, err
 	}
-	idx := model.NewIndex()
+	idx := index.New()
 	problems := 0
-	batches := make(chan model.Batch, 4)
+	batches := make(chan cloudtrail.Batch, 4)
 	failed := make(chan error, 1)
 	go func() {
 		defer close(batches)
@@ -150,13 +152,13 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 		idx.Add(b.Records)
 		if d := b.Progress.Detail; d != "" && !b.Progress.Done && time.Since(said) >= progressEvery {
 			// A slow source (LookupEvents at 2 requests a second) says where it is.
-			fmt.Fprintln(stderr, "trailscope:", model.Sanitize(d))
+			fmt.Fprintln(stderr, "trailscope:", cloudtrail.Sanitize(d))
 			said = time.Now()
 		}
 		for _, p := range b.Problems {
 			problems++
 			if problems <= maxProblemsShown {
-				fmt.Fprintln(stderr, "trailscope: skipped", model.Sanitize(p.String()))
+				fmt.Fprintln(stderr, "trailscope: skipped", cloudtrail.Sanitize(p.String()))
 			}
 		}
 	}
@@ -178,7 +180,7 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Options{Index: model.NewIndex(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
+	return ui.Run(ctx, ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
 }
 
 // progressEvery paces the progress lines of a slow load on stderr.
@@ -245,13 +247,13 @@ An empty FILTER ('') matches every event.`,
   trailscope query --sample invictus 'event:CreateUser'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			paths, filter := args[:len(args)-1], args[len(args)-1]
-			src.filter = filter
+			paths, text := args[:len(args)-1], args[len(args)-1]
+			src.filter = text
 			f, err := report.ParseFormat(format)
 			if err != nil {
 				return err
 			}
-			q, err := model.ParseQuery(filter)
+			q, err := filter.ParseQuery(text)
 			if err != nil {
 				return fmt.Errorf("filter: %w", err)
 			}
@@ -261,7 +263,7 @@ An empty FILTER ('') matches every event.`,
 			}
 			res := idx.Query(q)
 			if len(res.Refs) == 0 {
-				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", filter, idx.Len())
+				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", text, idx.Len())
 				return exitCode(exitNothing)
 			}
 			if err := report.Write(stdout, f, idx, res.Refs, report.Options{Explain: explain}); err != nil {
@@ -278,7 +280,7 @@ An empty FILTER ('') matches every event.`,
 
 // newSynth is the hidden command that writes synthetic archives for benchmarks (source/synth).
 func newSynth(stdout io.Writer) *cobra.Command {
-	var opt synth.Options
+	var opt world.Options
 	var plain bool
 	cmd := &cobra.Command{
 		Use:    "synth [flags] DIR",
@@ -288,7 +290,7 @@ func newSynth(stdout io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Gzip = !plain
 			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			st, err := synth.Generate(opt, args[0])
+			st, err := world.Generate(opt, args[0])
 			if err != nil {
 				return err
 			}

@@ -13,7 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/lookup"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -61,15 +62,15 @@ func (f *lookupFlags) stray() string {
 }
 
 // open checks the credentials, the regions and the window (so that the console never opens on a
-// mistake) and returns the LookupEvents source. filter is the query's filter, for the push-down.
-func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
+// mistake) and returns the LookupEvents source. text is the query's filter, for the push-down.
+func (f *lookupFlags) open(paths []string, text string) (opened, error) {
 	if !f.enabled {
 		return opened{}, fmt.Errorf("--%s is an option of --lookup: add --lookup to read from AWS", f.stray())
 	}
 	if len(paths) > 0 {
 		return opened{}, fmt.Errorf("--lookup reads from AWS, not from %s: give either PATHs or --lookup", paths[0])
 	}
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		return opened{}, fmt.Errorf("filter: %w", err)
 	}
@@ -84,7 +85,7 @@ func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
 	if err != nil {
 		return opened{}, err
 	}
-	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- model.Batch) error {
+	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return s.Run(ctx, sendTo(ctx, out))
 	}}, nil
 }

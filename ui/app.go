@@ -10,7 +10,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trailscope/trailscope/keymap"
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -42,7 +44,7 @@ type snapshot struct {
 	filter    string
 	cursor    int
 	detail    bool
-	detailRef model.EventRef
+	detailRef index.EventRef
 	label     string // how we left it: "pivot", "zoom", "open"
 }
 
@@ -94,7 +96,7 @@ func (l *listState) move(msg tea.KeyPressMsg, k keymap.List, n, h int) bool {
 // App is the console's root model.
 type App struct {
 	opt  Options
-	idx  *model.Index
+	idx  *index.Index
 	keys keymap.KeyMap
 	st   Styles
 	w, h int
@@ -107,13 +109,13 @@ type App struct {
 	applied  string // the filter of the result on screen
 	seq      int    // the latest query asked for
 	debounce int
-	result   model.Result
+	result   index.Result
 	queryDur time.Duration
-	hist     model.Histogram
+	hist     index.Histogram
 
 	newestFirst bool
 	tl          listState
-	keepRef     *model.EventRef // the event the cursor should stay on when the next result lands
+	keepRef     *index.EventRef // the event the cursor should stay on when the next result lands
 	restore     *snapshot       // a snapshot to finish restoring when its result lands
 
 	pr        listState
@@ -121,10 +123,10 @@ type App struct {
 	expanded  map[string]bool
 	prSort    int
 	rs        listState
-	rsRows    []model.ResourceSummary
+	rsRows    []index.ResourceSummary
 	rsSort    int
 	pb        listState
-	problems  []model.Problem
+	problems  []cloudtrail.Problem
 	sumSeq    int // the result the summaries were computed from
 	sumBusy   bool
 	sumAgain  bool // the result changed while an aggregation ran
@@ -137,7 +139,7 @@ type App struct {
 	sc    scenarioState
 	fd    findingsState
 
-	progress     model.Progress
+	progress     cloudtrail.Progress
 	loading      bool
 	loadStart    time.Time
 	loadDur      time.Duration
@@ -151,7 +153,7 @@ type App struct {
 
 func newApp(opt Options) *App {
 	if opt.Index == nil {
-		opt.Index = model.NewIndex()
+		opt.Index = index.New()
 	}
 	a := &App{
 		opt:         opt,
@@ -211,8 +213,8 @@ type (
 	resultMsg struct {
 		seq  int
 		text string
-		res  model.Result
-		hist model.Histogram
+		res  index.Result
+		hist index.Histogram
 		dur  time.Duration
 	}
 	debounceMsg struct{ id int }
@@ -232,12 +234,12 @@ func (a *App) histWidth() int { return max(a.w, 10) }
 // runQuery parses text and, when it parses, runs it off the UI loop. A bad filter leaves the result
 // on screen and shows its error in the bar.
 func (a *App) runQuery(text string) tea.Cmd {
-	q, err := model.ParseQuery(text)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
-		if qe, ok := err.(*model.QueryError); ok {
+		if qe, ok := err.(*filter.QueryError); ok {
 			a.bar.err = qe
 		} else {
-			a.bar.err = &model.QueryError{Term: text, End: len(text), Msg: err.Error()}
+			a.bar.err = &filter.QueryError{Term: text, End: len(text), Msg: err.Error()}
 		}
 		return nil
 	}
@@ -378,7 +380,7 @@ func (a *App) onResult(msg resultMsg) tea.Cmd {
 		return nil
 	}
 	sameFilter := msg.text == a.applied
-	var keep model.EventRef
+	var keep index.EventRef
 	hadKeep := false
 	switch {
 	case a.keepRef != nil:
@@ -428,7 +430,7 @@ func (a *App) onResult(msg resultMsg) tea.Cmd {
 }
 
 // row returns the event shown on row i of the timeline, in the chosen order.
-func (a *App) row(i int) model.EventRef {
+func (a *App) row(i int) index.EventRef {
 	if a.newestFirst {
 		return a.result.Refs[len(a.result.Refs)-1-i]
 	}
@@ -599,7 +601,7 @@ func (a *App) command(c string) tea.Cmd {
 	case "":
 		return nil
 	}
-	a.status, a.statusErr = fmt.Sprintf("unknown command %q: try :timeline :principals :resources :problems :scenarios :findings :help", model.Sanitize(c)), true
+	a.status, a.statusErr = fmt.Sprintf("unknown command %q: try :timeline :principals :resources :problems :scenarios :findings :help", cloudtrail.Sanitize(c)), true
 	return nil
 }
 
@@ -695,7 +697,7 @@ func (a *App) pivot(term string) tea.Cmd {
 	a.view = viewTimeline
 	a.bar.SetValue(term)
 	a.bar.Remember(term)
-	a.status, a.statusErr = "pivot: "+model.Sanitize(term)+" · esc goes back", false
+	a.status, a.statusErr = "pivot: "+cloudtrail.Sanitize(term)+" · esc goes back", false
 	return a.runQuery(term)
 }
 
@@ -827,7 +829,7 @@ func (a *App) titleLine() string {
 	st := &a.st
 	left := st.Title.Render("trailscope")
 	if a.opt.Source != "" {
-		left += st.TitleDim.Render(" · " + model.Sanitize(a.opt.Source))
+		left += st.TitleDim.Render(" · " + cloudtrail.Sanitize(a.opt.Source))
 	}
 	n := a.idx.Len()
 	left += st.TitleDim.Render(" · ") + st.Count.Render(report.Count(n, "event"))
@@ -855,7 +857,7 @@ func (a *App) crumbLine() string {
 	for _, s := range a.stack[start:] {
 		label := s.view.String()
 		if s.filter != "" {
-			label += " " + ansi.Truncate(model.Sanitize(s.filter), 24, "…")
+			label += " " + ansi.Truncate(cloudtrail.Sanitize(s.filter), 24, "…")
 		}
 		if s.detail {
 			label += " › detail"
@@ -865,7 +867,7 @@ func (a *App) crumbLine() string {
 	cur := a.view.String()
 	if len(a.stack) > 0 && a.applied != "" && a.applied != a.stack[len(a.stack)-1].filter {
 		// Where it differs from the step before, say which filter this step applies.
-		cur += " " + ansi.Truncate(model.Sanitize(a.applied), 24, "…")
+		cur += " " + ansi.Truncate(cloudtrail.Sanitize(a.applied), 24, "…")
 	}
 	if a.detail != nil {
 		cur += " › detail"
@@ -911,7 +913,7 @@ func (a *App) statusLine() string {
 			s += fmt.Sprintf(" · %s ev/s", report.Commas(int(float64(max(p.Records, a.idx.Len()))/sec)))
 		}
 		if p.Detail != "" {
-			s += " · " + model.Sanitize(p.Detail)
+			s += " · " + cloudtrail.Sanitize(p.Detail)
 		}
 		return st.StatusWarn.Render(ansi.Truncate(s, a.w, "…"))
 	}

@@ -9,7 +9,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -44,7 +46,7 @@ func TestViewsByKeys(t *testing.T) {
 			if a.bar.err == nil || a.applied == a.bar.Value() {
 				t.Fatalf("err %v applied %q", a.bar.err, a.applied)
 			}
-			q, _ := model.ParseQuery(a.applied)
+			q, _ := filter.ParseQuery(a.applied)
 			if len(a.idx.Query(q).Refs) != len(a.result.Refs) {
 				t.Fatal("the result on screen is not the last good filter's")
 			}
@@ -185,12 +187,12 @@ func TestEveryLineFits(t *testing.T) {
 }
 
 func TestLoadFromBatches(t *testing.T) {
-	ch := make(chan model.Batch, 3)
+	ch := make(chan cloudtrail.Batch, 3)
 	recs := synthRecords(300, 3)
-	ch <- model.Batch{Records: recs[:100], Progress: model.Progress{Files: 3, FilesDone: 1, Records: 100}}
-	ch <- model.Batch{Records: recs[100:], Problems: []model.Problem{{File: "bad.json.gz", Reason: "truncated gzip"}}, Progress: model.Progress{Files: 3, FilesDone: 3, Records: 300}}
+	ch <- cloudtrail.Batch{Records: recs[:100], Progress: cloudtrail.Progress{Files: 3, FilesDone: 1, Records: 100}}
+	ch <- cloudtrail.Batch{Records: recs[100:], Problems: []cloudtrail.Problem{{File: "bad.json.gz", Reason: "truncated gzip"}}, Progress: cloudtrail.Progress{Files: 3, FilesDone: 3, Records: 300}}
 	close(ch)
-	a := newApp(Options{Index: model.NewIndex(), Batches: ch, Source: "test"})
+	a := newApp(Options{Index: index.New(), Batches: ch, Source: "test"})
 	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	drive(a, loadCmd(a.idx, ch))
 	drive(a, loadCmd(a.idx, ch))

@@ -8,14 +8,14 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // The console's benchmarks over 1M synthetic events (`go test -bench . -benchtime 50x ./ui`). The
 // index is built once and shared.
 var (
 	benchOnce sync.Once
-	benchIdx  *model.Index
+	benchIdx  *index.Index
 )
 
 const benchEvents = 1_000_000

@@ -11,7 +11,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -34,7 +37,7 @@ type dline struct {
 	label, value string
 	bad          bool
 	pivot        string
-	jump         *model.EventRef
+	jump         *index.EventRef
 	node         *jnode
 	depth        int
 	count        string // a filter whose matches the line counts (related events), filled in later
@@ -54,8 +57,8 @@ type jnode struct {
 // Detail is the detail view of one event: a summary with the credential chain and related events
 // above the record as a folding JSON tree.
 type Detail struct {
-	ref    model.EventRef
-	rec    model.Record
+	ref    index.EventRef
+	rec    cloudtrail.Record
 	raw    []byte
 	head   []dline
 	tree   *jnode
@@ -82,7 +85,7 @@ type countsMsg struct {
 
 // openDetail builds the detail of ref off the UI loop; the related counts follow in a second
 // command, so that the detail shows at once.
-func (a *App) openDetail(ref model.EventRef, cursor int) tea.Cmd {
+func (a *App) openDetail(ref index.EventRef, cursor int) tea.Cmd {
 	a.detailSeq++
 	seq, idx, w := a.detailSeq, a.idx, a.w
 	return func() tea.Msg {
@@ -91,7 +94,7 @@ func (a *App) openDetail(ref model.EventRef, cursor int) tea.Cmd {
 }
 
 // countRelated counts the events each related line of d stands for.
-func countRelated(idx *model.Index, d *Detail, seq int) tea.Cmd {
+func countRelated(idx *index.Index, d *Detail, seq int) tea.Cmd {
 	var terms []string
 	for _, l := range d.head {
 		if l.count != "" {
@@ -101,7 +104,7 @@ func countRelated(idx *model.Index, d *Detail, seq int) tea.Cmd {
 	return func() tea.Msg {
 		counts := map[string]int{}
 		for _, t := range terms {
-			if q, err := model.ParseQuery(t); err == nil {
+			if q, err := filter.ParseQuery(t); err == nil {
 				counts[t] = len(idx.Query(q).Refs)
 			}
 		}
@@ -121,22 +124,22 @@ func (d *Detail) setCounts(counts map[string]int) {
 }
 
 // buildDetail reads an event's record and works out its summary, chain and related events.
-func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
+func buildDetail(idx *index.Index, ref index.EventRef, width int) *Detail {
 	d := &Detail{ref: ref, rec: idx.Record(ref), width: width}
 	r := &d.rec
 	id := &r.Identity
-	s := model.Sanitize
+	s := cloudtrail.Sanitize
 	add := func(l dline) { d.head = append(d.head, l) }
 	field := func(label, value, pivot string) {
 		if value != "" {
 			add(dline{kind: lineField, label: label, value: s(value), pivot: pivot})
 		}
 	}
-	term := func(f model.Field, v string) string {
+	term := func(f filter.Field, v string) string {
 		if v == "" {
 			return ""
 		}
-		return model.Term{Field: f, Values: []string{v}}.String()
+		return filter.Term{Field: f, Values: []string{v}}.String()
 	}
 
 	name := r.Name
@@ -144,11 +147,11 @@ func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
 		name = r.EventType
 	}
 	title := s(name)
-	if svc := model.ServiceName(r.Source); svc != "" {
+	if svc := catalog.ServiceName(r.Source); svc != "" {
 		title += " · " + s(svc)
 	}
-	add(dline{kind: lineHeading, value: title, pivot: term(model.FieldEvent, r.Name)})
-	if e, ok := model.Explain(r.Source, r.Name); ok {
+	add(dline{kind: lineHeading, value: title, pivot: term(filter.FieldEvent, r.Name)})
+	if e, ok := catalog.Explain(r.Source, r.Name); ok {
 		field("what", e.Summary, "")
 		why := e.Why
 		if e.Tactic != "" {
@@ -161,7 +164,7 @@ func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
 	if who == "" {
 		who = "(no identity)"
 	}
-	field("who", who, term(model.FieldPrincipal, id.Principal))
+	field("who", who, term(filter.FieldPrincipal, id.Principal))
 	var idBits []string
 	if id.Type != "" {
 		idBits = append(idBits, id.Type)
@@ -178,24 +181,24 @@ func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
 	if id.InvokedBy != "" {
 		idBits = append(idBits, "invoked by "+id.InvokedBy)
 	}
-	field("identity", strings.Join(idBits, " · "), term(model.FieldType, id.Type))
-	field("arn", id.ARN, term(model.FieldPrincipal, id.ARN))
-	field("key", id.AccessKey, term(model.FieldKey, id.AccessKey))
-	field("from", r.SourceIP, term(model.FieldIP, r.SourceIP))
-	field("agent", r.UserAgent, term(model.FieldUA, r.UserAgent))
+	field("identity", strings.Join(idBits, " · "), term(filter.FieldType, id.Type))
+	field("arn", id.ARN, term(filter.FieldPrincipal, id.ARN))
+	field("key", id.AccessKey, term(filter.FieldKey, id.AccessKey))
+	field("from", r.SourceIP, term(filter.FieldIP, r.SourceIP))
+	field("agent", r.UserAgent, term(filter.FieldUA, r.UserAgent))
 	where := r.Region
 	if r.Account != "" {
 		where += " · account " + r.Account
 	}
-	field("where", where, term(model.FieldRegion, r.Region))
+	field("where", where, term(filter.FieldRegion, r.Region))
 	if r.ErrorCode != "" {
-		add(dline{kind: lineField, label: "result", value: s(r.ErrorCode + ": " + r.ErrorMessage), bad: true, pivot: term(model.FieldError, r.ErrorCode)})
+		add(dline{kind: lineField, label: "result", value: s(r.ErrorCode + ": " + r.ErrorMessage), bad: true, pivot: term(filter.FieldError, r.ErrorCode)})
 	} else {
 		rw := "success"
 		switch r.ReadOnly {
-		case model.True:
+		case cloudtrail.True:
 			rw += " · read"
-		case model.False:
+		case cloudtrail.False:
 			rw += " · write"
 		}
 		field("result", rw, "")
@@ -209,7 +212,7 @@ func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
 		if i == 0 {
 			label = "resources"
 		}
-		field(label, res.ID+"  ("+res.Kind+")", term(model.FieldResource, res.ID))
+		field(label, res.ID+"  ("+res.Kind+")", term(filter.FieldResource, res.ID))
 	}
 
 	// The credential chain: who is really behind this session.
@@ -224,7 +227,7 @@ func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
 				jump:  &m})
 		}
 		last := chain[len(chain)-1]
-		field("behind it", last.Caller, term(model.FieldPrincipal, last.Caller))
+		field("behind it", last.Caller, term(filter.FieldPrincipal, last.Caller))
 	case strings.HasPrefix(id.AccessKey, "ASIA"):
 		add(dline{kind: lineText, value: "temporary key minted outside the loaded records"})
 	case id.AccessKey != "":
@@ -239,22 +242,22 @@ func buildDetail(idx *model.Index, ref model.EventRef, width int) *Detail {
 		add(dline{kind: lineField, label: label, value: prefix, pivot: t, count: t, counted: -1})
 	}
 	if r.MintedKey != "" {
-		related("minted", s(r.MintedKey)+": ", term(model.FieldKey, r.MintedKey))
+		related("minted", s(r.MintedKey)+": ", term(filter.FieldKey, r.MintedKey))
 	}
 	if id.AccessKey != "" {
-		related("same key", s(id.AccessKey)+": ", term(model.FieldKey, id.AccessKey))
+		related("same key", s(id.AccessKey)+": ", term(filter.FieldKey, id.AccessKey))
 	}
 	if id.Principal != "" {
-		related("same who", "", term(model.FieldPrincipal, id.Principal))
+		related("same who", "", term(filter.FieldPrincipal, id.Principal))
 	}
 	if r.RequestID != "" {
-		related("same request", s(r.RequestID)+": ", term(model.FieldRequest, r.RequestID))
+		related("same request", s(r.RequestID)+": ", term(filter.FieldRequest, r.RequestID))
 	}
 	if r.SharedID != "" {
-		related("shared event", s(r.SharedID)+": ", term(model.FieldRequest, r.SharedID))
+		related("shared event", s(r.SharedID)+": ", term(filter.FieldRequest, r.SharedID))
 	}
 	if r.SourceIP != "" {
-		related("same IP", "", term(model.FieldIP, r.SourceIP))
+		related("same IP", "", term(filter.FieldIP, r.SourceIP))
 	}
 
 	add(dline{kind: lineHeading, value: "record"})
@@ -374,7 +377,7 @@ const maxWrap = 8
 func (d *Detail) flatten() {
 	d.lines = append(d.lines[:0], d.head...)
 	if d.err != "" {
-		d.lines = append(d.lines, dline{kind: lineText, value: model.Sanitize(d.err), bad: true})
+		d.lines = append(d.lines, dline{kind: lineText, value: cloudtrail.Sanitize(d.err), bad: true})
 		return
 	}
 	if d.tree == nil {
@@ -387,7 +390,7 @@ func (d *Detail) flatten() {
 			d.lines = append(d.lines, l)
 			if c.kind == 's' {
 				room := max(d.width-depth*2-len(c.key)-6, 20)
-				v := model.Sanitize(c.value)
+				v := cloudtrail.Sanitize(c.value)
 				if w := ansi.StringWidth(v); w > room {
 					rest := ansi.Cut(v, room, w)
 					for i := 0; rest != "" && i < maxWrap; i++ {
@@ -410,19 +413,19 @@ func (d *Detail) flatten() {
 }
 
 // pivotKeys maps the last key of a JSON path to the qualifier its value pivots on.
-var pivotKeys = map[string]model.Field{
-	"sourceIPAddress":    model.FieldIP,
-	"accessKeyId":        model.FieldKey,
-	"eventName":          model.FieldEvent,
-	"eventSource":        model.FieldSource,
-	"awsRegion":          model.FieldRegion,
-	"recipientAccountId": model.FieldAccount,
-	"accountId":          model.FieldAccount,
-	"errorCode":          model.FieldError,
-	"userAgent":          model.FieldUA,
-	"eventID":            model.FieldID,
-	"requestID":          model.FieldRequest,
-	"sharedEventID":      model.FieldRequest,
+var pivotKeys = map[string]filter.Field{
+	"sourceIPAddress":    filter.FieldIP,
+	"accessKeyId":        filter.FieldKey,
+	"eventName":          filter.FieldEvent,
+	"eventSource":        filter.FieldSource,
+	"awsRegion":          filter.FieldRegion,
+	"recipientAccountId": filter.FieldAccount,
+	"accountId":          filter.FieldAccount,
+	"errorCode":          filter.FieldError,
+	"userAgent":          filter.FieldUA,
+	"eventID":            filter.FieldID,
+	"requestID":          filter.FieldRequest,
+	"sharedEventID":      filter.FieldRequest,
 }
 
 // pivotFor chooses the filter a JSON value pivots to: a qualifier by its key where one fits, the
@@ -437,23 +440,23 @@ func pivotFor(n *jnode) string {
 	case strings.HasPrefix(n.path, "userIdentity"):
 		switch n.key {
 		case "type":
-			f = model.FieldType
+			f = filter.FieldType
 		case "arn", "userName", "principalId":
-			f = model.FieldPrincipal
+			f = filter.FieldPrincipal
 		case "invokedBy":
-			f = model.FieldIP
+			f = filter.FieldIP
 		default:
-			f = model.FieldText
+			f = filter.FieldText
 		}
 	case n.kind == 's' && (strings.HasPrefix(n.path, "requestParameters") || strings.HasPrefix(n.path, "responseElements") || strings.HasPrefix(n.path, "resources")) && looksLikeName(n.key):
-		f = model.FieldResource
+		f = filter.FieldResource
 	default:
-		f = model.FieldText
+		f = filter.FieldText
 	}
-	if f == model.FieldText && (n.kind != 's' || len(n.value) > 200) {
+	if f == filter.FieldText && (n.kind != 's' || len(n.value) > 200) {
 		return ""
 	}
-	return model.Term{Field: f, Values: []string{n.value}}.String()
+	return filter.Term{Field: f, Values: []string{n.value}}.String()
 }
 
 func looksLikeName(k string) bool {
@@ -535,7 +538,7 @@ func (d *Detail) renderLine(st *Styles, l dline) string {
 	}
 	n := l.node
 	ind := strings.Repeat("  ", l.depth) + " "
-	k := st.JSONKey.Render(model.Sanitize(n.key))
+	k := st.JSONKey.Render(cloudtrail.Sanitize(n.key))
 	switch n.kind {
 	case 'o', 'a':
 		mark, open, close := "▸ ", "{", "}"
@@ -549,7 +552,7 @@ func (d *Detail) renderLine(st *Styles, l dline) string {
 		return ind + mark + k + st.JSONPunct.Render(fmt.Sprintf(" %s…%s %d", open, close, len(n.children)))
 	case 's':
 		room := max(d.width-l.depth*2-len(n.key)-6, 20)
-		v := model.Sanitize(n.value)
+		v := cloudtrail.Sanitize(n.value)
 		v = ansi.Truncate(v, room, "")
 		return ind + "  " + k + st.JSONPunct.Render(": ") + st.JSONString.Render(v)
 	case 'n':

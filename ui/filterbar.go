@@ -10,7 +10,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // promptMode is what the one-line bar is asking for.
@@ -43,13 +45,13 @@ type FilterBar struct {
 	history []string
 	hpos    int
 
-	err *model.QueryError // the last parse error of the filter
+	err *filter.QueryError // the last parse error of the filter
 
 	sugg []suggestion
 	sel  int
 
-	idx       *model.Index
-	values    map[model.Field][]string
+	idx       *index.Index
+	values    map[filter.Field][]string
 	valuesLen int // Index.Len when values were cached
 }
 
@@ -251,19 +253,19 @@ func (f *FilterBar) complete() {
 	f.sugg = f.valueSuggestions(q, val)
 }
 
-func findQualifier(name string) (model.Qualifier, bool) {
-	for _, q := range model.Qualifiers {
+func findQualifier(name string) (filter.Qualifier, bool) {
+	for _, q := range filter.Qualifiers {
 		if strings.EqualFold(q.Name, name) || slices.ContainsFunc(q.Aliases, func(a string) bool { return strings.EqualFold(a, name) }) {
 			return q, true
 		}
 	}
-	return model.Qualifier{}, false
+	return filter.Qualifier{}, false
 }
 
 func qualifierSuggestions(tok string) []suggestion {
 	var names []string
-	var owner []model.Qualifier
-	for _, q := range model.Qualifiers {
+	var owner []filter.Qualifier
+	for _, q := range filter.Qualifiers {
 		names = append(names, q.Name)
 		owner = append(owner, q)
 		for _, a := range q.Aliases {
@@ -283,13 +285,13 @@ func qualifierSuggestions(tok string) []suggestion {
 }
 
 // fixedValues are the values of qualifiers that have no posting list.
-var fixedValues = map[model.Field][]string{
-	model.FieldReadOnly: {"false", "true"},
-	model.FieldSince:    {"15m", "1h", "6h", "24h", "7d", "30d"},
-	model.FieldUntil:    {"15m", "1h", "6h", "24h", "7d"},
+var fixedValues = map[filter.Field][]string{
+	filter.FieldReadOnly: {"false", "true"},
+	filter.FieldSince:    {"15m", "1h", "6h", "24h", "7d", "30d"},
+	filter.FieldUntil:    {"15m", "1h", "6h", "24h", "7d"},
 }
 
-func (f *FilterBar) fieldValues(field model.Field) []string {
+func (f *FilterBar) fieldValues(field filter.Field) []string {
 	if fv, ok := fixedValues[field]; ok {
 		return fv
 	}
@@ -297,7 +299,7 @@ func (f *FilterBar) fieldValues(field model.Field) []string {
 		return nil
 	}
 	if n := f.idx.Len(); n != f.valuesLen || f.values == nil {
-		f.values, f.valuesLen = map[model.Field][]string{}, n
+		f.values, f.valuesLen = map[filter.Field][]string{}, n
 	}
 	if v, ok := f.values[field]; ok {
 		return v
@@ -307,7 +309,7 @@ func (f *FilterBar) fieldValues(field model.Field) []string {
 		vc = vc[:maxCompletionValues]
 	}
 	vs := make([]string, 0, len(vc)+2)
-	if field == model.FieldError {
+	if field == filter.FieldError {
 		vs = append(vs, "any", "none")
 	}
 	for _, v := range vc {
@@ -319,7 +321,7 @@ func (f *FilterBar) fieldValues(field model.Field) []string {
 	return vs
 }
 
-func (f *FilterBar) valueSuggestions(q model.Qualifier, val string) []suggestion {
+func (f *FilterBar) valueSuggestions(q filter.Qualifier, val string) []suggestion {
 	values := f.fieldValues(q.Field)
 	// Complete the last of a comma list.
 	prefix := ""
@@ -328,7 +330,7 @@ func (f *FilterBar) valueSuggestions(q model.Qualifier, val string) []suggestion
 	}
 	val = strings.Trim(val, `"`)
 	mk := func(v string) suggestion {
-		t := model.Term{Field: q.Field, Values: []string{v}}
+		t := filter.Term{Field: q.Field, Values: []string{v}}
 		text := t.String()
 		if prefix != "" {
 			text = q.Name + ":" + prefix + strings.TrimPrefix(text, q.Field.String()+":")
@@ -393,7 +395,7 @@ func (f *FilterBar) View(st *Styles, w int, applied string) string {
 		}
 		line := st.FilterPrompt.Render("/ ") + f.styled(st, applied)
 		if f.err != nil && f.mode == promptFilter {
-			line += "  " + st.FilterMsg.Render(model.Sanitize(f.err.Error()))
+			line += "  " + st.FilterMsg.Render(cloudtrail.Sanitize(f.err.Error()))
 		}
 		return ansi.Truncate(line, w, "…")
 	}
@@ -405,21 +407,21 @@ func (f *FilterBar) View(st *Styles, w int, applied string) string {
 	if f.mode == promptFilter {
 		b.WriteString(f.styledRange(st, text, 0, len(before)))
 	} else {
-		b.WriteString(model.Sanitize(before))
+		b.WriteString(cloudtrail.Sanitize(before))
 	}
 	cur := " "
 	if f.pos < len(f.value) {
 		cur = string(f.value[f.pos])
 		after = string(f.value[f.pos+1:])
 	}
-	b.WriteString(st.Selected.Render(model.Sanitize(cur)))
+	b.WriteString(st.Selected.Render(cloudtrail.Sanitize(cur)))
 	if f.mode == promptFilter {
 		b.WriteString(f.styledRange(st, text, len(before)+len(cur), len(text)))
 	} else {
-		b.WriteString(model.Sanitize(after))
+		b.WriteString(cloudtrail.Sanitize(after))
 	}
 	if f.err != nil && f.mode == promptFilter {
-		b.WriteString("  " + st.FilterMsg.Render(model.Sanitize(f.err.Msg)))
+		b.WriteString("  " + st.FilterMsg.Render(cloudtrail.Sanitize(f.err.Msg)))
 	}
 	return ansi.Truncate(b.String(), w, "…")
 }
@@ -435,13 +437,13 @@ func (f *FilterBar) styledRange(st *Styles, text string, from, to int) string {
 	}
 	to = min(to, len(text))
 	if f.err == nil || f.err.End <= from || f.err.Start >= to || f.err.End > len(text) {
-		return model.Sanitize(text[from:to])
+		return cloudtrail.Sanitize(text[from:to])
 	}
 	s, e := max(f.err.Start, from), min(f.err.End, to)
 	if !utf8.ValidString(text[s:e]) {
-		return model.Sanitize(text[from:to])
+		return cloudtrail.Sanitize(text[from:to])
 	}
-	return model.Sanitize(text[from:s]) + st.FilterBad.Render(model.Sanitize(text[s:e])) + model.Sanitize(text[e:to])
+	return cloudtrail.Sanitize(text[from:s]) + st.FilterBad.Render(cloudtrail.Sanitize(text[s:e])) + cloudtrail.Sanitize(text[e:to])
 }
 
 // CompletionView draws the suggestions as a box of lines, or "" when there are none.
@@ -451,7 +453,7 @@ func (f *FilterBar) CompletionView(st *Styles, w int) []string {
 	}
 	var lines []string
 	for i, s := range f.sugg {
-		text := model.Sanitize(s.Text)
+		text := cloudtrail.Sanitize(s.Text)
 		line := " " + text
 		if s.Hint != "" {
 			line += "  " + st.CompletionHint.Render(s.Hint)

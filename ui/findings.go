@@ -7,7 +7,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/findings"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -16,15 +18,15 @@ import (
 // rules run off the UI loop with a Finder that remembers what it read, again when the index grows.
 type findingsState struct {
 	list     listState
-	finder   *model.Finder
-	findings []model.Finding
+	finder   *findings.Finder
+	findings []findings.Finding
 	n        int  // events in the index when the findings on screen were computed; -1: none yet
 	busy     bool // a computation runs
 }
 
 // findingsMsg brings findings computed off the UI loop.
 type findingsMsg struct {
-	findings []model.Finding
+	findings []findings.Finding
 	n        int
 }
 
@@ -33,7 +35,7 @@ type findingsMsg struct {
 func (a *App) computeFindings() tea.Cmd {
 	fd := &a.fd
 	if fd.finder == nil {
-		fd.finder, fd.n = model.NewFinder(a.idx), -1
+		fd.finder, fd.n = findings.NewFinder(a.idx), -1
 	}
 	if fd.busy || fd.n == a.idx.Len() {
 		return nil
@@ -42,7 +44,7 @@ func (a *App) computeFindings() tea.Cmd {
 	finder, idx := fd.finder, a.idx
 	return func() tea.Msg {
 		n := idx.Len()
-		return findingsMsg{findings: finder.Find(model.FindingOptions{}), n: n}
+		return findingsMsg{findings: finder.Find(findings.Options{}), n: n}
 	}
 }
 
@@ -51,7 +53,7 @@ func (a *App) computeFindings() tea.Cmd {
 func (a *App) onFindings(msg findingsMsg) tea.Cmd {
 	fd := &a.fd
 	fd.busy = false
-	var was model.Finding
+	var was findings.Finding
 	if fd.list.cursor < len(fd.findings) {
 		was = fd.findings[fd.list.cursor]
 	}
@@ -92,11 +94,11 @@ func (a *App) findingsListHeight() int { return max(a.bodyHeight()-1-findingDeta
 const findingDetailLines = 8
 
 // severityStyle renders a severity in its colour.
-func (a *App) severityStyle(s model.Severity) func(...string) string {
+func (a *App) severityStyle(s catalog.Severity) func(...string) string {
 	switch s {
-	case model.SeverityCritical, model.SeverityHigh:
+	case catalog.SeverityCritical, catalog.SeverityHigh:
 		return a.st.Error.Render
-	case model.SeverityMedium:
+	case catalog.SeverityMedium:
 		return a.st.StatusWarn.Render
 	}
 	return a.st.Dim.Render
@@ -142,12 +144,12 @@ func (a *App) findingsView() []string {
 			who += " ← " + f.Origin
 		}
 		sev := cell(" "+f.Severity.String(), sevW, false)
-		rest := cell(model.Sanitize(who), whoW, false) + cell(report.Commas(f.Count)+" ", countW, true) +
+		rest := cell(cloudtrail.Sanitize(who), whoW, false) + cell(report.Commas(f.Count)+" ", countW, true) +
 			cell(" "+f.First.Format("01-02 15:04"), timeW, false)
 		if showLast {
 			rest += cell(" "+f.Last.Format("01-02 15:04"), timeW, false)
 		}
-		rest += cell(" "+model.Sanitize(f.Title), titleW, false)
+		rest += cell(" "+cloudtrail.Sanitize(f.Title), titleW, false)
 		if i == fd.list.cursor {
 			out = append(out, st.Selected.Render(sev+rest))
 		} else {
@@ -161,10 +163,10 @@ func (a *App) findingsView() []string {
 	f := fd.findings[fd.list.cursor]
 	line := func(label, value string, style func(...string) string) {
 		if value != "" {
-			out = append(out, " "+st.Label.Render(cell(label, 9, false))+" "+style(cell(model.Sanitize(value), w-12, false)))
+			out = append(out, " "+st.Label.Render(cell(label, 9, false))+" "+style(cell(cloudtrail.Sanitize(value), w-12, false)))
 		}
 	}
-	out = append(out, " "+a.severityStyle(f.Severity)(f.Severity.String())+" "+st.Section.Render(cell(f.Rule+": "+model.Sanitize(f.Title), w-12, false)))
+	out = append(out, " "+a.severityStyle(f.Severity)(f.Severity.String())+" "+st.Section.Render(cell(f.Rule+": "+cloudtrail.Sanitize(f.Title), w-12, false)))
 	line("why", f.Rationale+" ["+string(f.Tactic)+"]", st.Value.Render)
 	if len(f.Chain) > 0 {
 		line("behind", f.Principal+" ← "+strings.Join(f.Chain, " ← "), st.Value.Render)

@@ -5,7 +5,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 // helpView draws every key binding, generated from the keymap, and the filter language.
@@ -44,7 +44,7 @@ func (a *App) helpView() []string {
 	out = append(out, " "+st.HelpTitle.Render("Filter language")+st.Dim.Render("  terms are ANDed · -term negates · commas OR · \"quotes\" for spaces"))
 	var line strings.Builder
 	line.WriteString(" ")
-	for _, q := range model.Qualifiers {
+	for _, q := range filter.Qualifiers {
 		item := q.Example + "  "
 		if ansi.StringWidth(line.String())+len(item) > a.w {
 			out = append(out, st.Dim.Render(line.String()))

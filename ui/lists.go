@@ -9,7 +9,9 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -17,8 +19,8 @@ import (
 type summaryMsg struct {
 	seq        int
 	text       string // the filter summarised
-	principals []model.PrincipalSummary
-	resources  []model.ResourceSummary
+	principals []index.PrincipalSummary
+	resources  []index.ResourceSummary
 }
 
 // summarize aggregates the result on screen, off the UI loop.
@@ -36,15 +38,15 @@ func (a *App) summarize() tea.Cmd {
 
 // principalRow is one row of the principals view: a role or principal, or a session under a role.
 type principalRow struct {
-	s       *model.PrincipalSummary
+	s       *index.PrincipalSummary
 	session bool
 	parent  string // the role a session belongs to
 }
 
 var principalSorts = []string{"events", "errors", "writes", "last seen", "name"}
 
-func comparePrincipals(by int) func(a, b model.PrincipalSummary) int {
-	return func(a, b model.PrincipalSummary) int {
+func comparePrincipals(by int) func(a, b index.PrincipalSummary) int {
+	return func(a, b index.PrincipalSummary) int {
 		var c int
 		switch by {
 		case 1:
@@ -149,7 +151,7 @@ func (a *App) principalsView() []string {
 			case "REGIONS":
 				v = fmt.Sprint(p.Regions)
 			}
-			b.WriteString(cell(model.Sanitize(v), c.w, c.right) + " ")
+			b.WriteString(cell(cloudtrail.Sanitize(v), c.w, c.right) + " ")
 		}
 		line := strings.TrimRight(b.String(), " ")
 		switch {
@@ -200,7 +202,7 @@ func (a *App) onPrincipalsKey(msg tea.KeyPressMsg) tea.Cmd {
 		if r.s.Principal == "(no identity)" {
 			return a.narrow("type:none")
 		}
-		return a.narrow(model.Term{Field: model.FieldPrincipal, Values: []string{r.s.Principal}}.String())
+		return a.narrow(filter.Term{Field: filter.FieldPrincipal, Values: []string{r.s.Principal}}.String())
 	case key.Matches(msg, k.Expand), msg.String() == "h", msg.String() == "left":
 		role := r.s.Principal
 		if r.session {
@@ -237,7 +239,7 @@ func (a *App) sortResources() {
 	named := filterWords(a.applied)
 	a.rsRows = a.summaries.resources
 	by := a.rsSort
-	slices.SortStableFunc(a.rsRows, func(x, y model.ResourceSummary) int {
+	slices.SortStableFunc(a.rsRows, func(x, y index.ResourceSummary) int {
 		if len(named) > 0 {
 			if c := cmp.Compare(b2i(matchesAny(y.Resource.ID, named)), b2i(matchesAny(x.Resource.ID, named))); c != 0 {
 				return c
@@ -271,14 +273,14 @@ func b2i(b bool) int {
 }
 
 // filterWords returns the bare words and resource: values of a filter, lower-cased.
-func filterWords(filter string) []string {
-	q, err := model.ParseQuery(filter)
+func filterWords(text string) []string {
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, t := range q.Terms {
-		if !t.Negate && (t.Field == model.FieldText || t.Field == model.FieldResource) {
+		if !t.Negate && (t.Field == filter.FieldText || t.Field == filter.FieldResource) {
 			for _, v := range t.Values {
 				out = append(out, strings.ToLower(v))
 			}
@@ -344,7 +346,7 @@ func (a *App) resourcesView() []string {
 			case "FIRST SEEN":
 				v = r.First.Format(shortTime(c.w))
 			}
-			b.WriteString(cell(model.Sanitize(v), c.w, c.right) + " ")
+			b.WriteString(cell(cloudtrail.Sanitize(v), c.w, c.right) + " ")
 		}
 		line := strings.TrimRight(b.String(), " ")
 		if i == a.rs.cursor {
@@ -366,7 +368,7 @@ func (a *App) onResourcesKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Open):
 		r := a.rsRows[a.rs.cursor].Resource
-		return a.narrow(model.Term{Field: model.FieldResource, Values: []string{r.ID}}.String())
+		return a.narrow(filter.Term{Field: filter.FieldResource, Values: []string{r.ID}}.String())
 	case key.Matches(msg, k.Sort):
 		a.rsSort = (a.rsSort + 1) % len(resourceSorts)
 		a.sortResources()
@@ -390,7 +392,7 @@ func (a *App) problemsView() []string {
 		if p.Record > 0 {
 			file = fmt.Sprintf("%s #%d", p.File, p.Record)
 		}
-		line := " " + cell(model.Sanitize(file), a.w/2-1, false) + " " + model.Sanitize(p.Reason)
+		line := " " + cell(cloudtrail.Sanitize(file), a.w/2-1, false) + " " + cloudtrail.Sanitize(p.Reason)
 		if i == a.pb.cursor {
 			line = st.Selected.Render(cell(line, a.w, false))
 		}

@@ -8,7 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/source/sample/scenario"
 )
 
 // scenarioState is the scenarios view: the built-in sample's incidents as questions, a hint (a filter to
@@ -23,7 +24,7 @@ type scenarioState struct {
 // scenarioAnswer is a computed answer and the size of the index it was computed over: a load still
 // running makes it stale.
 type scenarioAnswer struct {
-	a   model.Answer
+	a   scenario.Answer
 	err error
 	n   int
 }
@@ -35,7 +36,7 @@ type scenarioAnswerMsg struct {
 }
 
 // scenarioList is the scenarios, in the model's order.
-var scenarioList = model.Scenarios()
+var scenarioList = scenario.All()
 
 // onScenariosKey handles a key of the scenarios view.
 func (a *App) onScenariosKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -74,7 +75,7 @@ func (a *App) onScenariosKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 // computeAnswer asks the model for a scenario's answer, unless it has one for the index as it is.
-func (a *App) computeAnswer(sc model.Scenario) tea.Cmd {
+func (a *App) computeAnswer(sc scenario.Scenario) tea.Cmd {
 	if ans, ok := a.sc.answers[sc.Name]; ok && ans.n == a.idx.Len() {
 		return nil
 	}
@@ -90,7 +91,7 @@ func (a *App) computeAnswer(sc model.Scenario) tea.Cmd {
 func (a *App) onScenarioAnswer(msg scenarioAnswerMsg) tea.Cmd {
 	a.sc.answers[msg.name] = msg.ans
 	if a.loading || msg.ans.n != a.idx.Len() {
-		if sc, ok := model.ScenarioNamed(msg.name); ok && a.view == viewScenarios {
+		if sc, ok := scenario.Named(msg.name); ok && a.view == viewScenarios {
 			return a.computeAnswer(sc)
 		}
 	}
@@ -129,7 +130,7 @@ func (a *App) scenariosView() []string {
 	out = append(out, st.Dim.Render(strings.Repeat("─", w)))
 
 	block := func(label string, style func(...string) string, body string) {
-		for i, l := range wrapWords(model.Sanitize(body), max(w-11, 20)) {
+		for i, l := range wrapWords(cloudtrail.Sanitize(body), max(w-11, 20)) {
 			if i == 0 {
 				out = append(out, " "+st.Label.Render(cell(label, 9, false))+" "+style(l))
 			} else {

@@ -3,7 +3,7 @@ package ui
 import (
 	"testing"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/sample/scenario"
 )
 
 func TestScenariosView(t *testing.T) {
@@ -14,7 +14,7 @@ func TestScenariosView(t *testing.T) {
 	if a.view != viewScenarios {
 		t.Fatalf("view %v", a.view)
 	}
-	first := model.Scenarios()[0]
+	first := scenario.All()[0]
 	s := screen(a)
 	mustContain(t, s, "SCENARIO", first.Title, "question", "h show the hint")
 	if got := a.keys.ShortHelp("scenarios"); len(got) == 0 {
@@ -22,7 +22,7 @@ func TestScenariosView(t *testing.T) {
 	}
 
 	press(a, "j", "h")
-	second := model.Scenarios()[1]
+	second := scenario.All()[1]
 	mustContain(t, screen(a), second.Title, "hint", second.Hint)
 
 	// The answer is computed by the model: these synthetic events do not hold the incident.
@@ -42,10 +42,10 @@ func TestScenariosView(t *testing.T) {
 	if a.view != viewScenarios || a.sc.list.cursor != 1 {
 		t.Fatalf("after esc: view %v cursor %d", a.view, a.sc.list.cursor)
 	}
-	for range model.Scenarios() {
+	for range scenario.All() {
 		press(a, "j")
 	}
-	if a.sc.list.cursor != len(model.Scenarios())-1 {
+	if a.sc.list.cursor != len(scenario.All())-1 {
 		t.Fatalf("cursor %d", a.sc.list.cursor)
 	}
 	_ = screen(a)

@@ -9,7 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -161,13 +162,13 @@ func (a *App) timelineView() []string {
 	return out
 }
 
-func (a *App) timelineRow(r model.Record, cols []column, tf string, selected bool) string {
+func (a *App) timelineRow(r cloudtrail.Record, cols []column, tf string, selected bool) string {
 	st := &a.st
 	mark := " "
 	switch {
 	case r.ErrorCode != "":
 		mark = "!"
-	case r.ReadOnly == model.False:
+	case r.ReadOnly == cloudtrail.False:
 		mark = "•"
 	}
 	var b strings.Builder
@@ -193,7 +194,7 @@ func (a *App) timelineRow(r model.Record, cols []column, tf string, selected boo
 		case "REGION":
 			v = r.Region
 		}
-		b.WriteString(cell(model.Sanitize(v), c.w, c.right) + " ")
+		b.WriteString(cell(cloudtrail.Sanitize(v), c.w, c.right) + " ")
 	}
 	line := strings.TrimRight(b.String(), " ")
 	switch {
@@ -201,7 +202,7 @@ func (a *App) timelineRow(r model.Record, cols []column, tf string, selected boo
 		return st.Selected.Render(cell(line, a.w, false))
 	case r.ErrorCode != "":
 		return st.Error.Render(line)
-	case r.ReadOnly == model.False:
+	case r.ReadOnly == cloudtrail.False:
 		return st.Write.Render(line)
 	}
 	return line
@@ -340,16 +341,16 @@ func (a *App) zoomOut() tea.Cmd {
 		s.detail = false
 		return a.restoreSnapshot(s)
 	}
-	q, err := model.ParseQuery(a.applied)
+	q, err := filter.ParseQuery(a.applied)
 	if err != nil {
 		return nil
 	}
 	var from, to time.Time
 	for _, t := range q.Terms {
-		if t.Field == model.FieldSince && !t.At.IsZero() {
+		if t.Field == filter.FieldSince && !t.At.IsZero() {
 			from = t.At
 		}
-		if t.Field == model.FieldUntil && !t.At.IsZero() {
+		if t.Field == filter.FieldUntil && !t.At.IsZero() {
 			to = t.At
 		}
 	}
@@ -365,12 +366,12 @@ func (a *App) zoomOut() tea.Cmd {
 }
 
 // withTimeRange replaces the since: and until: terms of a filter.
-func withTimeRange(filter string, from, to time.Time) string {
-	q, err := model.ParseQuery(filter)
+func withTimeRange(text string, from, to time.Time) string {
+	q, err := filter.ParseQuery(text)
 	var parts []string
 	if err == nil {
 		for _, t := range q.Terms {
-			if t.Field == model.FieldSince || t.Field == model.FieldUntil {
+			if t.Field == filter.FieldSince || t.Field == filter.FieldUntil {
 				continue
 			}
 			parts = append(parts, t.String())

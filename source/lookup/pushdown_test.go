@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -37,7 +37,7 @@ func TestPushDownPicksTheMostSelectiveTerm(t *testing.T) {
 		{"ip:203.0.113.7 ua:curl error:AccessDenied since:2h", "none", false}, // nothing maps
 		{"region:eu-west-1 readonly:true", "ReadOnly=true", false},
 	} {
-		q, err := model.ParseQuery(tc.filter)
+		q, err := filter.ParseQuery(tc.filter)
 		if err != nil {
 			t.Fatalf("%q: %v", tc.filter, err)
 		}
@@ -67,7 +67,7 @@ func TestPushDownOnTheWire(t *testing.T) {
 	}
 	opt := fastOptions(srv) // no --region: AWS_REGION (us-east-1)
 	opt.Since = ""
-	opt.Query, _ = model.ParseQuery("event:describeinstances since:2023-07-10T12:00Z until:2023-07-10T12:30Z ua:console")
+	opt.Query, _ = filter.ParseQuery("event:describeinstances since:2023-07-10T12:00Z until:2023-07-10T12:30Z ua:console")
 	res := run(t, opt)
 	if res.err != nil {
 		t.Fatal(res.err)

@@ -16,7 +16,8 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/awsconf/awstest"
 )
 
@@ -251,9 +252,9 @@ func testOptions(t testing.TB, f *fakeS3, urls ...string) Options {
 // result is what a run produced.
 type result struct {
 	session  *Session
-	records  []model.Record
-	problems []model.Problem
-	batches  []model.Batch
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
+	batches  []cloudtrail.Batch
 	err      error
 }
 
@@ -265,9 +266,9 @@ func (r result) ids() map[string]bool {
 	return out
 }
 
-func (r result) last() model.Progress {
+func (r result) last() cloudtrail.Progress {
 	if len(r.batches) == 0 {
-		return model.Progress{}
+		return cloudtrail.Progress{}
 	}
 	return r.batches[len(r.batches)-1].Progress
 }
@@ -285,7 +286,7 @@ func runCtx(t testing.TB, ctx context.Context, opt Options) result {
 		return result{err: err}
 	}
 	res := result{session: s}
-	res.err = s.Run(ctx, func(b model.Batch) {
+	res.err = s.Run(ctx, func(b cloudtrail.Batch) {
 		res.batches = append(res.batches, b)
 		res.records = append(res.records, b.Records...)
 		res.problems = append(res.problems, b.Problems...)
@@ -314,9 +315,9 @@ func sameIDs(t testing.TB, got, want map[string]bool) {
 
 func regexpMust(re string) *regexp.Regexp { return regexp.MustCompile(re) }
 
-func mustQuery(t testing.TB, filter string) model.Query {
+func mustQuery(t testing.TB, text string) filter.Query {
 	t.Helper()
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		t.Fatal(err)
 	}

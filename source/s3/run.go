@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/awsconf"
 )
@@ -41,7 +41,7 @@ type cached struct {
 // unless the cause would fail them all (access denied, credentials, network): then Run stops with
 // that error, keeping what was read. A window with no file is an error that says where the trail
 // does deliver. When ctx ends, Run stops and returns ctx's error.
-func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
+func (s *Session) Run(ctx context.Context, emit func(cloudtrail.Batch)) error {
 	start := time.Now()
 	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
@@ -51,7 +51,7 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 
 	todo := make(chan fetchJob, 4*readChunk)
 	files := make(chan cached, 4*readChunk)
-	batches := make(chan model.Batch, 4)
+	batches := make(chan cloudtrail.Batch, 4)
 	var problems problemList
 
 	var all sync.WaitGroup // Run returns once every goroutine has: nothing is left half-written
@@ -71,7 +71,7 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 						stop(err)
 						return
 					}
-					problems.add(model.Problem{File: URL(j.t.bucket.Name, j.o.Key), Reason: err.Error()})
+					problems.add(cloudtrail.Problem{File: URL(j.t.bucket.Name, j.o.Key), Reason: err.Error()})
 				}
 			}
 		})
@@ -84,7 +84,7 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 		}
 	})
 
-	var pending model.Batch
+	var pending cloudtrail.Batch
 	nProblems := 0
 	last := ""
 	tick := time.NewTicker(batchInterval)
@@ -93,13 +93,13 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 		pending.Problems = append(pending.Problems, problems.take()...)
 		nProblems += len(pending.Problems)
 		st := s.Stats()
-		pending.Progress = model.Progress{
+		pending.Progress = cloudtrail.Progress{
 			Files: st.Listed, FilesDone: st.Read, Bytes: s.stats.listedBytes.Load(), BytesDone: s.stats.readBytes.Load(),
 			Records: st.Records, Problems: nProblems, Detail: s.detail(), Elapsed: time.Since(start), Done: final,
 		}
 		last = pending.Progress.Detail
 		emit(pending)
-		pending = model.Batch{}
+		pending = cloudtrail.Batch{}
 	}
 	for open := true; open; {
 		select {
@@ -208,7 +208,7 @@ func (s *Session) fetch(ctx context.Context, j fetchJob, files chan<- cached) er
 
 // read hands the cached files to the archive reader as they come, a chunk at a time, each chunk
 // the files of one target (whose window applies to them all).
-func (s *Session) read(ctx context.Context, files <-chan cached, out chan<- model.Batch) error {
+func (s *Session) read(ctx context.Context, files <-chan cached, out chan<- cloudtrail.Batch) error {
 	pending := map[*target][]cached{}
 	n, closed := 0, false
 	add := func(f cached, ok bool) {
@@ -257,7 +257,7 @@ func (s *Session) read(ctx context.Context, files <-chan cached, out chan<- mode
 
 // readChunk reads cached files of one target with the archive reader, keeping the records of the
 // target's window and naming problems by the objects' URLs rather than the cache's paths.
-func (s *Session) readChunk(ctx context.Context, t *target, chunk []cached, out chan<- model.Batch) error {
+func (s *Session) readChunk(ctx context.Context, t *target, chunk []cached, out chan<- cloudtrail.Batch) error {
 	paths := make([]string, len(chunk))
 	urls := make(map[string]string, len(chunk))
 	for i, f := range chunk {
@@ -265,11 +265,11 @@ func (s *Session) readChunk(ctx context.Context, t *target, chunk []cached, out 
 		urls[f.path] = f.url
 	}
 	w := t.sel.Window
-	err := archive.Read(ctx, paths, archive.Options{MaxFileSize: s.opt.MaxFileSize}, func(b model.Batch) {
+	err := archive.Read(ctx, paths, archive.Options{MaxFileSize: s.opt.MaxFileSize}, func(b cloudtrail.Batch) {
 		recs := b.Records
 		if !t.loc.Object {
 			n := len(recs)
-			recs = slices.DeleteFunc(recs, func(r model.Record) bool { return !r.Time.IsZero() && !w.Contains(r.Time) })
+			recs = slices.DeleteFunc(recs, func(r cloudtrail.Record) bool { return !r.Time.IsZero() && !w.Contains(r.Time) })
 			s.stats.outside.Add(int64(n - len(recs)))
 		}
 		for i, p := range b.Problems {
@@ -282,7 +282,7 @@ func (s *Session) readChunk(ctx context.Context, t *target, chunk []cached, out 
 			return
 		}
 		select {
-		case out <- model.Batch{Records: recs, Problems: b.Problems}:
+		case out <- cloudtrail.Batch{Records: recs, Problems: b.Problems}:
 		case <-ctx.Done():
 		}
 	})
@@ -299,16 +299,16 @@ func (s *Session) readChunk(ctx context.Context, t *target, chunk []cached, out 
 // problemList collects the problems of the fetchers for the collector.
 type problemList struct {
 	mu   sync.Mutex
-	list []model.Problem
+	list []cloudtrail.Problem
 }
 
-func (p *problemList) add(pr model.Problem) {
+func (p *problemList) add(pr cloudtrail.Problem) {
 	p.mu.Lock()
 	p.list = append(p.list, pr)
 	p.mu.Unlock()
 }
 
-func (p *problemList) take() []model.Problem {
+func (p *problemList) take() []cloudtrail.Problem {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := p.list

@@ -19,7 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/scope"
 )
 
@@ -30,7 +30,7 @@ type Options struct {
 	Until    string   // the end, in the same forms; empty: now, or the filter's until:
 	Regions  []string // --region: the regions' folders to read (all, -name to leave one out); empty: all
 	Accounts []string // --account: the accounts' folders to read; empty: all
-	Query    model.Query
+	Query    filter.Query
 	CacheDir string // DefaultCacheDir when empty
 	// Late is how long after the window a delivery file is still read; DefaultLate when 0.
 	Late time.Duration

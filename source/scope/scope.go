@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 // DefaultSince is how far back a source that reads AWS goes unless told.
@@ -42,7 +42,7 @@ func (w Window) String() string {
 // ParseWindow resolves --since and --until (empty when not given) and the filter's time terms into
 // a window ending no later than now: the narrower bound of the flag and the filter wins; with
 // neither, the last DefaultSince.
-func ParseWindow(since, until string, q model.Query, now time.Time) (Window, error) {
+func ParseWindow(since, until string, q filter.Query, now time.Time) (Window, error) {
 	from, to := now.Add(-DefaultSince), now
 	fFrom, fTo := filterWindow(q, now)
 	if since != "" {
@@ -85,7 +85,7 @@ func ParseTime(v, flag string, now time.Time) (time.Time, error) {
 	if strings.ContainsAny(v, `"\`) {
 		return time.Time{}, bad
 	}
-	q, err := model.ParseQuery(`since:"` + v + `"`)
+	q, err := filter.ParseQuery(`since:"` + v + `"`)
 	if err != nil || len(q.Terms) != 1 {
 		return time.Time{}, bad
 	}
@@ -98,7 +98,7 @@ func ParseTime(v, flag string, now time.Time) (time.Time, error) {
 
 // Bounded tells whether the flags (--since, --until) or the filter's since: and until: terms bound
 // the time, or the default window applies.
-func Bounded(since, until string, q model.Query) bool {
+func Bounded(since, until string, q filter.Query) bool {
 	from, to := filterWindow(q, time.Now())
 	return since != "" || until != "" || !from.IsZero() || !to.IsZero()
 }
@@ -106,19 +106,19 @@ func Bounded(since, until string, q model.Query) bool {
 // filterWindow returns the time bounds the filter's since: and until: terms set, relative to now
 // (the index takes durations back from the newest event; before anything is fetched, now is the
 // best estimate of it). A zero time means no bound.
-func filterWindow(q model.Query, now time.Time) (from, to time.Time) {
+func filterWindow(q filter.Query, now time.Time) (from, to time.Time) {
 	for _, t := range q.Terms {
-		if t.Negate || (t.Field != model.FieldSince && t.Field != model.FieldUntil) {
+		if t.Negate || (t.Field != filter.FieldSince && t.Field != filter.FieldUntil) {
 			continue
 		}
 		at := t.At
 		if at.IsZero() {
 			at = now.Add(-t.Ago)
 		}
-		if t.Field == model.FieldSince && (from.IsZero() || at.After(from)) {
+		if t.Field == filter.FieldSince && (from.IsZero() || at.After(from)) {
 			from = at
 		}
-		if t.Field == model.FieldUntil && (to.IsZero() || at.Before(to)) {
+		if t.Field == filter.FieldUntil && (to.IsZero() || at.Before(to)) {
 			to = at
 		}
 	}
@@ -168,16 +168,16 @@ func parseNames(values []string, flag string, valid func(string) bool, hint stri
 
 // FilterRegions returns the regions the filter's region: terms allow (nil: any) and those they
 // exclude. Only exact names count; a wildcard leaves the choice to --region.
-func FilterRegions(q model.Query) (allow []string, deny map[string]bool) {
-	return filterNames(q, model.FieldRegion)
+func FilterRegions(q filter.Query) (allow []string, deny map[string]bool) {
+	return filterNames(q, filter.FieldRegion)
 }
 
 // FilterAccounts is FilterRegions for the filter's account: terms.
-func FilterAccounts(q model.Query) (allow []string, deny map[string]bool) {
-	return filterNames(q, model.FieldAccount)
+func FilterAccounts(q filter.Query) (allow []string, deny map[string]bool) {
+	return filterNames(q, filter.FieldAccount)
 }
 
-func filterNames(q model.Query, field model.Field) (allow []string, deny map[string]bool) {
+func filterNames(q filter.Query, field filter.Field) (allow []string, deny map[string]bool) {
 	deny = map[string]bool{}
 	first := true
 	for _, t := range q.Terms {

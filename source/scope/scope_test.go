@@ -6,16 +6,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 var now = time.Date(2023, 7, 10, 13, 0, 0, 0, time.UTC)
 
-func query(t *testing.T, filter string) model.Query {
+func query(t *testing.T, text string) filter.Query {
 	t.Helper()
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
-		t.Fatalf("%q: %v", filter, err)
+		t.Fatalf("%q: %v", text, err)
 	}
 	return q
 }
@@ -63,7 +63,7 @@ func TestParseWindow(t *testing.T) {
 		{"", "5M", `--until "5M"`},
 		{"1h", "2h", "the time window is empty"},
 	} {
-		if _, err := ParseWindow(tc.since, tc.until, model.Query{}, now); err == nil || !strings.Contains(err.Error(), tc.words) {
+		if _, err := ParseWindow(tc.since, tc.until, filter.Query{}, now); err == nil || !strings.Contains(err.Error(), tc.words) {
 			t.Errorf("%+v: error %v, want %q", tc, err, tc.words)
 		}
 	}
