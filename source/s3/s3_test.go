@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/trailscope/trailscope/source/awsconf"
+	"github.com/trailscope/trailscope/source/s3/fakes3"
 )
 
 var (
@@ -27,18 +28,18 @@ var (
 // digest files left alone, and only the day folders of the window listed.
 func TestPlainTrail(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, regions)
 	opt := testOptions(t, f, "s3://"+bucket+"/AWSLogs/")
 	res := run(t, opt)
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	sameIDs(t, res.ids(), tr.want(day4, day5, nil))
+	sameIDs(t, res.ids(), tr.Want(day4, day5, nil))
 	if len(res.problems) > 0 {
 		t.Errorf("problems: %v", res.problems)
 	}
-	reqs := f.requests()
+	reqs := f.Requests()
 	for _, r := range reqs {
 		if r.Op == "GetObject" && (strings.Contains(r.Key, "Digest") || !(strings.Contains(r.Key, "/2024/03/04/") || strings.Contains(r.Key, "/2024/03/05/"))) {
 			t.Errorf("fetched %s, which is not of the window", r.Key)
@@ -48,7 +49,7 @@ func TestPlainTrail(t *testing.T) {
 		}
 	}
 	// 13 files of March 4 (00:00 to 22:00, and 00:00 of March 5 holds events of 23:48 and 23:55), per region.
-	if got := countOp(reqs, "GetObject"); got != 2*13 {
+	if got := fakes3.Count(reqs, "GetObject"); got != 2*13 {
 		t.Errorf("%d objects fetched, want 26", got)
 	}
 	last := res.last()
@@ -69,7 +70,7 @@ var regexpDay = regexpMust(`/[0-9]{4}/[0-9]{2}/[0-9]{2}/$`)
 // from the bucket's root, narrowed to a region by the flag and an account by the filter.
 func TestOrganizationTrailNarrowed(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("trails/prod/AWSLogs/o-abcdefghij/", orgAccounts, regions)
 	tr.put("other-data/readme.txt", []byte("not logs"), false)
 	opt := testOptions(t, f, "s3://"+bucket)
@@ -79,8 +80,8 @@ func TestOrganizationTrailNarrowed(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	sameIDs(t, res.ids(), tr.want(day4, day5, func(e event) bool { return e.Region == "eu-west-1" && e.Account == "555566667777" }))
-	for _, r := range f.requests() {
+	sameIDs(t, res.ids(), tr.Want(day4, day5, func(e fakes3.Event) bool { return e.Region == "eu-west-1" && e.Account == "555566667777" }))
+	for _, r := range f.Requests() {
 		if r.Op == "GetObject" && !strings.Contains(r.Key, "/555566667777/CloudTrail/eu-west-1/") {
 			t.Errorf("fetched %s, of another account or region", r.Key)
 		}
@@ -94,17 +95,17 @@ func TestOrganizationTrailNarrowed(t *testing.T) {
 // object and reads the same events. The cache is private.
 func TestSecondRunReadsNothing(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, regions)
 	opt := testOptions(t, f, "s3://"+bucket+"/AWSLogs/")
 	first := run(t, opt)
-	f.requests()
+	f.Requests()
 	second := run(t, opt)
 	if first.err != nil || second.err != nil {
 		t.Fatal(first.err, second.err)
 	}
 	sameIDs(t, second.ids(), first.ids())
-	if n := countOp(f.requests(), "GetObject"); n != 0 {
+	if n := fakes3.Count(f.Requests(), "GetObject"); n != 0 {
 		t.Errorf("the second run fetched %d objects", n)
 	}
 	if st := second.session.Stats(); st.Cached != 26 || st.Fetched != 0 {
@@ -126,13 +127,13 @@ func TestSecondRunReadsNothing(t *testing.T) {
 	})
 
 	// An object replaced in the bucket (another ETag) is fetched again, and only it.
-	d := tr.files[slices.IndexFunc(tr.files, func(d delivery) bool { return strings.Contains(d.Key, "/2024/03/04/") })]
+	d := tr.Files[slices.IndexFunc(tr.Files, func(d fakes3.Delivery) bool { return strings.Contains(d.Key, "/2024/03/04/") })]
 	tr.put(d.Key, []byte(`{"Records":[]}`), true)
 	third := run(t, opt)
 	if third.err != nil {
 		t.Fatal(third.err)
 	}
-	if n := countOp(f.requests(), "GetObject"); n != 1 {
+	if n := fakes3.Count(f.Requests(), "GetObject"); n != 1 {
 		t.Errorf("after one object changed, %d were fetched", n)
 	}
 }
@@ -141,7 +142,7 @@ func TestSecondRunReadsNothing(t *testing.T) {
 // window is read.
 func TestPagingPastAThousand(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	for i := range 1200 {
 		at := day4.Add(time.Duration(i) * time.Minute)
 		tr.deliver("AWSLogs/", "111122223333", "us-east-1", at, "GetObject", at.Add(-30*time.Second))
@@ -151,13 +152,13 @@ func TestPagingPastAThousand(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	want := tr.want(day4, day5, nil)
+	want := tr.Want(day4, day5, nil)
 	sameIDs(t, res.ids(), want)
 	if len(res.records) != len(want) || len(want) != 1199 { // the first file holds an event of March 3
 		t.Errorf("%d records, want %d of 1199", len(res.records), len(want))
 	}
 	pages := 0
-	for _, r := range f.requests() {
+	for _, r := range f.Requests() {
 		if r.Op == "ListObjectsV2" && r.Token {
 			pages++
 		}
@@ -171,7 +172,7 @@ func TestPagingPastAThousand(t *testing.T) {
 // paging after its end, and fetches only the files that can hold its events.
 func TestWindowWithinADay(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	for i := range 1200 {
 		at := day4.Add(time.Duration(i) * time.Minute)
 		tr.deliver("AWSLogs/", "111122223333", "us-east-1", at, "GetObject", at.Add(-30*time.Second))
@@ -183,9 +184,9 @@ func TestWindowWithinADay(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	sameIDs(t, res.ids(), tr.want(day4.Add(3*time.Hour), day4.Add(5*time.Hour), nil))
-	reqs := f.requests()
-	if n := countOp(reqs, "GetObject"); n != 2*60+1+10 {
+	sameIDs(t, res.ids(), tr.Want(day4.Add(3*time.Hour), day4.Add(5*time.Hour), nil))
+	reqs := f.Requests()
+	if n := fakes3.Count(reqs, "GetObject"); n != 2*60+1+10 {
 		t.Errorf("%d objects fetched, want the 131 delivered from 03:00 to 05:10", n)
 	}
 	for _, r := range reqs {
@@ -202,14 +203,14 @@ func TestWindowWithinADay(t *testing.T) {
 // requests are sent at a time, and everything is read.
 func TestThrottling(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, regions)
 	var n atomic.Int64
-	f.failWith(func(w http.ResponseWriter, r request) bool {
+	f.FailWith(func(w http.ResponseWriter, r fakes3.Request) bool {
 		if n.Add(1)%3 != 0 {
 			return false
 		}
-		s3Error(w, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
+		fakes3.Error(w, http.StatusServiceUnavailable, "SlowDown", "Please reduce your request rate.")
 		return true
 	})
 	opt := testOptions(t, f, "s3://"+bucket+"/AWSLogs/")
@@ -218,7 +219,7 @@ func TestThrottling(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	sameIDs(t, res.ids(), tr.want(day4, day5, nil))
+	sameIDs(t, res.ids(), tr.Want(day4, day5, nil))
 	st := res.session.Stats()
 	if st.Throttles == 0 || st.Parallel >= 8 {
 		t.Errorf("stats %+v: want throttles counted and fewer requests in flight", st)
@@ -232,15 +233,15 @@ func TestThrottling(t *testing.T) {
 // which permission is missing.
 func TestAccessDenied(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, regions)
 	opt := testOptions(t, f, "s3://"+bucket+"/AWSLogs/")
 	deny := func(op, msg string) {
-		f.failWith(func(w http.ResponseWriter, r request) bool {
+		f.FailWith(func(w http.ResponseWriter, r fakes3.Request) bool {
 			if r.Op != op {
 				return false
 			}
-			s3Error(w, http.StatusForbidden, "AccessDenied", msg)
+			fakes3.Error(w, http.StatusForbidden, "AccessDenied", msg)
 			return true
 		})
 	}
@@ -286,7 +287,7 @@ func wantErr(t *testing.T, err, kind error, words ...string) {
 // TestNoSuchBucketAndEmptyWindow: errors that say what is there.
 func TestNoSuchBucketAndEmptyWindow(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, regions)
 	res := run(t, testOptions(t, f, "s3://no-such-bucket/AWSLogs/"))
 	wantErr(t, res.err, awsconf.ErrNotFound, `the bucket "no-such-bucket" does not exist`, "describe-trails")
@@ -318,19 +319,19 @@ func TestNoSuchBucketAndEmptyWindow(t *testing.T) {
 // denied, from the redirect S3 answers a request signed for the wrong region with.
 func TestBucketInAnotherRegion(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, regions)
 	denyLocation := false
-	f.failWith(func(w http.ResponseWriter, r request) bool {
+	f.FailWith(func(w http.ResponseWriter, r fakes3.Request) bool {
 		switch {
 		case r.Op == "GetBucketLocation" && denyLocation:
-			s3Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
+			fakes3.Error(w, http.StatusForbidden, "AccessDenied", "Access Denied")
 		case r.Op == "GetBucketLocation":
 			w.Header().Set("Content-Type", "application/xml")
 			w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">eu-central-1</LocationConstraint>`))
 		case r.Region != "eu-central-1":
 			w.Header().Set("x-amz-bucket-region", "eu-central-1")
-			s3Error(w, http.StatusBadRequest, "AuthorizationHeaderMalformed", "the region 'us-east-1' is wrong; expecting 'eu-central-1'")
+			fakes3.Error(w, http.StatusBadRequest, "AuthorizationHeaderMalformed", "the region 'us-east-1' is wrong; expecting 'eu-central-1'")
 		default:
 			return false
 		}
@@ -343,9 +344,9 @@ func TestBucketInAnotherRegion(t *testing.T) {
 		if res.err != nil {
 			t.Fatalf("GetBucketLocation denied %v: %v", denied, res.err)
 		}
-		sameIDs(t, res.ids(), tr.want(day4, day5, nil))
+		sameIDs(t, res.ids(), tr.Want(day4, day5, nil))
 		wrong := 0
-		for _, r := range f.requests() {
+		for _, r := range f.Requests() {
 			if r.Op != "GetBucketLocation" && r.Region != "eu-central-1" {
 				wrong++
 			}
@@ -360,7 +361,7 @@ func TestBucketInAnotherRegion(t *testing.T) {
 // GetObject), whatever the window; the operations on the wire are S3's four read operations.
 func TestOneObjectAndOnlyReadOperations(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	old := tr.deliver("AWSLogs/", "111122223333", "us-east-1", day4.AddDate(0, -1, 0), "CreateUser", day4.AddDate(0, -1, 0).Add(-time.Minute))
 	tr.week("AWSLogs/", plainAccounts, regions)
 	opt := testOptions(t, f, "s3://"+bucket+"/"+old.Key, "s3://"+bucket+"/AWSLogs/")
@@ -368,11 +369,11 @@ func TestOneObjectAndOnlyReadOperations(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	want := tr.want(day4, day5, nil)
+	want := tr.Want(day4, day5, nil)
 	want[old.Events[0].ID] = true
 	sameIDs(t, res.ids(), want)
 	var ops []string
-	for _, r := range f.requests() {
+	for _, r := range f.Requests() {
 		if !slices.Contains(ops, r.Op) {
 			ops = append(ops, r.Op)
 		}
@@ -386,12 +387,12 @@ func TestOneObjectAndOnlyReadOperations(t *testing.T) {
 // TestCancel: a run stopped half-way returns at once with ctx's error, and leaves no partial file.
 func TestCancel(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, regions)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var gets atomic.Int64
-	f.failWith(func(w http.ResponseWriter, r request) bool {
+	f.FailWith(func(w http.ResponseWriter, r fakes3.Request) bool {
 		if r.Op == "GetObject" && gets.Add(1) == 5 {
 			cancel()
 		}
@@ -417,10 +418,10 @@ func TestCancel(t *testing.T) {
 // TestBrokenDownload: a body that stops half-way is fetched again.
 func TestBrokenDownload(t *testing.T) {
 	f := newFakeS3(t)
-	tr := &trail{t: t, f: f}
+	tr := newTrail(t, f)
 	tr.week("AWSLogs/", plainAccounts, []string{"us-east-1"})
 	var broke atomic.Bool
-	f.failWith(func(w http.ResponseWriter, r request) bool {
+	f.FailWith(func(w http.ResponseWriter, r fakes3.Request) bool {
 		if r.Op != "GetObject" || broke.Swap(true) {
 			return false
 		}
@@ -433,5 +434,5 @@ func TestBrokenDownload(t *testing.T) {
 	if res.err != nil || len(res.problems) > 0 {
 		t.Fatal(res.err, res.problems)
 	}
-	sameIDs(t, res.ids(), tr.want(day4, day5, nil))
+	sameIDs(t, res.ids(), tr.Want(day4, day5, nil))
 }
