@@ -93,7 +93,7 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 	if wantsS3(paths) && !f.lookup.enabled {
 		return f.openS3(paths, f.filter)
 	}
-	if f.s3.cmd.Flags().Changed("account") {
+	if f.s3.given() {
 		return opened{}, fmt.Errorf("--account goes with s3:// URLs")
 	}
 	if f.lookup.wanted() {
@@ -167,8 +167,8 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 	for b := range batches {
 		idx.Add(b.Records)
 		if d := b.Progress.Detail; d != "" && !b.Progress.Done && time.Since(said) >= progressEvery {
-			// A slow source (LookupEvents at 2 requests a second) says where it is.
-			fmt.Fprintln(stderr, "trailscope:", cloudtrail.Sanitize(d))
+			// A slow source (LookupEvents at 2 requests a second, a bucket far away) says where it is.
+			fmt.Fprintf(stderr, "trailscope: %s · %s\n", report.Count(b.Progress.Records, "event"), cloudtrail.Sanitize(d))
 			said = time.Now()
 		}
 		for _, p := range b.Problems {

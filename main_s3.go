@@ -26,6 +26,9 @@ func (f *s3Flags) register(cmd *cobra.Command) {
 	cmd.Flags().StringSliceVar(&f.accounts, "account", nil, "with s3://: the accounts' folders to read, comma-separated, -ID leaves one out\n(default: every account the trail delivers for)")
 }
 
+// given tells whether --account was given (without an s3:// URL, a mistake to report).
+func (f *s3Flags) given() bool { return f.cmd != nil && f.cmd.Flags().Changed("account") }
+
 // wantsS3 tells whether the paths name S3 locations.
 func wantsS3(paths []string) bool { return slices.ContainsFunc(paths, s3src.IsURL) }
 
@@ -39,7 +42,7 @@ func (f *sourceFlags) openS3(paths []string, text string) (opened, error) {
 		}
 	}
 	for _, name := range []string{"no-cache", "push-down", "sample"} {
-		if f.lookup.cmd.Flags().Changed(name) {
+		if f.lookup.cmd != nil && f.lookup.cmd.Flags().Changed(name) {
 			return opened{}, fmt.Errorf("--%s does not go with s3:// URLs", name)
 		}
 	}

@@ -227,7 +227,7 @@ func (s *Session) Stats() Stats {
 	}
 }
 
-// detail says where the read is, for the status line and stderr.
+// detail says where the read is, for the status line and stderr (which say the events besides).
 func (s *Session) detail() string {
 	st := s.Stats()
 	parts := []string{fmt.Sprintf("%s listed", count(st.Listed, "file"))}
@@ -237,7 +237,7 @@ func (s *Session) detail() string {
 	if st.Cached > 0 {
 		parts = append(parts, fmt.Sprintf("%d from the cache", st.Cached))
 	}
-	parts = append(parts, fmt.Sprintf("%d read", st.Read), count(st.Records, "event"))
+	parts = append(parts, fmt.Sprintf("%d read", st.Read))
 	if st.Throttles > 0 {
 		now, _ := s.client.Parallel()
 		parts = append(parts, fmt.Sprintf("%d throttled (retried; %d at a time)", st.Throttles, now))
