@@ -16,8 +16,9 @@ import (
 // them like local files and a second look at the same window fetches nothing. A file's path is made
 // of the bucket's name and the object's key, and its name ends with the object's ETag:
 // <root>/<bucket>/AWSLogs/.../<file>.json.gz~<etag>. A cached file counts only when its size is the
-// object's, so that a file cut short by a crash is fetched again. Files are 0600 in folders that are
-// 0700: event history is sensitive.
+// object's, so that a file cut short by a crash is fetched again. An object replaced in the bucket
+// (CloudTrail never does) is fetched again under its new ETag; the old copy stays until `trailscope
+// cache clear`. Files are 0600 in folders that are 0700: event history is sensitive.
 type Cache struct {
 	dir cachedir.Dir
 }
@@ -48,18 +49,6 @@ func (c *Cache) Path(bucket string, o Object) string {
 func (c *Cache) Has(path string, o Object) bool {
 	info, err := os.Stat(path)
 	return err == nil && info.Mode().IsRegular() && info.Size() == o.Size
-}
-
-// forgetOthers removes the other versions of a cached object (another ETag: the object was
-// overwritten), once this one is in.
-func (c *Cache) forgetOthers(path string) {
-	base, _, _ := strings.Cut(filepath.Base(path), "~")
-	others, _ := filepath.Glob(filepath.Join(filepath.Dir(path), globEscape(base)+"~*"))
-	for _, o := range others {
-		if o != path && !strings.HasPrefix(filepath.Base(o), ".") {
-			c.dir.Remove(o)
-		}
-	}
 }
 
 // Usage counts the files and bytes the cache holds.
@@ -105,10 +94,4 @@ func etagName(etag string) string {
 	}
 	sum := sha256.Sum256([]byte(etag))
 	return hex.EncodeToString(sum[:16])
-}
-
-// globEscape escapes the characters filepath.Match treats specially.
-func globEscape(s string) string {
-	r := strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
-	return r.Replace(s)
 }

@@ -27,7 +27,6 @@ func (b *Bucket) Fetch(ctx context.Context, cache *Cache, o Object) (path string
 		path, err = b.fetchOnce(ctx, cache, o, ifMatch)
 		switch {
 		case err == nil:
-			cache.forgetOthers(path)
 			return path, true, nil
 		case code(err) == "PreconditionFailed" && ifMatch != "":
 			ifMatch = "" // replaced since it was listed: take what is there now
