@@ -10,6 +10,7 @@ import (
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/awsconf/awstest"
 	"github.com/trailscope/trailscope/source/s3/fakes3"
+	"github.com/trailscope/trailscope/source/scope"
 )
 
 const (
@@ -159,3 +160,5 @@ func mustQuery(t testing.TB, text string) filter.Query {
 	}
 	return q
 }
+
+func scopeWindow(from, to time.Time) scope.Window { return scope.Window{From: from, To: to} }

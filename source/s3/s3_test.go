@@ -436,3 +436,33 @@ func TestBrokenDownload(t *testing.T) {
 	}
 	sameIDs(t, res.ids(), tr.Want(day4, day5, nil))
 }
+
+// TestDigestListing: the listing the digest check reuses finds a trail's digest files, and only them.
+func TestDigestListing(t *testing.T) {
+	f := newFakeS3(t)
+	tr := newTrail(t, f)
+	tr.week("AWSLogs/o-abcdefghij/", orgAccounts, regions)
+	opt := testOptions(t, f)
+	c, err := NewClient(context.Background(), opt.ClientOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := c.Bucket(context.Background(), bucket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := time.Parse(time.RFC3339, "2024-03-04T00:00:00Z")
+	sel := Selection{Window: scopeWindow(w, w.Add(24*time.Hour)), Kind: Digests}
+	objs, folders, err := b.ListDeliveries(context.Background(), "", sel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(folders) != 4 || len(objs) != 4 {
+		t.Fatalf("%d folders, %d digest files; want 4 and 4", len(folders), len(objs))
+	}
+	for _, o := range objs {
+		if !strings.Contains(o.Key, "/CloudTrail-Digest/") || o.Stamp.IsZero() || o.Account == "" || o.Region == "" {
+			t.Errorf("%+v", o)
+		}
+	}
+}
