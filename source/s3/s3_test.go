@@ -138,15 +138,22 @@ func TestSecondRunReadsNothing(t *testing.T) {
 	}
 }
 
-// TestPagingPastAThousand: a day folder of 1,200 files is listed in pages, and every file of the
-// window is read.
-func TestPagingPastAThousand(t *testing.T) {
+// busyDay is a bucket whose March 4 folder holds 1,200 files, one a minute from midnight, each with
+// an event 30 seconds before its delivery.
+func busyDay(t *testing.T) (*fakes3.Server, *trail) {
 	f := newFakeS3(t)
 	tr := newTrail(t, f)
 	for i := range 1200 {
 		at := day4.Add(time.Duration(i) * time.Minute)
 		tr.deliver("AWSLogs/", "111122223333", "us-east-1", at, "GetObject", at.Add(-30*time.Second))
 	}
+	return f, tr
+}
+
+// TestPagingPastAThousand: a day folder of 1,200 files is listed in pages, and every file of the
+// window is read.
+func TestPagingPastAThousand(t *testing.T) {
+	f, tr := busyDay(t)
 	opt := testOptions(t, f, "s3://"+bucket+"/AWSLogs/111122223333/CloudTrail/us-east-1/")
 	res := run(t, opt)
 	if res.err != nil {
@@ -171,12 +178,7 @@ func TestPagingPastAThousand(t *testing.T) {
 // TestWindowWithinADay: a window of two hours lists from its first minute (StartAfter) and stops
 // paging after its end, and fetches only the files that can hold its events.
 func TestWindowWithinADay(t *testing.T) {
-	f := newFakeS3(t)
-	tr := newTrail(t, f)
-	for i := range 1200 {
-		at := day4.Add(time.Duration(i) * time.Minute)
-		tr.deliver("AWSLogs/", "111122223333", "us-east-1", at, "GetObject", at.Add(-30*time.Second))
-	}
+	f, tr := busyDay(t)
 	opt := testOptions(t, f, "s3://"+bucket+"/AWSLogs/")
 	opt.Since, opt.Until = "2024-03-04T03:00:00Z", "2024-03-04T05:00:00Z"
 	opt.Late = 10 * time.Minute
