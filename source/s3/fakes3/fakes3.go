@@ -71,7 +71,7 @@ func New(buckets ...string) (*Server, error) {
 func (s *Server) Close() { s.srv.Close() }
 
 // FailWith sets a function that may answer a request instead of S3: it writes the response and
-// returns true. nil answers every request.
+// returns true. With nil, S3 answers every request.
 func (s *Server) FailWith(fail func(w http.ResponseWriter, r Request) bool) {
 	s.mu.Lock()
 	s.fail = fail
