@@ -168,3 +168,18 @@ func TestGate(t *testing.T) {
 		t.Errorf("after 9 good requests: limit %d (lowest %d), want 6 (4): one more per round", limit, lowest)
 	}
 }
+
+func TestPathStyle(t *testing.T) {
+	for endpoint, want := range map[string]bool{
+		"http://127.0.0.1:9000":              true,
+		"http://[::1]:9000":                  true,
+		"http://localhost:4566":              true,
+		"http://minio.localhost:9000":        true,
+		"https://s3.eu-west-1.wasabisys.com": false,
+		"https://storage.example.com":        false,
+	} {
+		if pathStyle(endpoint) != want {
+			t.Errorf("pathStyle(%s) = %v", endpoint, !want)
+		}
+	}
+}
