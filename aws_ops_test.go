@@ -20,7 +20,7 @@ import (
 
 // readOperations is everything trailscope may call on AWS: it only reads.
 var readOperations = []string{
-	"cloudtrail:LookupEvents", "ec2:DescribeRegions",
+	"cloudtrail:ListPublicKeys", "cloudtrail:LookupEvents", "ec2:DescribeRegions",
 	"s3:GetBucketLocation", "s3:GetObject", "s3:HeadObject", "s3:ListObjectsV2",
 	"sts:GetCallerIdentity",
 }

@@ -34,6 +34,7 @@ func (f *lookupFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.enabled, "lookup", false, "read the account's CloudTrail event history (LookupEvents) instead of archives")
 	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup or s3://: regions to read, comma-separated; all for every region, -NAME leaves one out\n(default with --lookup: the configured region, and us-east-1 for IAM, STS and sign-in events;\nwith s3://: every region the trail delivers for)")
+	complete(cmd, "region", awsRegions)
 	fl.StringVar(&f.profile, "profile", "", "with --lookup or s3://: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
 	fl.StringVar(&f.since, "since", "", "with --lookup or s3://: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
 	fl.StringVar(&f.until, "until", "", "with --lookup or s3://: the end of the window, a duration back or a time (default: now)")

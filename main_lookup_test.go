@@ -33,9 +33,16 @@ func lookupEnv(t *testing.T) *fakect.Server {
 	t.Cleanup(srv.Close)
 	// An hour of history that ended 20 minutes ago: within LookupEvents' 90 days, and settled.
 	srv.Add("us-east-1", fakect.Recent(events, time.Now().Add(-20*time.Minute))...)
-	awstest.Env(t, lookupTestKey, lookupTestSecret)
-	t.Setenv("AWS_ENDPOINT_URL", srv.URL)
+	awsTestEnv(t, srv.URL)
 	return srv
+}
+
+// awsTestEnv points the AWS SDK at a local endpoint through AWS_ENDPOINT_URL, as a user would, with
+// credentials, config and cache of the test's own (awstest.Env).
+func awsTestEnv(t *testing.T, endpoint string) {
+	t.Helper()
+	awstest.Env(t, lookupTestKey, lookupTestSecret)
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
 }
 
 func TestQueryLookup(t *testing.T) {

@@ -113,6 +113,20 @@ func lookupQualifier(name string) (Qualifier, bool) {
 	return Qualifier{}, false
 }
 
+// HasQualifier says whether text starts with a qualifier of the language and its colon
+// ("event:X", "-event:X" does not): the command line tells filter terms from paths with it.
+func HasQualifier(text string) bool {
+	name, _, ok := strings.Cut(text, ":")
+	if !ok {
+		return false
+	}
+	_, known := lookupQualifier(name)
+	return known
+}
+
+// QualifierNamed finds a qualifier by its name or an alias, case-insensitively.
+func QualifierNamed(name string) (Qualifier, bool) { return lookupQualifier(name) }
+
 // Term is one term of a query, as typed and as parsed.
 type Term struct {
 	Field  Field

@@ -3,8 +3,9 @@
 // term sent to the server, pages streamed as they arrive and kept in an on-disk cache that the
 // archive reader reads back, so that a second run fetches only what is missing.
 //
-// trailscope only reads: LookupEvents, sts:GetCallerIdentity (the account, which keys the cache) and
-// ec2:DescribeRegions (for --region all) are the only calls it makes.
+// trailscope only reads: LookupEvents, sts:GetCallerIdentity (the account, which keys the cache),
+// ec2:DescribeRegions (for --region all) and, for `trailscope verify`, cloudtrail:ListPublicKeys
+// (keys.go) are the only calls it makes.
 package lookup
 
 import (

@@ -1,22 +1,31 @@
 package lookup
 
 import (
+	"context"
 	"slices"
 	"testing"
+	"time"
 )
 
-// readOperations is everything a lookup may call on AWS (the project's aws_ops_test.go checks the
-// code of every source for the calls it can make).
-var readOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
+// readOperations is everything this package may call on AWS (the project's aws_ops_test.go reads
+// the code of every source for the calls it can make).
+var readOperations = []string{"cloudtrail:ListPublicKeys", "cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
 
-// TestOnlyReadOperationsOnTheWire checks the same from the other side: the operations that reach the
-// test server, in a run that uses them all.
+// TestOnlyReadOperationsOnTheWire checks the operations that reach the test server, in a run that
+// uses them all.
 func TestOnlyReadOperationsOnTheWire(t *testing.T) {
 	awsEnv(t)
 	srv := fakeServer(t, fakectConfigAllRegions())
 	opt := fastOptions(srv, "all")
 	if res := run(t, opt); res.err != nil {
 		t.Fatal(res.err)
+	}
+	keys, err := OpenPublicKeys(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keys.Fetch(context.Background(), "eu-west-1", dataNow.Add(-time.Hour), dataNow); err != nil {
+		t.Fatal(err)
 	}
 	var got []string
 	for op := range srv.Ops() {

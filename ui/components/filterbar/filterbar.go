@@ -1,8 +1,13 @@
-package ui
+// Package filterbar is the console's one-line editor: the filter (applied as it is typed, after a
+// short debounce), the ':' command prompt and the export prompt, with history and completion of
+// qualifier names, values and commands. The filter text is parsed by filter.ParseQuery; the root
+// runs the query when the bar sends ChangedMsg.
+package filterbar
 
 import (
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -10,18 +15,20 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
 
+	"github.com/trailscope/trailscope/keymap"
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
-	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/ui/common"
 )
 
-// promptMode is what the one-line bar is asking for.
-type promptMode int
+// Mode is what the bar is asking for.
+type Mode int
 
+// The bar's modes.
 const (
-	promptFilter promptMode = iota
-	promptCommand
-	promptExport
+	Filter Mode = iota
+	Command
+	Export
 )
 
 // suggestion is one completion: the text that replaces the token under the cursor.
@@ -33,13 +40,13 @@ type suggestion struct {
 // ranking stays within a few milliseconds whatever the index holds.
 const maxCompletionValues = 20000
 
-// FilterBar is the one-line editor of the filter (and of the ':' and export prompts), with history
-// and completion of qualifier names and values.
-type FilterBar struct {
+// Model is the one-line editor of the filter (and of the ':' and export prompts).
+type Model struct {
+	common.Common
 	value   []rune
 	pos     int
 	focused bool
-	mode    promptMode
+	mode    Mode
 	before  string // the text when the bar was focused: Esc puts it back
 
 	history []string
@@ -50,23 +57,24 @@ type FilterBar struct {
 	sugg []suggestion
 	sel  int
 
-	idx       *index.Index
+	debounce int // the latest edit: an older debounce tick is dropped
+
 	values    map[filter.Field][]string
 	valuesLen int // Index.Len when values were cached
 }
 
 // Value returns the text in the bar.
-func (f *FilterBar) Value() string { return string(f.value) }
+func (f *Model) Value() string { return string(f.value) }
 
 // SetValue replaces the text and puts the cursor at its end.
-func (f *FilterBar) SetValue(s string) {
+func (f *Model) SetValue(s string) {
 	f.value = []rune(s)
 	f.pos = len(f.value)
 	f.sugg = nil
 }
 
 // Focus starts editing in mode m with text s.
-func (f *FilterBar) Focus(m promptMode, s string) {
+func (f *Model) Focus(m Mode, s string) {
 	f.mode = m
 	f.focused = true
 	f.before = s
@@ -75,13 +83,13 @@ func (f *FilterBar) Focus(m promptMode, s string) {
 }
 
 // Blur stops editing.
-func (f *FilterBar) Blur() {
+func (f *Model) Blur() {
 	f.focused = false
 	f.sugg = nil
 }
 
 // Remember adds a filter to the history.
-func (f *FilterBar) Remember(s string) {
+func (f *Model) Remember(s string) {
 	if s == "" || (len(f.history) > 0 && f.history[len(f.history)-1] == s) {
 		return
 	}
@@ -89,10 +97,30 @@ func (f *FilterBar) Remember(s string) {
 	if len(f.history) > 100 {
 		f.history = f.history[1:]
 	}
+	f.hpos = len(f.history)
 }
 
-// Update edits the text. It reports whether the text changed (the filter is applied as you type).
-func (f *FilterBar) Update(msg tea.Msg, keys FilterKeys) (changed bool) {
+// Update edits the text; a change of the filter sends ChangedMsg once the typing pauses.
+func (f *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case debounceMsg:
+		if msg.id != f.debounce || f.mode != Filter {
+			return nil
+		}
+		return common.Cmd(ChangedMsg{Text: f.Value()})
+	case tea.PasteMsg, tea.KeyPressMsg:
+		if f.focused && f.edit(msg) && f.mode == Filter {
+			f.debounce++
+			id := f.debounce
+			return tea.Tick(debounceDelay, func(time.Time) tea.Msg { return debounceMsg{id: id} })
+		}
+	}
+	return nil
+}
+
+// edit applies a key or a paste; it reports whether the text changed.
+func (f *Model) edit(msg tea.Msg) (changed bool) {
+	keys := f.Keys.Filter
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
 		f.insert(strings.Map(func(r rune) rune {
@@ -118,14 +146,14 @@ func (f *FilterBar) Update(msg tea.Msg, keys FilterKeys) (changed bool) {
 		case key.Matches(msg, keys.HistoryUp):
 			if len(f.sugg) > 0 {
 				f.sel = (f.sel + len(f.sugg) - 1) % len(f.sugg)
-			} else if f.mode == promptFilter && f.hpos > 0 {
+			} else if f.mode == Filter && f.hpos > 0 {
 				f.hpos--
 				f.SetValue(f.history[f.hpos])
 			}
 		case key.Matches(msg, keys.HistoryDown):
 			if len(f.sugg) > 0 {
 				f.sel = (f.sel + 1) % len(f.sugg)
-			} else if f.mode == promptFilter && f.hpos < len(f.history) {
+			} else if f.mode == Filter && f.hpos < len(f.history) {
 				f.hpos++
 				if f.hpos == len(f.history) {
 					f.SetValue("")
@@ -147,39 +175,36 @@ func (f *FilterBar) Update(msg tea.Msg, keys FilterKeys) (changed bool) {
 			f.value = append(f.value[:i], f.value[f.pos:]...)
 			f.pos = i
 			f.complete()
+		case key.Matches(msg, keys.Backspace):
+			if f.pos > 0 {
+				f.value = append(f.value[:f.pos-1], f.value[f.pos:]...)
+				f.pos--
+			}
+			f.complete()
+		case key.Matches(msg, keys.Delete):
+			if f.pos < len(f.value) {
+				f.value = append(f.value[:f.pos], f.value[f.pos+1:]...)
+			}
+			f.complete()
+		case key.Matches(msg, keys.Left):
+			f.pos = max(0, f.pos-1)
+			f.sugg = nil
+		case key.Matches(msg, keys.Right):
+			f.pos = min(len(f.value), f.pos+1)
+			f.sugg = nil
+		case key.Matches(msg, keys.Home):
+			f.pos = 0
+			f.sugg = nil
+		case key.Matches(msg, keys.End):
+			f.pos = len(f.value)
+			f.sugg = nil
+		case key.Matches(msg, keys.Space):
+			f.insert(" ")
+			f.sugg = nil
 		default:
-			switch msg.String() {
-			case "backspace", "ctrl+h":
-				if f.pos > 0 {
-					f.value = append(f.value[:f.pos-1], f.value[f.pos:]...)
-					f.pos--
-				}
+			if t := msg.Key().Text; t != "" && msg.Key().Mod&^tea.ModShift == 0 {
+				f.insert(t)
 				f.complete()
-			case "delete", "ctrl+d":
-				if f.pos < len(f.value) {
-					f.value = append(f.value[:f.pos], f.value[f.pos+1:]...)
-				}
-				f.complete()
-			case "left", "ctrl+b":
-				f.pos = max(0, f.pos-1)
-				f.sugg = nil
-			case "right", "ctrl+f":
-				f.pos = min(len(f.value), f.pos+1)
-				f.sugg = nil
-			case "home", "ctrl+a":
-				f.pos = 0
-				f.sugg = nil
-			case "end", "ctrl+e":
-				f.pos = len(f.value)
-				f.sugg = nil
-			case "space":
-				f.insert(" ")
-				f.sugg = nil
-			default:
-				if t := msg.Key().Text; t != "" && msg.Key().Mod&^tea.ModShift == 0 {
-					f.insert(t)
-					f.complete()
-				}
 			}
 		}
 		return f.Value() != old
@@ -187,14 +212,14 @@ func (f *FilterBar) Update(msg tea.Msg, keys FilterKeys) (changed bool) {
 	return false
 }
 
-func (f *FilterBar) insert(s string) {
+func (f *Model) insert(s string) {
 	rs := []rune(s)
 	f.value = slices.Insert(f.value, f.pos, rs...)
 	f.pos += len(rs)
 }
 
 // token returns the bounds of the term under the cursor.
-func (f *FilterBar) token() (start, end int) {
+func (f *Model) token() (start, end int) {
 	start = f.pos
 	for start > 0 && f.value[start-1] != ' ' {
 		start--
@@ -206,7 +231,7 @@ func (f *FilterBar) token() (start, end int) {
 	return start, end
 }
 
-func (f *FilterBar) accept(s suggestion) {
+func (f *Model) accept(s suggestion) {
 	start, end := f.token()
 	tok := string(f.value[start:end])
 	neg := ""
@@ -225,10 +250,10 @@ func (f *FilterBar) accept(s suggestion) {
 }
 
 // complete recomputes the suggestions for the token under the cursor.
-func (f *FilterBar) complete() {
+func (f *Model) complete() {
 	f.sugg, f.sel = nil, 0
-	if f.mode != promptFilter {
-		if f.mode == promptCommand {
+	if f.mode != Filter {
+		if f.mode == Command {
 			f.sugg = commandSuggestions(f.Value())
 		}
 		return
@@ -291,20 +316,20 @@ var fixedValues = map[filter.Field][]string{
 	filter.FieldUntil:    {"15m", "1h", "6h", "24h", "7d"},
 }
 
-func (f *FilterBar) fieldValues(field filter.Field) []string {
+func (f *Model) fieldValues(field filter.Field) []string {
 	if fv, ok := fixedValues[field]; ok {
 		return fv
 	}
-	if f.idx == nil {
+	if f.State.Index == nil {
 		return nil
 	}
-	if n := f.idx.Len(); n != f.valuesLen || f.values == nil {
+	if n := f.State.Index.Len(); n != f.valuesLen || f.values == nil {
 		f.values, f.valuesLen = map[filter.Field][]string{}, n
 	}
 	if v, ok := f.values[field]; ok {
 		return v
 	}
-	vc := f.idx.Values(field)
+	vc := f.State.Index.Values(field)
 	if len(vc) > maxCompletionValues {
 		vc = vc[:maxCompletionValues]
 	}
@@ -321,7 +346,7 @@ func (f *FilterBar) fieldValues(field filter.Field) []string {
 	return vs
 }
 
-func (f *FilterBar) valueSuggestions(q filter.Qualifier, val string) []suggestion {
+func (f *Model) valueSuggestions(q filter.Qualifier, val string) []suggestion {
 	values := f.fieldValues(q.Field)
 	// Complete the last of a comma list.
 	prefix := ""
@@ -356,37 +381,25 @@ func (f *FilterBar) valueSuggestions(q filter.Qualifier, val string) []suggestio
 	return out
 }
 
-// commands are the ':' commands.
-var commands = []suggestion{
-	{"timeline", "every event of the filter, in time"},
-	{"principals", "who: one row per principal, roles expand into sessions"},
-	{"resources", "what: one row per resource touched"},
-	{"problems", "what could not be read"},
-	{"scenarios", "the built-in sample's incidents: questions, hints and answers"},
-	{"findings", "what to look at first: the detection rules over the loaded events"},
-	{"help", "every key"},
-	{"export", "write the result to a file (.jsonl or .csv)"},
-	{"quit", "leave"},
-}
-
 func commandSuggestions(s string) []suggestion {
 	s = strings.TrimSpace(s)
 	var out []suggestion
-	for _, c := range commands {
-		if strings.HasPrefix(c.Text, s) {
-			out = append(out, c)
+	for _, c := range keymap.Commands {
+		if strings.HasPrefix(c.Name, s) {
+			out = append(out, suggestion{Text: c.Name, Hint: c.Help})
 		}
 	}
 	return out
 }
 
-// View draws the bar on one line of width w.
-func (f *FilterBar) View(st *Styles, w int, applied string) string {
+// View draws the bar on one line.
+func (f *Model) View() string {
+	st, w, applied := f.Styles, f.Width, f.State.Applied
 	prompt := "/ "
 	switch f.mode {
-	case promptCommand:
+	case Command:
 		prompt = ": "
-	case promptExport:
+	case Export:
 		prompt = "export to: "
 	}
 	if !f.focused {
@@ -394,7 +407,7 @@ func (f *FilterBar) View(st *Styles, w int, applied string) string {
 			return st.Dim.Render(ansi.Truncate("/ filter: event:Delete* principal:alice error:any ip:203.0.113.0/24 since:2h …", w, "…"))
 		}
 		line := st.FilterPrompt.Render("/ ") + f.styled(st, applied)
-		if f.err != nil && f.mode == promptFilter {
+		if f.err != nil && f.mode == Filter {
 			line += "  " + st.FilterMsg.Render(cloudtrail.Sanitize(f.err.Error()))
 		}
 		return ansi.Truncate(line, w, "…")
@@ -404,7 +417,7 @@ func (f *FilterBar) View(st *Styles, w int, applied string) string {
 	b.WriteString(st.FilterPrompt.Render(prompt))
 	before := string(f.value[:f.pos])
 	after := string(f.value[f.pos:])
-	if f.mode == promptFilter {
+	if f.mode == Filter {
 		b.WriteString(f.styledRange(st, text, 0, len(before)))
 	} else {
 		b.WriteString(cloudtrail.Sanitize(before))
@@ -415,23 +428,23 @@ func (f *FilterBar) View(st *Styles, w int, applied string) string {
 		after = string(f.value[f.pos+1:])
 	}
 	b.WriteString(st.Selected.Render(cloudtrail.Sanitize(cur)))
-	if f.mode == promptFilter {
+	if f.mode == Filter {
 		b.WriteString(f.styledRange(st, text, len(before)+len(cur), len(text)))
 	} else {
 		b.WriteString(cloudtrail.Sanitize(after))
 	}
-	if f.err != nil && f.mode == promptFilter {
+	if f.err != nil && f.mode == Filter {
 		b.WriteString("  " + st.FilterMsg.Render(cloudtrail.Sanitize(f.err.Msg)))
 	}
 	return ansi.Truncate(b.String(), w, "…")
 }
 
 // styled draws filter text with the bad term underlined.
-func (f *FilterBar) styled(st *Styles, text string) string {
+func (f *Model) styled(st *common.Styles, text string) string {
 	return f.styledRange(st, text, 0, len(text))
 }
 
-func (f *FilterBar) styledRange(st *Styles, text string, from, to int) string {
+func (f *Model) styledRange(st *common.Styles, text string, from, to int) string {
 	if from >= to || from > len(text) {
 		return ""
 	}
@@ -447,7 +460,8 @@ func (f *FilterBar) styledRange(st *Styles, text string, from, to int) string {
 }
 
 // CompletionView draws the suggestions as a box of lines, or "" when there are none.
-func (f *FilterBar) CompletionView(st *Styles, w int) []string {
+func (f *Model) CompletionView(w int) []string {
+	st := f.Styles
 	if !f.focused || len(f.sugg) == 0 {
 		return nil
 	}
@@ -468,4 +482,61 @@ func (f *FilterBar) CompletionView(st *Styles, w int) []string {
 	}
 	lines = append(lines, st.CompletionHint.Render(ansi.Truncate(" tab: complete · ↑↓: choose · enter: apply · esc: cancel", w-1, "")))
 	return lines
+}
+
+// debounceDelay is how long the filter waits after a keystroke before it runs.
+const debounceDelay = 60 * time.Millisecond
+
+// debounceMsg is the tick of an edit: when it is still the latest, the filter runs.
+type debounceMsg struct{ id int }
+
+// ChangedMsg is the filter as typed, once the typing pauses: the root runs it.
+type ChangedMsg struct{ Text string }
+
+// New returns the bar, unfocused.
+func New(c common.Common) *Model { return &Model{Common: c} }
+
+// Focused reports whether the bar is being edited.
+func (f *Model) Focused() bool { return f.focused }
+
+// Mode is what the bar is asking for.
+func (f *Model) Mode() Mode { return f.mode }
+
+// Before is the text the bar held when it was focused: Esc puts it back.
+func (f *Model) Before() string { return f.before }
+
+// Err is the last parse error of the filter, nil when it parsed.
+func (f *Model) Err() *filter.QueryError { return f.err }
+
+// SetErr records the parse error of the filter (nil: it parsed); the bar shows it.
+func (f *Model) SetErr(err *filter.QueryError) { f.err = err }
+
+// Suggestion returns the completion chosen in the list; false when there is none.
+func (f *Model) Suggestion() (string, bool) {
+	if len(f.sugg) == 0 {
+		return "", false
+	}
+	return f.sugg[f.sel].Text, true
+}
+
+// Complete lists the completions of the text under the cursor.
+func (f *Model) Complete() { f.complete() }
+
+// SetSize sets the bar's width; the completions are dropped, to be listed again at the new size.
+func (f *Model) SetSize(w, h int) {
+	f.Common.SetSize(w, h)
+	f.sugg = nil
+}
+
+// ShortHelp is the keys the bottom line shows while the bar is edited.
+func (f *Model) ShortHelp() []key.Binding {
+	k := f.Keys.Filter
+	return []key.Binding{k.Apply, k.Cancel, k.Complete, k.HistoryUp}
+}
+
+// FullHelp is the keys of the bar.
+func (f *Model) FullHelp() [][]key.Binding {
+	k := f.Keys.Filter
+	return [][]key.Binding{{k.Apply, k.Cancel, k.Complete, k.CompletePrev, k.HistoryUp, k.HistoryDown},
+		{k.Left, k.Right, k.Home, k.End, k.Backspace, k.Delete, k.DeleteWord, k.ClearLine}}
 }

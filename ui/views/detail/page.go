@@ -1,13 +1,10 @@
-package ui
+package detail
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -15,6 +12,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -54,9 +52,9 @@ type jnode struct {
 	open     bool
 }
 
-// Detail is the detail view of one event: a summary with the credential chain and related events
-// above the record as a folding JSON tree.
-type Detail struct {
+// page is the detail of one event: a summary with the credential chain and related events above
+// the record as a folding JSON tree.
+type page struct {
 	ref    index.EventRef
 	rec    cloudtrail.Record
 	raw    []byte
@@ -70,31 +68,8 @@ type Detail struct {
 	err    string
 }
 
-// detailMsg carries a detail built off the UI loop.
-type detailMsg struct {
-	seq    int
-	detail *Detail
-	cursor int
-}
-
-// countsMsg carries the related-event counts of a detail.
-type countsMsg struct {
-	seq    int
-	counts map[string]int
-}
-
-// openDetail builds the detail of ref off the UI loop; the related counts follow in a second
-// command, so that the detail shows at once.
-func (a *App) openDetail(ref index.EventRef, cursor int) tea.Cmd {
-	a.detailSeq++
-	seq, idx, w := a.detailSeq, a.idx, a.w
-	return func() tea.Msg {
-		return detailMsg{seq: seq, detail: buildDetail(idx, ref, w), cursor: cursor}
-	}
-}
-
 // countRelated counts the events each related line of d stands for.
-func countRelated(idx *index.Index, d *Detail, seq int) tea.Cmd {
+func countRelated(idx *index.Index, d *page, seq int) tea.Cmd {
 	var terms []string
 	for _, l := range d.head {
 		if l.count != "" {
@@ -113,7 +88,7 @@ func countRelated(idx *index.Index, d *Detail, seq int) tea.Cmd {
 }
 
 // setCounts fills in the related counts.
-func (d *Detail) setCounts(counts map[string]int) {
+func (d *page) setCounts(counts map[string]int) {
 	for _, ls := range [][]dline{d.head, d.lines} {
 		for i := range ls {
 			if n, ok := counts[ls[i].count]; ok && ls[i].count != "" {
@@ -123,9 +98,9 @@ func (d *Detail) setCounts(counts map[string]int) {
 	}
 }
 
-// buildDetail reads an event's record and works out its summary, chain and related events.
-func buildDetail(idx *index.Index, ref index.EventRef, width int) *Detail {
-	d := &Detail{ref: ref, rec: idx.Record(ref), width: width}
+// build reads an event's record and works out its summary, chain and related events.
+func build(idx *index.Index, ref index.EventRef, width int) *page {
+	d := &page{ref: ref, rec: idx.Record(ref), width: width}
 	r := &d.rec
 	id := &r.Identity
 	s := cloudtrail.Sanitize
@@ -284,97 +259,11 @@ func shortKey(k string) string {
 	return k
 }
 
-// openByDefault are the parts of a record the detail shows unfolded.
-var openByDefault = map[string]bool{"requestParameters": true, "responseElements": true}
-
-// parseJSONTree reads a record into a tree, keeping the order of keys.
-func parseJSONTree(raw []byte) (*jnode, error) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	root, err := parseNode(dec, "", "", 0)
-	if err != nil {
-		return nil, err
-	}
-	root.open = true
-	for _, c := range root.children {
-		if openByDefault[c.key] {
-			openAll(c, 6)
-		}
-	}
-	return root, nil
-}
-
-func openAll(n *jnode, depth int) {
-	if depth == 0 {
-		return
-	}
-	n.open = true
-	for _, c := range n.children {
-		openAll(c, depth-1)
-	}
-}
-
-const maxJSONDepth = 100
-
-func parseNode(dec *json.Decoder, k, path string, depth int) (*jnode, error) {
-	if depth > maxJSONDepth {
-		return nil, fmt.Errorf("nested deeper than %d", maxJSONDepth)
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	n := &jnode{key: k, path: path}
-	switch v := tok.(type) {
-	case json.Delim:
-		if v == '{' {
-			n.kind = 'o'
-			for dec.More() {
-				kt, err := dec.Token()
-				if err != nil {
-					return nil, err
-				}
-				ks, _ := kt.(string)
-				p := ks
-				if path != "" {
-					p = path + "." + ks
-				}
-				c, err := parseNode(dec, ks, p, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.children = append(n.children, c)
-			}
-		} else {
-			n.kind = 'a'
-			for i := 0; dec.More(); i++ {
-				c, err := parseNode(dec, fmt.Sprintf("[%d]", i), path+"[]", depth+1)
-				if err != nil {
-					return nil, err
-				}
-				n.children = append(n.children, c)
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return nil, err
-		}
-	case string:
-		n.kind, n.value = 's', v
-	case json.Number:
-		n.kind, n.value = 'n', v.String()
-	case bool:
-		n.kind, n.value = 'b', fmt.Sprint(v)
-	case nil:
-		n.kind, n.value = 'z', "null"
-	}
-	return n, nil
-}
-
 // maxWrap bounds how many lines one long string value takes; y copies the whole record.
 const maxWrap = 8
 
 // flatten lays out the summary and the visible nodes of the tree as lines.
-func (d *Detail) flatten() {
+func (d *page) flatten() {
 	d.lines = append(d.lines[:0], d.head...)
 	if d.err != "" {
 		d.lines = append(d.lines, dline{kind: lineText, value: cloudtrail.Sanitize(d.err), bad: true})
@@ -412,66 +301,9 @@ func (d *Detail) flatten() {
 	d.clamp()
 }
 
-// pivotKeys maps the last key of a JSON path to the qualifier its value pivots on.
-var pivotKeys = map[string]filter.Field{
-	"sourceIPAddress":    filter.FieldIP,
-	"accessKeyId":        filter.FieldKey,
-	"eventName":          filter.FieldEvent,
-	"eventSource":        filter.FieldSource,
-	"awsRegion":          filter.FieldRegion,
-	"recipientAccountId": filter.FieldAccount,
-	"accountId":          filter.FieldAccount,
-	"errorCode":          filter.FieldError,
-	"userAgent":          filter.FieldUA,
-	"eventID":            filter.FieldID,
-	"requestID":          filter.FieldRequest,
-	"sharedEventID":      filter.FieldRequest,
-}
+func (d *page) setHeight(h int) { d.height = h; d.clamp() }
 
-// pivotFor chooses the filter a JSON value pivots to: a qualifier by its key where one fits, the
-// identity's fields to principal:, names and IDs in the request to resource:, else a bare word.
-func pivotFor(n *jnode) string {
-	if n.kind == 'o' || n.kind == 'a' || n.value == "" || n.kind == 'z' {
-		return ""
-	}
-	f, ok := pivotKeys[n.key]
-	switch {
-	case ok:
-	case strings.HasPrefix(n.path, "userIdentity"):
-		switch n.key {
-		case "type":
-			f = filter.FieldType
-		case "arn", "userName", "principalId":
-			f = filter.FieldPrincipal
-		case "invokedBy":
-			f = filter.FieldIP
-		default:
-			f = filter.FieldText
-		}
-	case n.kind == 's' && (strings.HasPrefix(n.path, "requestParameters") || strings.HasPrefix(n.path, "responseElements") || strings.HasPrefix(n.path, "resources")) && looksLikeName(n.key):
-		f = filter.FieldResource
-	default:
-		f = filter.FieldText
-	}
-	if f == filter.FieldText && (n.kind != 's' || len(n.value) > 200) {
-		return ""
-	}
-	return filter.Term{Field: f, Values: []string{n.value}}.String()
-}
-
-func looksLikeName(k string) bool {
-	l := strings.ToLower(k)
-	for _, suf := range []string{"id", "name", "arn", "key", "identifier", "ids"} {
-		if strings.HasSuffix(l, suf) {
-			return true
-		}
-	}
-	return false
-}
-
-func (d *Detail) setHeight(h int) { d.height = h; d.clamp() }
-
-func (d *Detail) clamp() {
+func (d *page) clamp() {
 	n := len(d.lines)
 	d.cursor = min(max(d.cursor, 0), max(n-1, 0))
 	if d.cursor < d.offset {
@@ -483,13 +315,13 @@ func (d *Detail) clamp() {
 	d.offset = min(max(d.offset, 0), max(n-d.height, 0))
 }
 
-func (d *Detail) scroll(n int) {
+func (d *page) scroll(n int) {
 	d.cursor += n
 	d.clamp()
 }
 
 // View draws the visible lines of the detail.
-func (d *Detail) View(st *Styles, w int) []string {
+func (d *page) View(st *common.Styles, w int) []string {
 	if w != d.width {
 		d.width = w
 		d.flatten()
@@ -499,14 +331,14 @@ func (d *Detail) View(st *Styles, w int) []string {
 		l := d.lines[i]
 		line := d.renderLine(st, l)
 		if i == d.cursor {
-			line = st.Selected.Render(cell(ansi.Strip(line), w, false))
+			line = st.Selected.Render(common.Cell(ansi.Strip(line), w, false))
 		}
 		out = append(out, line)
 	}
 	return out
 }
 
-func (d *Detail) renderLine(st *Styles, l dline) string {
+func (d *page) renderLine(st *common.Styles, l dline) string {
 	switch l.kind {
 	case lineHeading:
 		return st.Section.Render("── " + l.value + " ──")
@@ -525,14 +357,14 @@ func (d *Detail) renderLine(st *Styles, l dline) string {
 		if l.pivot != "" {
 			v += st.Dim.Render("  ⏎")
 		}
-		return " " + st.Label.Render(cell(l.label, 13, false)) + v
+		return " " + st.Label.Render(common.Cell(l.label, 13, false)) + v
 	case lineText:
 		if l.bad {
 			return "   " + st.Error.Render(l.value)
 		}
 		return "   " + st.Dim.Render(l.value)
 	case lineLink:
-		return " " + st.Label.Render(cell(l.label, 22, false)) + st.Link.Render(l.value)
+		return " " + st.Label.Render(common.Cell(l.label, 22, false)) + st.Link.Render(l.value)
 	case lineWrap:
 		return strings.Repeat("  ", l.depth+1) + "  " + st.JSONString.Render(l.value)
 	}
@@ -562,101 +394,24 @@ func (d *Detail) renderLine(st *Styles, l dline) string {
 	}
 }
 
-func (a *App) onDetailKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := a.detail
-	k := a.keys.Detail
-	h := d.height
-	switch {
-	case key.Matches(msg, k.Up):
-		d.scroll(-1)
-	case key.Matches(msg, k.Down):
-		d.scroll(1)
-	case key.Matches(msg, k.PageUp):
-		d.offset -= h - 1
-		d.scroll(-(h - 1))
-	case key.Matches(msg, k.PageDown):
-		d.offset += h - 1
-		d.scroll(h - 1)
-	case key.Matches(msg, k.Top):
-		d.cursor = 0
-		d.clamp()
-	case key.Matches(msg, k.Bottom):
-		d.cursor = len(d.lines) - 1
-		d.clamp()
-	case key.Matches(msg, k.Toggle):
-		if len(d.lines) == 0 {
-			return nil
-		}
-		l := d.lines[d.cursor]
-		switch {
-		case l.jump != nil:
-			a.push("open")
-			return a.openDetail(*l.jump, 0)
-		case l.node != nil && (l.node.kind == 'o' || l.node.kind == 'a'):
-			l.node.open = !l.node.open
-			d.flatten()
-		case l.pivot != "":
-			return a.pivot(l.pivot)
-		}
-	case key.Matches(msg, k.Pivot):
-		if len(d.lines) > 0 && d.lines[d.cursor].pivot != "" {
-			return a.pivot(d.lines[d.cursor].pivot)
-		}
-		a.status, a.statusErr = "nothing to pivot on here: move to a value", false
-	case key.Matches(msg, k.Minted):
-		for _, l := range d.lines {
-			if l.jump != nil {
-				a.push("open")
-				return a.openDetail(*l.jump, 0)
+// fold folds the container under the cursor, or the one it is in.
+func (d *page) fold() {
+	l := d.lines[d.cursor]
+	if l.node == nil {
+		return
+	}
+	n := l.node
+	if (n.kind == 'o' || n.kind == 'a') && n.open {
+		n.open = false
+	} else {
+		// fold the parent: find the nearest container line above at a lower depth
+		for i := d.cursor - 1; i >= 0; i-- {
+			if p := d.lines[i]; p.kind == lineJSON && p.depth < l.depth {
+				p.node.open = false
+				d.cursor = i
+				break
 			}
-		}
-		a.status, a.statusErr = "no minting event for this key among the loaded records", false
-	case key.Matches(msg, k.Prev), key.Matches(msg, k.Next):
-		n := len(a.result.Refs)
-		if n == 0 {
-			return nil
-		}
-		if key.Matches(msg, k.Prev) {
-			a.tl.cursor--
-		} else {
-			a.tl.cursor++
-		}
-		a.tl.clamp(n, a.tableHeight())
-		return a.openDetail(a.row(a.tl.cursor), 0)
-	case key.Matches(msg, k.Copy):
-		if d.raw == nil {
-			return nil
-		}
-		var buf bytes.Buffer
-		if json.Indent(&buf, d.raw, "", "  ") != nil {
-			buf.Reset()
-			buf.Write(d.raw)
-		}
-		text := string(report.SafeJSON(buf.Bytes()))
-		a.status, a.statusErr = fmt.Sprintf("copied the record (%s bytes) to the clipboard (OSC 52)", report.Commas(len(text))), false
-		return tea.SetClipboard(text)
-	case key.Matches(msg, k.FoldAll):
-		if l := d.lines[d.cursor]; l.node != nil {
-			n := l.node
-			if (n.kind == 'o' || n.kind == 'a') && n.open {
-				n.open = false
-			} else {
-				// fold the parent: find the nearest container line above at a lower depth
-				for i := d.cursor - 1; i >= 0; i-- {
-					if p := d.lines[i]; p.kind == lineJSON && p.depth < l.depth {
-						p.node.open = false
-						d.cursor = i
-						break
-					}
-				}
-			}
-			d.flatten()
-		}
-	case key.Matches(msg, k.UnfoldAll):
-		if l := d.lines[d.cursor]; l.node != nil && (l.node.kind == 'o' || l.node.kind == 'a') {
-			openAll(l.node, 8)
-			d.flatten()
 		}
 	}
-	return nil
+	d.flatten()
 }
