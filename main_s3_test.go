@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +112,17 @@ func TestQueryS3Errors(t *testing.T) {
 		if code != exitError || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, %q; want %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestCompletionNeverCallsS3: completing a filter's values after an s3:// URL asks nothing of AWS.
+func TestCompletionNeverCallsS3(t *testing.T) {
+	srv, _ := s3Env(t)
+	got := completions(t, "query", "s3://trail-bucket/AWSLogs/", "event:Term")
+	if n := len(srv.Requests()); n != 0 {
+		t.Errorf("completion made %d requests to S3", n)
+	}
+	if slices.Contains(got, "event:TerminateInstances") {
+		t.Errorf("completion read the bucket: %v", got)
 	}
 }
