@@ -53,7 +53,7 @@ func TestS3ConsoleInTmux(t *testing.T) {
 		"AWS_REGION=us-east-1", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=", "AWS_ENDPOINT_URL_S3=" + srv.URL,
 	}, " ")
-	session := "trailscope-e2e-" + strings.ReplaceAll(t.Name(), "/", "-")
+	session := sessionName(t)
 	open := func() *term {
 		exec.Command("tmux", "kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --since 2024-03-04 --until 2024-03-05 s3://trail-bucket/AWSLogs/", env, bin)
