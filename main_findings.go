@@ -25,12 +25,13 @@ func newFindings(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "findings [flags] [PATH ...]",
 		Short: "Print what an investigator should look at first, and exit (0 none, 1 some, 2 error)",
-		Long: `findings loads the archives (the built-in sample with no PATH) and runs the detection rules
-over them: root activity, sign-ins without MFA, logging and detection turned off, backdoors
-and privilege escalation, resources exposed or shared, secrets harvested, bursts, spikes and
-novelty. Each finding names who (and, for a session, who is behind it), how many events,
-when, and the filter that selects them: give it to 'trailscope query' or type it in the
-console. The thresholds of the counting rules have flags; --list-rules names every rule.`,
+		Long: `findings loads the archives (local or s3://; the built-in sample with no PATH) and runs
+the detection rules over them: root activity, sign-ins without MFA, logging and detection
+turned off, backdoors and privilege escalation, resources exposed or shared, secrets
+harvested, bursts, spikes and novelty. Each finding names who (and, for a session, who is
+behind it), how many events, when, and the filter that selects them: give it to
+'trailscope query' or type it in the console. The thresholds of the counting rules have
+flags; --list-rules names every rule.`,
 		Example: `  trailscope findings ./AWSLogs
   trailscope findings --min-severity high --format json logs/ | jq -r .filter
   trailscope findings --rules sg-open-world,snapshot-shared logs/
@@ -78,6 +79,9 @@ console. The thresholds of the counting rules have flags; --list-rules names eve
 	fl.StringVarP(&format, "format", "f", "table", "output format: table, or json (one finding per line)")
 	fl.StringVar(&minSeverity, "min-severity", "info", "leave out findings below this severity: info, low, medium, high, critical")
 	fl.StringVar(&rules, "rules", "", "run only these rules (comma-separated IDs; see --list-rules)")
+	complete(cmd, "rules", ruleIDs)
+	complete(cmd, "min-severity", severities)
+	complete(cmd, "format", func() []string { return []string{"table", "json"} })
 	fl.BoolVar(&listRules, "list-rules", false, "list the rules with their severity and rationale, and exit")
 	fl.StringVar(&awsRanges, "aws-ip-ranges", "", "AWS's ip-ranges.json: instance credentials used from outside these ranges are reported")
 	fl.IntVar(&opt.FailedLogins, "failed-logins", findings.DefaultFailedLogins, "failed console sign-ins from one IP or for one user that make a burst")

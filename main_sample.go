@@ -66,6 +66,8 @@ the console. "invictus" is real attack data. Open one with: trailscope --sample 
 	cmd.Flags().StringVar(&about, "about", "", "describe a sample: what it is, where it comes from, its license")
 	cmd.Flags().Lookup("about").NoOptDefVal = sample.Default
 	cmd.Flags().StringVar(&answer, "answer", "", "print the answer to a scenario (a spoiler), computed from the sample")
+	complete(cmd, "answer", scenarioNames)
+	complete(cmd, "about", sampleNames)
 	return cmd
 }
 

@@ -11,7 +11,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/keymap"
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
 )
@@ -28,9 +27,6 @@ type Options struct {
 	// every poll. nil: nobody reports, the index is simply there.
 	Status func() (cloudtrail.Progress, []cloudtrail.Problem)
 }
-
-// FilterKeys are the keys of the filter bar.
-type FilterKeys = keymap.Filter
 
 // New returns the console's root model.
 func New(opt Options) tea.Model {

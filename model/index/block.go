@@ -38,6 +38,7 @@ type bevent struct {
 	event
 	ident                      uint32 // in block.idents
 	eventType, category, vers  Sym
+	failedIn                   Sym // Record.ErrorInResponse
 	id                         idKey
 	idHash                     uint64
 	eventID, requestID, shared string
@@ -79,6 +80,7 @@ func (x *Index) prepare(recs []cloudtrail.Record) *block {
 		e.time = r.Time.UnixNano()
 		e.name, e.source, e.region, e.account = b.intern(r.Name), b.intern(r.Source), b.intern(r.Region), b.intern(r.Account)
 		e.eventType, e.category, e.vers = b.intern(r.EventType), b.intern(r.Category), b.intern(r.EventVersion)
+		e.failedIn = b.intern(r.ErrorInResponse)
 		e.invokedBy, e.errCode, e.errMsg, e.minted = b.intern(r.Identity.InvokedBy), b.intern(r.ErrorCode), b.intern(r.ErrorMessage), b.intern(r.MintedKey)
 		e.ua = b.intern(r.UserAgent)
 		e.ip = b.intern(r.SourceIP)
@@ -228,7 +230,7 @@ func (x *Index) commitLocked(b *block) int {
 		e.invokedBy, e.ip, e.ua = g[e.invokedBy], g[e.ip], g[e.ua]
 		e.errCode, e.errMsg, e.minted = g[e.errCode], g[e.errMsg], g[e.minted]
 		e.ident = sc.idents[be.ident]
-		e.shape = x.shapeLocked(shape{g[be.eventType], g[be.category], g[be.vers]})
+		e.shape = x.shapeLocked(shape{g[be.eventType], g[be.category], g[be.vers], g[be.failedIn]})
 		e.id = x.arena.putKey(be.id)
 		e.req = x.arena.put(be.requestID)
 		if be.shared != "" {

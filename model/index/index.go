@@ -58,8 +58,9 @@ type event struct {
 	rawOff                        int64
 }
 
-// shape is what few combinations there are of a record's type, category and version.
-type shape struct{ eventType, category, version Sym }
+// shape is what few combinations there are of a record's type, category and version, and of where a
+// sign-in reported its failure (Record.ErrorInResponse).
+type shape struct{ eventType, category, version, failedIn Sym }
 
 // identity is the interned form of a userIdentity. The events of one session share one, found by
 // its access key: one lookup instead of interning fifteen strings for every event.
@@ -300,25 +301,26 @@ func (x *Index) recordLocked(ref EventRef) cloudtrail.Record {
 	sh := x.shapes[e.shape]
 	s := x.syms.strs
 	r := cloudtrail.Record{
-		Time:         time.Unix(0, e.time).UTC(),
-		EventVersion: s[sh.version],
-		Name:         s[e.name],
-		Source:       s[e.source],
-		Region:       s[e.region],
-		Account:      s[e.account],
-		SourceIP:     s[e.ip],
-		UserAgent:    s[e.ua],
-		ErrorCode:    s[e.errCode],
-		ErrorMessage: s[e.errMsg],
-		ReadOnly:     e.readOnly,
-		EventType:    s[sh.eventType],
-		Category:     s[sh.category],
-		EventID:      x.arena.get(e.id),
-		RequestID:    x.arena.get(e.req),
-		SharedID:     x.arena.get(x.shared[ref]),
-		Inspected:    x.inspected[ref],
-		MintedKey:    s[e.minted],
-		Raw:          cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
+		Time:            time.Unix(0, e.time).UTC(),
+		EventVersion:    s[sh.version],
+		Name:            s[e.name],
+		Source:          s[e.source],
+		Region:          s[e.region],
+		Account:         s[e.account],
+		SourceIP:        s[e.ip],
+		UserAgent:       s[e.ua],
+		ErrorCode:       s[e.errCode],
+		ErrorMessage:    s[e.errMsg],
+		ReadOnly:        e.readOnly,
+		ErrorInResponse: s[sh.failedIn],
+		EventType:       s[sh.eventType],
+		Category:        s[sh.category],
+		EventID:         x.arena.get(e.id),
+		RequestID:       x.arena.get(e.req),
+		SharedID:        x.arena.get(x.shared[ref]),
+		Inspected:       x.inspected[ref],
+		MintedKey:       s[e.minted],
+		Raw:             cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: cloudtrail.Identity{
 			Type:           s[who.idType],
 			PrincipalID:    s[who.principalID],
