@@ -275,8 +275,8 @@ func (x *Index) commitLocked(b *block) int {
 				appendRef(x.lists.at(list), ref)
 			}
 		}
-		if who.account != 0 && who.account != e.account {
-			appendRef(x.postingLocked(pAccount, who.account), ref)
+		if acct := b.idents[be.ident].account; acct != be.account {
+			post(pAccount, acct, ref) // the identity's account, by the block's sym: its list is found once a block
 		}
 		added++
 	}

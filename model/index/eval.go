@@ -224,7 +224,7 @@ func (x *Index) union(s bitset, p posted, m matcher) {
 		}
 	}
 	if m.pred == nil {
-		x.hay[p].each(m.sub, add)
+		x.hay[p].each(x.syms.strs, m.sub, add)
 		return
 	}
 	for v := range x.post[p] {

@@ -170,7 +170,7 @@ func (x *Index) postingIDLocked(p posted, v Sym) uint32 {
 		id = x.lists.add()
 		x.post[p][v] = id
 		if searched[p] {
-			x.hay[p].add(v, strings.ToLower(x.syms.strs[v]))
+			x.hay[p].add(v)
 		}
 	}
 	return id
