@@ -39,6 +39,7 @@ type bevent struct {
 	ident                      uint32 // in block.idents
 	eventType, category, vers  Sym
 	failedIn                   Sym // Record.ErrorInResponse
+	readOnly                   cloudtrail.Tri
 	id                         idKey
 	idHash                     uint64
 	eventID, requestID, shared string
@@ -230,7 +231,7 @@ func (x *Index) commitLocked(b *block) int {
 		e.invokedBy, e.ip, e.ua = g[e.invokedBy], g[e.ip], g[e.ua]
 		e.errCode, e.errMsg, e.minted = g[e.errCode], g[e.errMsg], g[e.minted]
 		e.ident = sc.idents[be.ident]
-		e.shape = x.shapeLocked(shape{g[be.eventType], g[be.category], g[be.vers], g[be.failedIn]})
+		e.shape = x.shapeLocked(shape{g[be.eventType], g[be.category], g[be.vers], g[be.failedIn], be.readOnly})
 		e.id = x.arena.putKey(be.id)
 		e.req = x.arena.put(be.requestID)
 		if be.shared != "" {

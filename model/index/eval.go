@@ -124,7 +124,7 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 			want = cloudtrail.True
 		}
 		for i := range EventRef(x.events.len()) {
-			if x.events.at(i).readOnly == want {
+			if x.readOnly(x.events.at(i)) == want {
 				s.set(EventRef(i))
 			}
 		}

@@ -50,7 +50,6 @@ type event struct {
 	shape                         uint32 // in Index.shapes: eventType, category, eventVersion
 	invokedBy, ip, ua             Sym
 	errCode, errMsg, minted       Sym
-	readOnly                      cloudtrail.Tri
 	id, req                       text
 	resOff, resN                  uint32
 	store                         uint32
@@ -58,9 +57,16 @@ type event struct {
 	rawOff                        int64
 }
 
-// shape is what few combinations there are of a record's type, category and version, and of where a
-// sign-in reported its failure (Record.ErrorInResponse).
-type shape struct{ eventType, category, version, failedIn Sym }
+// shape is what few combinations there are of a record's type, category, version and readOnly, and of
+// where a sign-in reported its failure (Record.ErrorInResponse). (readOnly lives here rather than in the
+// event, where its byte padded every event by eight.)
+type shape struct {
+	eventType, category, version, failedIn Sym
+	readOnly                               cloudtrail.Tri
+}
+
+// readOnly returns the readOnly of e.
+func (x *Index) readOnly(e *event) cloudtrail.Tri { return x.shapes[e.shape].readOnly }
 
 // identity is the interned form of a userIdentity. The events of one session share one, found by
 // its access key: one lookup instead of interning fifteen strings for every event.
@@ -311,7 +317,7 @@ func (x *Index) recordLocked(ref EventRef) cloudtrail.Record {
 		UserAgent:       s[e.ua],
 		ErrorCode:       s[e.errCode],
 		ErrorMessage:    s[e.errMsg],
-		ReadOnly:        e.readOnly,
+		ReadOnly:        sh.readOnly,
 		ErrorInResponse: s[sh.failedIn],
 		EventType:       s[sh.eventType],
 		Category:        s[sh.category],

@@ -51,7 +51,7 @@ func (x *Index) Profile(refs []EventRef) Profile {
 			p.Errors++
 			errs[e.errCode]++
 		}
-		if e.readOnly == cloudtrail.False && e.errCode == 0 {
+		if x.readOnly(e) == cloudtrail.False && e.errCode == 0 {
 			writes[e.name]++
 		}
 	}

@@ -44,7 +44,7 @@ type principalAcc struct {
 	sessions       map[Sym]*principalAcc
 }
 
-func (a *principalAcc) add(e *event, idType Sym) {
+func (a *principalAcc) add(e *event, idType Sym, readOnly cloudtrail.Tri) {
 	if a.events == 0 || e.time < a.first {
 		a.first = e.time
 	}
@@ -53,7 +53,7 @@ func (a *principalAcc) add(e *event, idType Sym) {
 		a.idType = idType
 	}
 	a.events++
-	if e.readOnly == cloudtrail.False {
+	if readOnly == cloudtrail.False {
 		a.writes++
 	}
 	if e.errCode != 0 {
@@ -126,7 +126,7 @@ func (x *Index) SummarizePrincipals(refs []EventRef) []PrincipalSummary {
 			a = newPrincipalAcc(0)
 			byIdent[e.ident] = a
 		}
-		a.add(e, x.idents.at(e.ident).idType)
+		a.add(e, x.idents.at(e.ident).idType, x.readOnly(e))
 	}
 	groups := map[Sym]*principalAcc{}
 	for i, a := range byIdent {

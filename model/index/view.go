@@ -158,7 +158,7 @@ func (ev Event) Category() Sym { return ev.x.shapes[ev.e.shape].category }
 func (ev Event) EventType() Sym { return ev.x.shapes[ev.e.shape].eventType }
 
 // ReadOnly returns its readOnly.
-func (ev Event) ReadOnly() cloudtrail.Tri { return ev.e.readOnly }
+func (ev Event) ReadOnly() cloudtrail.Tri { return ev.x.readOnly(ev.e) }
 
 // ID returns its eventID.
 func (ev Event) ID() string { return ev.x.arena.get(ev.e.id) }
