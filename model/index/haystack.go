@@ -28,11 +28,10 @@ type haystack struct {
 // add notes a new value of the field; the caller holds the index's write lock.
 func (h *haystack) add(v Sym) { h.syms = append(h.syms, v) }
 
-// extendLocked lower-cases into buf the values added since the last search; strs are the index's
-// strings by Sym.
-func (h *haystack) extendLocked(strs []string) {
+// extendLocked lower-cases into buf the values added since the last search, reading them from syms.
+func (h *haystack) extendLocked(syms *symtab) {
 	for _, v := range h.syms[len(h.ends):] {
-		h.buf = appendLower(h.buf, strs[v])
+		h.buf = appendLower(h.buf, syms.str(v))
 		h.ends = append(h.ends, uint32(len(h.buf)))
 		h.buf = append(h.buf, 0)
 	}
@@ -56,11 +55,11 @@ func appendLower(b []byte, s string) []byte {
 }
 
 // each calls fn once for every value that contains the lower-cased sub.
-// strs are the index's strings by Sym, read under the index's read lock.
-func (h *haystack) each(strs []string, sub string, fn func(Sym)) {
+// syms are the index's strings, read under the index's read lock.
+func (h *haystack) each(syms *symtab, sub string, fn func(Sym)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.extendLocked(strs)
+	h.extendLocked(syms)
 	needle := []byte(sub)
 	for i := 0; i < len(h.buf); {
 		j := bytes.Index(h.buf[i:], needle)

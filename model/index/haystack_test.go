@@ -7,7 +7,12 @@ import (
 
 func TestHaystack(t *testing.T) {
 	var h haystack
-	strs := []string{"", "Alpha", "beta", "alphaBET", "ab", "bet", "é-Bet"}
+	syms := newSymtab()
+	for i, v := range []string{"Alpha", "beta", "alphaBET", "ab", "bet", "é-Bet"} {
+		if s := syms.intern(v); s != Sym(i+1) {
+			t.Fatalf("intern(%q) = %d, want %d", v, s, i+1)
+		}
+	}
 	for i := range 5 {
 		h.add(Sym(i + 1))
 	}
@@ -25,7 +30,7 @@ func TestHaystack(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []Sym
-		h.each(strs, tt.sub, func(v Sym) { got = append(got, v) })
+		h.each(&syms, tt.sub, func(v Sym) { got = append(got, v) })
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("each(%q) = %v, want %v", tt.sub, got, tt.want)
 		}
@@ -34,7 +39,7 @@ func TestHaystack(t *testing.T) {
 	h.add(6)
 	for sub, want := range map[string][]Sym{"é-bet": {6}, "bet": {2, 3, 5, 6}} {
 		var got []Sym
-		h.each(strs, sub, func(v Sym) { got = append(got, v) })
+		h.each(&syms, sub, func(v Sym) { got = append(got, v) })
 		if !slices.Equal(got, want) {
 			t.Errorf("after an add, each(%q) = %v, want %v", sub, got, want)
 		}

@@ -305,47 +305,47 @@ func (x *Index) recordLocked(ref EventRef) cloudtrail.Record {
 	e := x.events.at(ref)
 	who := x.idents.at(e.ident)
 	sh := x.shapes[e.shape]
-	s := x.syms.strs
+	s := x.syms.str
 	r := cloudtrail.Record{
 		Time:            time.Unix(0, e.time).UTC(),
-		EventVersion:    s[sh.version],
-		Name:            s[e.name],
-		Source:          s[e.source],
-		Region:          s[e.region],
-		Account:         s[e.account],
-		SourceIP:        s[e.ip],
-		UserAgent:       s[e.ua],
-		ErrorCode:       s[e.errCode],
-		ErrorMessage:    s[e.errMsg],
+		EventVersion:    s(sh.version),
+		Name:            s(e.name),
+		Source:          s(e.source),
+		Region:          s(e.region),
+		Account:         s(e.account),
+		SourceIP:        s(e.ip),
+		UserAgent:       s(e.ua),
+		ErrorCode:       s(e.errCode),
+		ErrorMessage:    s(e.errMsg),
 		ReadOnly:        sh.readOnly,
-		ErrorInResponse: s[sh.failedIn],
-		EventType:       s[sh.eventType],
-		Category:        s[sh.category],
+		ErrorInResponse: s(sh.failedIn),
+		EventType:       s(sh.eventType),
+		Category:        s(sh.category),
 		EventID:         x.arena.get(e.id),
 		RequestID:       x.arena.get(e.req),
 		SharedID:        x.arena.get(x.shared[ref]),
 		Inspected:       x.inspected[ref],
-		MintedKey:       s[e.minted],
+		MintedKey:       s(e.minted),
 		Raw:             cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: cloudtrail.Identity{
-			Type:           s[who.idType],
-			PrincipalID:    s[who.principalID],
-			ARN:            s[who.arn],
-			Account:        s[who.account],
-			AccessKey:      s[who.key],
-			UserName:       s[who.userName],
-			InvokedBy:      s[e.invokedBy],
-			SourceIdentity: s[who.sourceIdentity],
-			OnBehalfOf:     s[who.behalf],
-			IssuerType:     s[who.issuerType],
-			IssuerARN:      s[who.issuerARN],
-			IssuerName:     s[who.issuerName],
-			Provider:       s[who.provider],
+			Type:           s(who.idType),
+			PrincipalID:    s(who.principalID),
+			ARN:            s(who.arn),
+			Account:        s(who.account),
+			AccessKey:      s(who.key),
+			UserName:       s(who.userName),
+			InvokedBy:      s(e.invokedBy),
+			SourceIdentity: s(who.sourceIdentity),
+			OnBehalfOf:     s(who.behalf),
+			IssuerType:     s(who.issuerType),
+			IssuerARN:      s(who.issuerARN),
+			IssuerName:     s(who.issuerName),
+			Provider:       s(who.provider),
 			MFA:            who.mfa,
 			Console:        who.console,
-			Principal:      s[who.principal],
-			Role:           s[who.role],
-			Session:        s[who.session],
+			Principal:      s(who.principal),
+			Role:           s(who.role),
+			Session:        s(who.session),
 		},
 	}
 	if e.resN > 0 {
@@ -386,7 +386,7 @@ func (x *Index) Values(f filter.Field) []ValueCount {
 	defer x.mu.RUnlock()
 	out := make([]ValueCount, 0, len(x.post[p]))
 	for v, list := range x.post[p] {
-		name := x.syms.strs[v]
+		name := x.syms.str(v)
 		if p == pResource {
 			name = x.resourceLocked(v).ID
 		}
@@ -430,8 +430,8 @@ type resourceInfo struct{ kind, arn Sym }
 
 func (x *Index) resourceLocked(k Sym) cloudtrail.Resource {
 	info := x.resources[k]
-	kind := x.syms.strs[info.kind]
-	return cloudtrail.Resource{Kind: kind, ID: x.syms.strs[k][len(kind)+1:], ARN: x.syms.strs[info.arn]}
+	kind := x.syms.str(info.kind)
+	return cloudtrail.Resource{Kind: kind, ID: x.syms.str(k)[len(kind)+1:], ARN: x.syms.str(info.arn)}
 }
 
 // ResourceCount is a resource and the number of events that touched it.

@@ -74,7 +74,7 @@ func count(m map[Sym]int, v Sym) {
 func (x *Index) sortedCounts(m map[Sym]int) []ValueCount {
 	out := make([]ValueCount, 0, len(m))
 	for v, n := range m {
-		out = append(out, ValueCount{Value: x.syms.strs[v], Count: n})
+		out = append(out, ValueCount{Value: x.syms.str(v), Count: n})
 	}
 	slices.SortFunc(out, func(a, b ValueCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))

@@ -92,12 +92,12 @@ func (a *principalAcc) merge(o *principalAcc) {
 }
 
 func (x *Index) principalSummary(a *principalAcc) PrincipalSummary {
-	name := x.syms.strs[a.name]
+	name := x.syms.str(a.name)
 	if name == "" {
 		name = "(no identity)"
 	}
 	return PrincipalSummary{
-		Principal: name, Type: x.syms.strs[a.idType],
+		Principal: name, Type: x.syms.str(a.idType),
 		Events: a.events, Writes: a.writes, Errors: a.errors,
 		First: time.Unix(0, a.first).UTC(), Last: time.Unix(0, a.last).UTC(),
 		IPs: len(a.ips), Regions: len(a.regions),
@@ -220,7 +220,7 @@ func (x *Index) SummarizeResources(refs []EventRef) []ResourceSummary {
 		out = append(out, ResourceSummary{
 			Resource: x.resourceLocked(k), Events: a.events, Principals: len(a.principals),
 			First: time.Unix(0, a.first).UTC(), Last: time.Unix(0, a.last).UTC(),
-			LastEvent: x.syms.strs[le.name], LastBy: x.syms.strs[x.idents.at(le.ident).principal],
+			LastEvent: x.syms.str(le.name), LastBy: x.syms.str(x.idents.at(le.ident).principal),
 		})
 	}
 	slices.SortFunc(out, func(a, b ResourceSummary) int {
