@@ -31,6 +31,12 @@ type block struct {
 	res      []Sym                // the resource keys of every event, flattened
 	resOf    map[Sym]bres         // per resource key: its kind and ARN
 	ips      map[Sym][]netip.Addr
+
+	// What the index held when the block was prepared, found then (in parallel) so that commit need not
+	// look it up; 0 where it held nothing yet, which commit finds or adds itself.
+	global []Sym               // the index's Sym of each of strs
+	known  []uint32            // the index's number of each of idents, plus one
+	lists  [numPosted][]uint32 // per local Sym of a field events post directly: the value's posting list
 }
 
 // bevent is an event of a block, in local syms.
@@ -113,8 +119,53 @@ func (x *Index) prepare(recs []cloudtrail.Record) *block {
 		e.store, e.rawOff, e.rawLen = r.Raw.Store, r.Raw.Off, uint32(r.Raw.Len)
 	}
 	b.local, b.identSet, b.byKey = nil, nil, [2]map[string]uint32{}
+	x.resolve(b)
 	return b
 }
+
+// resolve finds what of a block the index already holds: the Syms of its strings, its identities, the
+// posting lists of its values. Add holds addMu, so no commit runs meanwhile and the tables are read
+// unlocked (readers only read them too); what commit adds later is found or added by commit itself.
+func (x *Index) resolve(b *block) {
+	b.global = make([]Sym, len(b.strs))
+	for i := 1; i < len(b.strs); i++ {
+		b.global[i], _ = x.syms.lookupHashed(b.strs[i], b.hashes[i])
+	}
+	b.known = make([]uint32, len(b.idents))
+	for i := range b.idents {
+		if k, ok := b.idents[i].in(b.global); ok {
+			if id, found := x.idents.lookup(&k); found {
+				b.known[i] = id + 1
+			}
+		}
+	}
+	for _, p := range directlyPosted {
+		b.lists[p] = make([]uint32, len(b.strs))
+	}
+	find := func(p posted, v Sym) {
+		if v != 0 && b.lists[p][v] == 0 && b.global[v] != 0 {
+			b.lists[p][v] = x.post[p][b.global[v]] // 0 when there is no list yet
+		}
+	}
+	for i := range b.events {
+		e := &b.events[i]
+		find(pEvent, e.name)
+		find(pSource, e.source)
+		find(pRegion, e.region)
+		find(pAccount, e.account)
+		find(pAccount, b.idents[e.ident].account)
+		find(pError, e.errCode)
+		find(pIP, e.ip)
+		find(pUA, e.ua)
+		for _, k := range b.res[e.resOff : e.resOff+e.resN] {
+			find(pResource, k)
+		}
+	}
+}
+
+// directlyPosted are the fields whose lists commit appends an event to by value (the identity's fields
+// go through the identity's lists).
+var directlyPosted = [...]posted{pEvent, pSource, pRegion, pAccount, pError, pIP, pUA, pResource}
 
 // intern returns the block's local Sym of s.
 func (b *block) intern(s string) Sym {
@@ -182,7 +233,11 @@ func (x *Index) commitLocked(b *block) int {
 	n := len(b.strs)
 	sc.global = sc.global[:0]
 	for i, s := range b.strs {
-		sc.global = append(sc.global, x.syms.internHashed(s, b.hashes[i]))
+		v := b.global[i]
+		if v == 0 {
+			v = x.syms.internHashed(s, b.hashes[i])
+		}
+		sc.global = append(sc.global, v)
 	}
 	g := sc.global
 	for p := range sc.lists {
@@ -190,7 +245,11 @@ func (x *Index) commitLocked(b *block) int {
 	}
 	sc.idents = sc.idents[:0]
 	for i := range b.idents {
-		sc.idents = append(sc.idents, x.globalIdentityLocked(&b.idents[i], g))
+		if k := b.known[i]; k != 0 {
+			sc.idents = append(sc.idents, k-1)
+		} else {
+			sc.idents = append(sc.idents, x.globalIdentityLocked(&b.idents[i], g))
+		}
 	}
 	for k, info := range b.resOf {
 		gk := g[k]
@@ -209,7 +268,11 @@ func (x *Index) commitLocked(b *block) int {
 		}
 		l := sc.lists[p][v]
 		if l == nil {
-			l = x.postingLocked(p, g[v])
+			if id := b.lists[p][v]; id != 0 {
+				l = x.lists.at(id)
+			} else {
+				l = x.postingLocked(p, g[v])
+			}
 			sc.lists[p][v] = l
 		}
 		appendRef(l, ref)
@@ -308,12 +371,7 @@ func (x *Index) storeLocked(s cloudtrail.RawStore) uint32 {
 // globalIdentityLocked returns the index's identity for a block's, in the block's syms g, interning it
 // the first time it is seen.
 func (x *Index) globalIdentityLocked(l *identityKey, g []Sym) uint32 {
-	k := identityKey{
-		idType: g[l.idType], principalID: g[l.principalID], arn: g[l.arn], account: g[l.account], key: g[l.key],
-		userName: g[l.userName], sourceIdentity: g[l.sourceIdentity], behalf: g[l.behalf], issuerType: g[l.issuerType],
-		issuerARN: g[l.issuerARN], issuerName: g[l.issuerName], provider: g[l.provider], principal: g[l.principal],
-		role: g[l.role], session: g[l.session], mfa: l.mfa, console: l.console,
-	}
+	k, _ := l.in(g)
 	if i, _, ok := x.idents.find(&k); ok {
 		return i
 	}
@@ -327,4 +385,24 @@ func (x *Index) globalIdentityLocked(l *identityKey, g []Sym) uint32 {
 		}
 	}
 	return x.idents.add(who)
+}
+
+// in returns a block's identity in the index's syms, g by local Sym; false when one of its strings has
+// none (0 in g for a string that is not empty).
+func (l *identityKey) in(g []Sym) (identityKey, bool) {
+	ok := true
+	m := func(v Sym) Sym {
+		s := g[v]
+		if s == 0 && v != 0 {
+			ok = false
+		}
+		return s
+	}
+	k := identityKey{
+		idType: m(l.idType), principalID: m(l.principalID), arn: m(l.arn), account: m(l.account), key: m(l.key),
+		userName: m(l.userName), sourceIdentity: m(l.sourceIdentity), behalf: m(l.behalf), issuerType: m(l.issuerType),
+		issuerARN: m(l.issuerARN), issuerName: m(l.issuerName), provider: m(l.provider), principal: m(l.principal),
+		role: m(l.role), session: m(l.session), mfa: l.mfa, console: l.console,
+	}
+	return k, ok
 }

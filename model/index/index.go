@@ -93,6 +93,7 @@ func appendRef(list *[]EventRef, ref EventRef) {
 // Index holds events in memory and answers queries over them. Add may run while queries run: it is
 // safe for one writer and many readers.
 type Index struct {
+	addMu     sync.Mutex // held by Add throughout: the only writer, so prepare may read the tables below unlocked
 	mu        sync.RWMutex
 	syms      symtab
 	arena     arena
@@ -143,6 +144,8 @@ func (x *Index) Add(batch []cloudtrail.Record) int {
 	if len(batch) == 0 {
 		return 0
 	}
+	x.addMu.Lock() // one Add at a time: prepare reads what the index holds while no commit runs
+	defer x.addMu.Unlock()
 	blocks := x.prepareAll(batch)
 	x.mu.Lock()
 	defer x.mu.Unlock()

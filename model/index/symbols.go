@@ -117,6 +117,15 @@ func (t *symtab) keep(s string) strRef {
 	return strRef{chunk: uint32(t.fill - 1), off: uint32(off), n: uint32(len(s))}
 }
 
+// lookupHashed returns the Sym of s, whose symHash is h, if the table holds it. It writes nothing.
+func (t *symtab) lookupHashed(s string, h uint64) (Sym, bool) {
+	i, ok := t.find(s, h)
+	if !ok {
+		return 0, false
+	}
+	return Sym(uint32(t.slots[i])), true
+}
+
 func (t *symtab) lookup(s string) (Sym, bool) {
 	if s == "" {
 		return 0, true
