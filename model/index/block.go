@@ -42,15 +42,15 @@ type block struct {
 // bevent is an event of a block, in local syms.
 type bevent struct {
 	event
-	ident                      uint32 // in block.idents
-	eventType, category, vers  Sym
-	failedIn                   Sym // Record.ErrorInResponse
-	readOnly                   cloudtrail.Tri
-	id                         idKey
-	idHash                     uint64
-	eventID, requestID, shared string
-	inspected                  string
-	store                      cloudtrail.RawStore
+	ident                     uint32 // in block.idents
+	eventType, category, vers Sym
+	failedIn                  Sym // Record.ErrorInResponse
+	readOnly                  cloudtrail.Tri
+	id, req                   idKey // eventID and requestID, in the arena's stored form
+	idHash                    uint64
+	eventID, shared           string
+	inspected                 string
+	store                     cloudtrail.RawStore
 }
 
 // bres is what a block knows of a resource beside its key.
@@ -102,7 +102,10 @@ func (x *Index) prepare(recs []cloudtrail.Record) *block {
 			e.id = storedForm(r.EventID)
 			e.idHash = x.byID.hash(e.id.b)
 		}
-		e.eventID, e.requestID, e.shared, e.inspected = r.EventID, r.RequestID, r.SharedID, r.Inspected
+		e.eventID, e.shared, e.inspected = r.EventID, r.SharedID, r.Inspected
+		if r.RequestID != "" {
+			e.req = storedForm(r.RequestID)
+		}
 		e.resOff = uint32(len(b.res))
 		for _, res := range r.Resources {
 			k := b.intern(res.Key())
@@ -296,7 +299,7 @@ func (x *Index) commitLocked(b *block) int {
 		e.ident = sc.idents[be.ident]
 		e.shape = x.shapeLocked(shape{g[be.eventType], g[be.category], g[be.vers], g[be.failedIn], be.readOnly})
 		e.id = x.arena.putKey(be.id)
-		e.req = x.arena.put(be.requestID)
+		e.req = x.arena.putKey(be.req)
 		if be.shared != "" {
 			x.shared[ref] = x.arena.put(be.shared)
 		}
