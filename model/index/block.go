@@ -134,20 +134,25 @@ func (x *Index) resolve(b *block) {
 	for i := 1; i < len(b.strs); i++ {
 		b.global[i], _ = x.syms.lookupHashed(b.strs[i], b.hashes[i])
 	}
-	b.known = make([]uint32, len(b.idents))
-	for i := range b.idents {
-		if k, ok := b.idents[i].in(b.global); ok {
-			if id, found := x.idents.lookup(&k); found {
-				b.known[i] = id + 1
-			}
-		}
-	}
-	for _, p := range directlyPosted {
+	for p := range b.lists {
 		b.lists[p] = make([]uint32, len(b.strs))
 	}
 	find := func(p posted, v Sym) {
 		if v != 0 && b.lists[p][v] == 0 && b.global[v] != 0 {
 			b.lists[p][v] = x.post[p][b.global[v]] // 0 when there is no list yet
+		}
+	}
+	b.known = make([]uint32, len(b.idents))
+	for i := range b.idents {
+		l := &b.idents[i]
+		if k, ok := l.in(b.global); ok {
+			if id, found := x.idents.lookup(&k); found {
+				b.known[i] = id + 1
+				continue
+			}
+		}
+		for _, f := range l.posted() { // a new identity: the lists of its values, for commit to give it
+			find(f.p, f.v)
 		}
 	}
 	for i := range b.events {
@@ -165,10 +170,6 @@ func (x *Index) resolve(b *block) {
 		}
 	}
 }
-
-// directlyPosted are the fields whose lists commit appends an event to by value (the identity's fields
-// go through the identity's lists).
-var directlyPosted = [...]posted{pEvent, pSource, pRegion, pAccount, pError, pIP, pUA, pResource}
 
 // intern returns the block's local Sym of s.
 func (b *block) intern(s string) Sym {
@@ -251,7 +252,7 @@ func (x *Index) commitLocked(b *block) int {
 		if k := b.known[i]; k != 0 {
 			sc.idents = append(sc.idents, k-1)
 		} else {
-			sc.idents = append(sc.idents, x.globalIdentityLocked(&b.idents[i], g))
+			sc.idents = append(sc.idents, x.globalIdentityLocked(&b.idents[i], g, &b.lists))
 		}
 	}
 	for k, info := range b.resOf {
@@ -373,18 +374,18 @@ func (x *Index) storeLocked(s cloudtrail.RawStore) uint32 {
 
 // globalIdentityLocked returns the index's identity for a block's, in the block's syms g, interning it
 // the first time it is seen.
-func (x *Index) globalIdentityLocked(l *identityKey, g []Sym) uint32 {
+func (x *Index) globalIdentityLocked(l *identityKey, g []Sym, lists *[numPosted][]uint32) uint32 {
 	k, _ := l.in(g)
 	if i, _, ok := x.idents.find(&k); ok {
 		return i
 	}
 	who := identity{identityKey: k}
-	for i, f := range []struct {
-		p posted
-		v Sym
-	}{{pPrincipal, k.principal}, {pRole, k.role}, {pARN, k.arn}, {pType, k.idType}, {pKey, k.key}} {
+	for i, f := range l.posted() {
 		if f.v != 0 {
-			who.lists[i] = x.postingIDLocked(f.p, f.v)
+			who.lists[i] = lists[f.p][f.v]
+			if who.lists[i] == 0 {
+				who.lists[i] = x.postingIDLocked(f.p, g[f.v])
+			}
 		}
 	}
 	return x.idents.add(who)
@@ -408,4 +409,15 @@ func (l *identityKey) in(g []Sym) (identityKey, bool) {
 		role: m(l.role), session: m(l.session), mfa: l.mfa, console: l.console,
 	}
 	return k, ok
+}
+
+// fieldValue is a value of a posted field.
+type fieldValue struct {
+	p posted
+	v Sym
+}
+
+// posted returns the values of an identity that have posting lists, in the order of identity.lists.
+func (l *identityKey) posted() [5]fieldValue {
+	return [5]fieldValue{{pPrincipal, l.principal}, {pRole, l.role}, {pARN, l.arn}, {pType, l.idType}, {pKey, l.key}}
 }
