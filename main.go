@@ -48,6 +48,11 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Past a few hundred MB, peak memory an eighth above what is live, not 30% above it
+		// (main_memory.go; BENCHMARKS.md).
+		go boundMemory(ctx, 100*time.Millisecond)
+	}
 	root := newRoot(os.Stdin, os.Stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
 	var code exitCode
