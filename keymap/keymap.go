@@ -9,12 +9,14 @@ type Global struct {
 	Interrupt                                 key.Binding // quits from anywhere, even while typing
 	Quit, Help, Back, Filter, Command, Export key.Binding
 	Timeline, Principals, Resources, Problems key.Binding
+	Count                                     key.Binding
 }
 
 // List are the keys of the tables: the timeline, principals, resources and problems.
 type List struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 	Expand, Collapse, Sort, ZoomIn, ZoomOut       key.Binding
+	Whole                                         key.Binding
 }
 
 // Detail are the keys of an event's detail view.
@@ -68,6 +70,7 @@ func Default() KeyMap {
 			Principals: b("2", "principals", "2"),
 			Resources:  b("3", "resources", "3"),
 			Problems:   b("4", "problems", "4", "!"),
+			Count:      b("#", "count by a field", "#"),
 		},
 		List: List{
 			Up:       b("↑/k", "up", "up", "k"),
@@ -82,6 +85,7 @@ func Default() KeyMap {
 			Sort:     b("s", "sort order", "s"),
 			ZoomIn:   b("z", "zoom in on time", "z", "+"),
 			ZoomOut:  b("Z", "zoom out", "Z", "-"),
+			Whole:    b("w", "whole cells of the row", "w"),
 		},
 		Detail: Detail{
 			Up:        b("↑/k", "up", "up", "k"),
@@ -138,8 +142,8 @@ type Group struct {
 func (k KeyMap) HelpGroups() []Group {
 	g, l, d, f, s := k.Global, k.List, k.Detail, k.Filter, k.Scenarios
 	return []Group{
-		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Command, g.Back, g.Help, g.Quit}},
-		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Sort, l.ZoomIn, l.ZoomOut}},
+		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Count, g.Command, g.Back, g.Help, g.Quit}},
+		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Sort, l.ZoomIn, l.ZoomOut, l.Whole}},
 		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.HistoryUp, f.DeleteWord, f.ClearLine, g.Export}},
 		{"Detail", []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.FoldAll, d.UnfoldAll}},
 		{"Scenarios (:scenarios)", []key.Binding{s.Try, s.Hint, s.Answer, s.Evidence}},
@@ -163,6 +167,8 @@ var Commands = []Command{
 	{"problems", []string{"problem", "4", "!"}, "what could not be read"},
 	{"scenarios", []string{"scenario", "5"}, "the built-in sample's incidents: questions, hints and answers"},
 	{"findings", []string{"finding", "f", "6"}, "what to look at first: the detection rules over the loaded events"},
+	{"count", []string{"counts", "#"}, "the result counted by a field: :count ip, :count key, ... (←/→ another field)"},
+	{"coverage", []string{"cov", "7"}, "what the records can show: time spans and gaps, trails and their changes, data events"},
 	{"help", []string{"h", "?"}, "every key"},
 	{"export", []string{"e"}, "write the result to a file (.jsonl or .csv)"},
 	{"quit", []string{"q", "q!"}, "leave"},

@@ -48,7 +48,8 @@ type App struct {
 	lastRequery  time.Time
 	requeryArmed bool
 
-	status common.StatusMsg // until the next key
+	status   common.StatusMsg // until the next key
+	coverage coverageCache    // what the records cover, for the warnings of queries (query.go)
 }
 
 // snapshot is a step to go back to with Esc: a view, its filter, its cursor and an open detail.

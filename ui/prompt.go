@@ -31,11 +31,12 @@ func (a *App) onBarKey(msg tea.KeyPressMsg) tea.Cmd {
 		chosen, suggested := bar.Suggestion()
 		switch bar.Mode() {
 		case filterbar.Command:
-			if c, ok := keymap.LookupCommand(text); suggested && text != "" && (!ok || c.Name != text) {
-				text = chosen
+			name, arg, _ := strings.Cut(text, " ")
+			if c, ok := keymap.LookupCommand(name); suggested && name != "" && (!ok || c.Name != name) {
+				name = chosen
 			}
 			bar.Blur()
-			return a.command(text)
+			return a.command(strings.TrimSpace(name + " " + arg))
 		case filterbar.Export:
 			bar.Blur()
 			return a.export(text)
@@ -57,13 +58,23 @@ func (a *App) onBarKey(msg tea.KeyPressMsg) tea.Cmd {
 	return bar.Update(msg)
 }
 
-// command runs a ':' command: it shows the view of its name, or opens the help, the export prompt,
-// or quits.
+// argued is a view whose command takes an argument (`:count ip`).
+type argued interface{ SetArg(arg string) error }
+
+// command runs a ':' command: it shows the view of its name (given its argument, if it takes one), or
+// opens the help, the export prompt, or quits.
 func (a *App) command(text string) tea.Cmd {
 	if text == "" {
 		return nil
 	}
-	c, ok := keymap.LookupCommand(text)
+	name, arg, _ := strings.Cut(text, " ")
+	c, ok := keymap.LookupCommand(name)
+	if v, isArgued := a.view(c.Name).(argued); ok && isArgued && strings.TrimSpace(arg) != "" {
+		if err := v.SetArg(arg); err != nil {
+			a.report("%s", cloudtrail.Sanitize(err.Error()))
+			return nil
+		}
+	}
 	switch {
 	case !ok:
 	case c.Name == helpview.Name:

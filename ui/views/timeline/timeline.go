@@ -28,6 +28,7 @@ type Model struct {
 	table       table.Model[cloudtrail.Record]
 	refs        []index.EventRef // the rows on screen: the result's events, oldest first
 	newestFirst bool
+	card        *card // the principal card, when the filter opens one principal (card.go)
 }
 
 // New returns the timeline over the console's state.
@@ -42,8 +43,9 @@ func New(c common.Common) *Model {
 			}
 			return r.Name
 		}},
-		{Title: "PRINCIPAL", Min: 18, Max: 60, Weight: 3, Cell: func(r cloudtrail.Record, _ int) string { return r.Identity.Principal }},
-		{Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string { return report.ResourceCell(r.Resources) }},
+		{Title: "PRINCIPAL", Min: 18, Max: 60, Weight: 3, Middle: true, Cell: func(r cloudtrail.Record, _ int) string { return r.Identity.Principal }},
+		{Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Middle: true, Cell: func(r cloudtrail.Record, _ int) string { return report.ResourceCell(r.Resources) },
+			Full: func(r cloudtrail.Record) string { return report.ResourceList(r.Resources) }},
 		{Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.SourceIP }},
 		{Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.ErrorCode }},
 		{Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.Region }},
@@ -80,8 +82,9 @@ func (m *Model) SetSize(w, h int) {
 	m.table.SetSize(w, h)
 }
 
-// rowsHeight is the number of event rows: the body less the histogram and the header.
-func (m *Model) rowsHeight() int { return max(m.Height-3, 1) }
+// rowsHeight is the number of event rows: the body less the principal card, the histogram and the
+// header.
+func (m *Model) rowsHeight() int { return max(m.Height-3-len(m.cardLines()), 1) }
 
 // Cursor is the row the cursor is on.
 func (m *Model) Cursor() int { return m.table.List.Cursor }
@@ -132,6 +135,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.ResultMsg:
 		m.onResult(msg)
+		return m.cardCmd()
+	case cardMsg:
+		m.takeCard(msg)
 	case common.StepMsg:
 		n := len(m.refs)
 		if n == 0 {
@@ -192,20 +198,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return common.Open(m.Row(l.Cursor), "")
 	case key.Matches(msg, k.Sort):
-		if n > 0 {
-			ref := m.Row(l.Cursor)
-			m.newestFirst = !m.newestFirst
-			for i := range n {
-				if m.Row(i) == ref {
-					l.Cursor = i
-					break
-				}
-			}
-			l.Offset = l.Cursor - m.rowsHeight()/2
-			l.Clamp(n, m.rowsHeight())
-		} else {
-			m.newestFirst = !m.newestFirst
-		}
+		// A new order starts at its top: the newest or the oldest event.
+		m.newestFirst = !m.newestFirst
+		*l = common.List{}
 		if m.newestFirst {
 			return common.Status("newest first")
 		}
@@ -234,7 +229,7 @@ func (m *Model) timeFormat(width int) string {
 func (m *Model) View() string {
 	st := m.Styles
 	s := m.State
-	out := m.histogramView()
+	out := append(m.cardLines(), m.histogramView()...)
 	if m.timeFormat(0) == "15:04:05" {
 		m.table.Columns[0].Min, m.table.Columns[0].Max = 8, 8
 	} else {
