@@ -202,6 +202,18 @@ func (b *Bucket) Find(ctx context.Context, bucket, key string) (File, bool, erro
 	return b.add(o), true, nil
 }
 
+// CachePaths maps the location of every file listed or found to where its copy is kept in the
+// cache (whether it was fetched yet or not): the path the console read an S3 object's events from.
+func (b *Bucket) CachePaths() map[string]string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make(map[string]string, len(b.objects))
+	for loc, o := range b.objects {
+		out[loc] = b.cache.Path(b.bucket.Name, o)
+	}
+	return out
+}
+
 // Parallel is how many files Run opens at once: fetching is bound by latency, not cores.
 func (b *Bucket) Parallel() int {
 	now, _ := b.client.Parallel()
