@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/trailscope/trailscope/model/integrity"
@@ -51,6 +52,7 @@ func (f *sourceFlags) checkFiles(paths []string) check {
 				}
 			}
 		}
+		opt.Workers = max(runtime.GOMAXPROCS(0)-1, 1) // a core stays with the console
 		r, err := runCheck(ctx, verify.Dir(paths), opt)
 		return r, nil, err
 	}
