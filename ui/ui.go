@@ -13,6 +13,7 @@ import (
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/integrity"
 )
 
 // Options configures a console.
@@ -26,6 +27,12 @@ type Options struct {
 	// met so far (a list that only grows; the console reads it, never changes it). It is asked on
 	// every poll. nil: nobody reports, the index is simply there.
 	Status func() (cloudtrail.Progress, []cloudtrail.Problem)
+
+	// Verify, when set, checks the log file integrity of what was loaded (`trailscope verify`'s
+	// check, offline), off the UI loop once the load is done. It returns the report, nil when the
+	// files hold no digests, and the path each result's file was read from when the report names
+	// it otherwise (an S3 object's copy in the cache).
+	Verify func() (*integrity.Report, map[string]string, error)
 }
 
 // New returns the console's root model.
