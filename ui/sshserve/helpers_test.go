@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,8 +173,9 @@ func withServer(t *testing.T, configure func(*sshserve.Options), test func(t *te
 		defer func() {
 			h.stop()
 			// The clock stops when this function returns: the consoles' last timers (a poll, a
-			// debounce) must run out before, or their goroutines could never end.
-			time.Sleep(time.Second)
+			// debounce) must run out before, or their goroutines could never end. A minute of
+			// this clock is longer than any of them, and takes no time.
+			time.Sleep(time.Minute)
 		}()
 		test(t, h)
 	})
