@@ -48,7 +48,8 @@ type App struct {
 	lastRequery  time.Time
 	requeryArmed bool
 
-	status common.StatusMsg // until the next key
+	status   common.StatusMsg // until the next key
+	question *question        // a yes/no question on the status line, answered by the next key
 }
 
 // snapshot is a step to go back to with Esc: a view, its filter, its cursor and an open detail.
@@ -68,7 +69,7 @@ func newApp(opt Options) *App {
 	a := &App{
 		opt:       opt,
 		keys:      keymap.Default(),
-		styles:    common.NewStyles(true),
+		styles:    common.NewStyles(opt.Config.Theme != "light"),
 		loadStart: time.Now(),
 		status:    common.StatusMsg{Text: opt.Banner},
 	}
@@ -76,6 +77,7 @@ func newApp(opt Options) *App {
 	c := common.Common{Styles: &a.styles, Keys: &a.keys, State: &a.state}
 	a.register(c)
 	a.detail, a.help, a.bar = detail.New(c), help.New(c), filterbar.New(c)
+	a.loadSettings()
 	a.setActive(a.timeline)
 	a.setSize(minWidth, minHeight)
 	a.pollStatus()
@@ -105,8 +107,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case tea.BackgroundColorMsg:
-		a.styles = common.NewStyles(msg.IsDark())
+		if t := a.opt.Config.Theme; t == "" || t == "auto" || t == "none" {
+			a.styles = common.NewStyles(msg.IsDark())
+		}
 		return a, nil
+	case common.MarkMsg:
+		return a, a.toggleMark(msg.Ref)
 	case batchMsg:
 		return a, a.onBatch(msg)
 	case pollMsg:
@@ -165,6 +171,8 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, g.Interrupt):
 		return tea.Quit
+	case a.question != nil:
+		return a.answer(msg)
 	case a.bar.Focused():
 		return a.onBarKey(msg)
 	case a.helpOpen:
@@ -197,6 +205,10 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, g.Back):
 		return a.back()
+	case key.Matches(msg, g.Time):
+		a.state.Clock = a.state.Clock.Next()
+		a.say("times: " + a.state.Clock.ZoneName(a.state.Hist.To))
+		return nil
 	}
 	for _, p := range a.pages {
 		if key.Matches(msg, p.key) {

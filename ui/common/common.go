@@ -35,6 +35,10 @@ type State struct {
 	Banner   string // what this data is, shown while the index is empty
 	Active   string // the name of the view on screen
 	LastStep string // how the last step Esc returns to was taken ("zoom", "open"...); "" when none
+
+	Marks      map[string]bool // the eventIDs of the events marked (space), kept across runs
+	SavedNames []string        // the names of the saved filters (:save, :load), sorted
+	Clock      Clock           // how times are shown
 }
 
 // Component is a part of the screen: it handles messages, draws itself in its size and says which

@@ -70,3 +70,6 @@ func Narrow(text, term string) string { return strings.TrimSpace(text + " " + te
 
 // LoadedMsg tells the views that the load is done: what waits for every event can run.
 type LoadedMsg struct{}
+
+// MarkMsg asks the root to mark the event Ref, or to unmark it.
+type MarkMsg struct{ Ref index.EventRef }

@@ -23,6 +23,7 @@ type Column[R any] struct {
 	Cell func(r R, w int) string
 
 	width int // once laid out
+	pos   int // its place in the list it was laid out from
 }
 
 // Width is the column's width once laid out.
@@ -32,6 +33,9 @@ func (c Column[R]) Width() int { return c.width }
 // the end of the list until the minimums fit, then spare width goes by weight up to each maximum.
 func Layout[R any](cols []Column[R], w int) []Column[R] {
 	out := append([]Column[R](nil), cols...)
+	for i := range out {
+		out[i].pos = i
+	}
 	need := func(cs []Column[R]) int {
 		n := 0
 		for _, c := range cs {
@@ -93,20 +97,39 @@ func Layout[R any](cols []Column[R], w int) []Column[R] {
 type Model[R any] struct {
 	common.Common
 	Columns []Column[R]
-	// Mark, when set, draws a one-cell mark before each row (the timeline's ! and •); the rows then
-	// start two cells in, else one.
-	Mark func(r R) string
+	// Mark, when set, draws MarkWidth cells of marks before each row (the timeline's ! and •).
+	Mark      func(r R) string
+	MarkWidth int
 	// Style, when set, draws a row that is not selected.
 	Style func(r R) func(...string) string
 	List  common.List
 }
 
-// gutter is the cells before the first column.
+// gutter is the cells before the first column: the cursor's ">" (the selection shows without
+// colour, under TERM=dumb or NO_COLOR), the marks, a space.
 func (m *Model[R]) gutter() int {
 	if m.Mark != nil {
-		return 2
+		return 2 + m.MarkWidth
 	}
-	return 1
+	return 2
+}
+
+// Gutter is the cells before the first column (where a click lands on no column).
+func (m *Model[R]) Gutter() int { return m.gutter() }
+
+// Hidden names the columns the width leaves out, lower case, in the order of the columns.
+func (m *Model[R]) Hidden() []string {
+	shown := make([]bool, len(m.Columns))
+	for _, c := range m.Laid() {
+		shown[c.pos] = true
+	}
+	var out []string
+	for i, c := range m.Columns {
+		if !shown[i] {
+			out = append(out, strings.ToLower(c.Title))
+		}
+	}
+	return out
 }
 
 // Laid returns the columns laid out for the table's width.
@@ -142,8 +165,13 @@ func (m *Model[R]) Rows(cols []Column[R], n, h int, row func(i int) R) []string 
 
 func (m *Model[R]) line(cols []Column[R], r R, selected bool) string {
 	var b strings.Builder
+	if selected {
+		b.WriteString(">")
+	} else {
+		b.WriteString(" ")
+	}
 	if m.Mark != nil {
-		b.WriteString(m.Mark(r))
+		b.WriteString(common.Cell(m.Mark(r), m.MarkWidth, false))
 	}
 	b.WriteString(" ")
 	for _, c := range cols {

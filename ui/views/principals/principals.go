@@ -88,6 +88,9 @@ func (m *Model) rowStyle(r row) func(...string) string {
 // Name is the view's name.
 func (m *Model) Name() string { return Name }
 
+// Hidden names the columns the width leaves out.
+func (m *Model) Hidden() []string { return m.table.Hidden() }
+
 // SetSize sets the view's size.
 func (m *Model) SetSize(w, h int) {
 	m.Common.SetSize(w, h)

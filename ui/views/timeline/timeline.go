@@ -33,16 +33,16 @@ type Model struct {
 // New returns the timeline over the console's state.
 func New(c common.Common) *Model {
 	m := &Model{Common: c, newestFirst: true}
-	m.table = table.Model[cloudtrail.Record]{Common: c, Mark: mark, Style: m.rowStyle}
+	m.table = table.Model[cloudtrail.Record]{Common: c, Mark: mark, MarkWidth: 1, Style: m.rowStyle}
 	m.table.Columns = []table.Column[cloudtrail.Record]{
 		{Title: "TIME", Min: 11, Max: 19, Cell: func(r cloudtrail.Record, w int) string { return r.Time.Format(m.timeFormat(w)) }},
-		{Title: "EVENT", Min: 16, Max: 34, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string {
+		{Title: "EVENT", Min: 14, Max: 34, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string {
 			if r.Name == "" {
 				return r.EventType
 			}
 			return r.Name
 		}},
-		{Title: "PRINCIPAL", Min: 18, Max: 60, Weight: 3, Cell: func(r cloudtrail.Record, _ int) string { return r.Identity.Principal }},
+		{Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Cell: func(r cloudtrail.Record, _ int) string { return r.Identity.Principal }},
 		{Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string { return report.ResourceCell(r.Resources) }},
 		{Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.SourceIP }},
 		{Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.ErrorCode }},
@@ -54,9 +54,9 @@ func New(c common.Common) *Model {
 func mark(r cloudtrail.Record) string {
 	switch {
 	case r.ErrorCode != "":
-		return "!"
+		return common.MarkError.Mark
 	case r.ReadOnly == cloudtrail.False:
-		return "•"
+		return common.MarkWrite.Mark
 	}
 	return " "
 }
@@ -81,7 +81,27 @@ func (m *Model) SetSize(w, h int) {
 }
 
 // rowsHeight is the number of event rows: the body less the histogram and the header.
-func (m *Model) rowsHeight() int { return max(m.Height-3, 1) }
+func (m *Model) rowsHeight() int { return max(m.Height-1-m.chartHeight(), 1) }
+
+// shortBody is the body height under which the histogram loses its axis: rows matter more.
+const shortBody = 17
+
+// chartHeight is the lines of the histogram: the bars and, when the body is tall enough, the axis.
+func (m *Model) chartHeight() int {
+	if m.Height < shortBody {
+		return 1
+	}
+	return 2
+}
+
+// Hidden names what the size leaves out: the columns too wide for it, the histogram's axis.
+func (m *Model) Hidden() []string {
+	h := m.table.Hidden()
+	if m.chartHeight() < 2 {
+		h = append(h, "time axis")
+	}
+	return h
+}
 
 // Cursor is the row the cursor is on.
 func (m *Model) Cursor() int { return m.table.List.Cursor }
@@ -273,7 +293,7 @@ func (m *Model) histogramView() []string {
 	st := m.Styles
 	h := m.State.Hist
 	if h.Max == 0 {
-		return []string{st.Dim.Render("  (no events to chart)"), ""}
+		return []string{st.Dim.Render("  (no events to chart)"), ""}[:m.chartHeight()]
 	}
 	var b strings.Builder
 	for i, c := range h.Counts {
@@ -304,7 +324,7 @@ func (m *Model) histogramView() []string {
 	mid := fmt.Sprintf(" %s · max %s/bar · z zoom Z out ", durText(span), report.Commas(h.Max))
 	fill := m.Width - len(left) - len(right) - ansi.StringWidth(mid)
 	axis := left + strings.Repeat("─", max(fill/2, 1)) + mid + strings.Repeat("─", max(fill-fill/2, 1)) + right
-	return []string{b.String(), st.Axis.Render(ansi.Truncate(axis, m.Width, ""))}
+	return []string{b.String(), st.Axis.Render(ansi.Truncate(axis, m.Width, ""))}[:m.chartHeight()]
 }
 
 func durText(d time.Duration) string {

@@ -1,0 +1,134 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/findings"
+	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/ui/common"
+	"github.com/trailscope/trailscope/ui/incident"
+	"github.com/trailscope/trailscope/ui/report"
+)
+
+// question is a yes/no question on the status line: y runs yes, any other key leaves it.
+type question struct {
+	text string
+	yes  func() tea.Cmd
+}
+
+// ask puts a question on the status line.
+func (a *App) ask(text string, yes func() tea.Cmd) {
+	a.question = &question{text: text, yes: yes}
+}
+
+// answer takes the key that answers the question.
+func (a *App) answer(msg tea.KeyPressMsg) tea.Cmd {
+	q := a.question
+	a.question = nil
+	if msg.String() == "y" || msg.String() == "Y" {
+		return q.yes()
+	}
+	a.say("not written")
+	return nil
+}
+
+// writeFile asks before overwriting path when it exists, then runs write (which writes it off the
+// UI loop). what names the file in the question ("the report", "the export").
+func (a *App) writeFile(path, what string, write func(path string, overwrite bool) tea.Cmd) tea.Cmd {
+	path = report.ExpandHome(strings.TrimSpace(path))
+	_, err := os.Stat(path)
+	switch {
+	case err == nil:
+		a.ask(fmt.Sprintf("%s exists: overwrite it with %s? y/n", cloudtrail.Sanitize(path), what),
+			func() tea.Cmd { return write(path, true) })
+		return nil
+	case !errors.Is(err, fs.ErrNotExist):
+		a.report("%s: %s", what, cloudtrail.Sanitize(err.Error()))
+		return nil
+	}
+	return write(path, false)
+}
+
+// create opens path for writing: a new file, or (overwrite) the existing one emptied.
+func create(path string, overwrite bool, perm os.FileMode) (*os.File, error) {
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if overwrite {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	return os.OpenFile(path, flags, perm)
+}
+
+// writeReport writes the incident timeline (ui/incident) of the marked events, or of the result
+// when none of them is loaded, to file: HTML for a .html name, Markdown otherwise (:report).
+func (a *App) writeReport(file string) tea.Cmd {
+	if file == "" {
+		file = "trailscope-incident-" + time.Now().UTC().Format("20060102-150405") + ".md"
+	}
+	format := incident.Markdown
+	if ext := strings.ToLower(filepath.Ext(file)); ext == ".html" || ext == ".htm" {
+		format = incident.HTML
+	}
+	idx, text, refs, marked := a.state.Index, a.state.Applied, a.state.Result.Refs, false
+	if m := a.markedRefs(); len(m) > 0 {
+		text, refs, marked = markedQuery(a.markedIDs()).String(), m, true
+	}
+	if len(refs) == 0 {
+		a.report("nothing to report: no marked events, and the filter matches none")
+		return nil
+	}
+	in := incident.Input{Source: a.opt.Source, Filter: text, Index: idx, Refs: refs, Marked: marked}
+	return a.writeFile(file, "the report", func(path string, overwrite bool) tea.Cmd {
+		what := report.Count(min(len(refs), incident.DefaultMaxEvents), "event")
+		if marked {
+			what = report.Count(len(refs), "marked event")
+		}
+		a.say(fmt.Sprintf("writing the report of %s to %s…", what, cloudtrail.Sanitize(path)))
+		return func() tea.Msg {
+			if err := writeIncident(path, overwrite, format, in); err != nil {
+				return common.StatusMsg{Text: "report not written: " + cloudtrail.Sanitize(err.Error()), Err: true}
+			}
+			return common.StatusMsg{Text: fmt.Sprintf("wrote the report of %s to %s (%s)", what, cloudtrail.Sanitize(path), format)}
+		}
+	})
+}
+
+// writeIncident builds the document (with the findings behind its events) and writes it, 0600:
+// a report says what is being investigated.
+func writeIncident(path string, overwrite bool, format incident.Format, in incident.Input) (err error) {
+	in.Findings = findings.Find(in.Index, findings.Options{})
+	in.Now = time.Now()
+	f, err := create(path, overwrite, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	return incident.Write(f, format, incident.Build(in))
+}
+
+// markedRefs are the loaded events among the marked ones, oldest first.
+func (a *App) markedRefs() []index.EventRef {
+	ids := a.markedIDs()
+	if len(ids) == 0 {
+		return nil
+	}
+	return a.state.Index.Query(markedQuery(ids)).Refs
+}
+
+// markedQuery is the filter of the events whose IDs are ids.
+func markedQuery(ids []string) filter.Query {
+	return filter.Query{Terms: []filter.Term{{Field: filter.FieldID, Values: ids}}}
+}
