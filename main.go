@@ -66,7 +66,8 @@ type sourceFlags struct {
 	maxFileSize int64
 	sample      string
 	lookup      lookupFlags
-	filter      string // the query's filter, which --lookup pushes down to CloudTrail
+	s3          s3Flags
+	filter      string // the query's filter, which --lookup pushes down to CloudTrail and S3 narrows its listing by
 	loaded      string // what load read, for titles: "3 paths", "sample: scenarios"
 }
 
@@ -76,6 +77,7 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
 	complete(cmd, "sample", sampleNames)
 	f.lookup.register(cmd)
+	f.s3.register(cmd)
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
@@ -93,11 +95,8 @@ type opened struct {
 // open chooses the source that the flags and paths name. It fails before anything is read when a
 // path does not exist, so that the console never opens on a typo.
 func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
-	if f.lookup.wanted() {
-		return f.lookup.open(paths, f.filter)
-	}
 	notice := ""
-	if len(paths) == 0 && f.sample == "" && !stdinPiped(stdin) {
+	if len(paths) == 0 && f.sample == "" && !f.lookup.enabled && !stdinPiped(stdin) {
 		var err error
 		if paths, err = configSources(); err != nil {
 			return opened{}, err
@@ -105,6 +104,17 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		if len(paths) > 0 {
 			notice = "no PATH given: reading the config's sources"
 		}
+	}
+	if wantsS3(paths) && !f.lookup.enabled {
+		src, err := f.openS3(paths, f.filter)
+		src.notice = notice
+		return src, err
+	}
+	if f.s3.given() {
+		return opened{}, fmt.Errorf("--account goes with s3:// URLs")
+	}
+	if f.lookup.wanted() {
+		return f.lookup.open(paths, f.filter)
 	}
 	if len(paths) == 0 && f.sample == "" {
 		if !stdinPiped(stdin) {
@@ -131,6 +141,14 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 	return opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
 	}}, nil
+}
+
+// preflight is the context of the checks a source makes before it opens (credentials, buckets):
+// Ctrl-C stops them, and they give up after two minutes.
+func preflight() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	return ctx, func() { cancel(); stop() }
 }
 
 // sendTo is the emit function of a source that streams into out: it gives up when ctx ends, so a
@@ -181,8 +199,8 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 		idx.Add(b.Records)
 		last = b.Progress
 		if d := b.Progress.Detail; d != "" && !b.Progress.Done && time.Since(said) >= progressEvery {
-			// A slow source (LookupEvents at 2 requests a second) says where it is.
-			fmt.Fprintln(stderr, "trailscope:", cloudtrail.Sanitize(d))
+			// A slow source (LookupEvents at 2 requests a second, a bucket far away) says where it is.
+			fmt.Fprintf(stderr, "trailscope: %s · %s\n", report.Count(b.Progress.Records, "event"), cloudtrail.Sanitize(d))
 			said = time.Now()
 		}
 		for _, p := range b.Problems {
@@ -238,8 +256,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Short: "A terminal investigation console for AWS CloudTrail",
 		Long: `trailscope loads CloudTrail events into memory and lets you investigate them: who did
 what, to which resource, from where, and when. Sources: archives at PATHs (files, folders,
-.json, .json.gz, JSON lines, '-' for stdin), your account's event history (--lookup), or a
-built-in sample (--sample; with no PATH, a week of a fictional company with incidents to
+.json, .json.gz, JSON lines, '-' for stdin), a trail's bucket (s3://BUCKET/PREFIX, the window
+of --since and --until), your account's event history (--lookup), or a built-in sample (--sample; with no PATH, a week of a fictional company with incidents to
 investigate). trailscope only ever reads from AWS.`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
@@ -286,9 +304,9 @@ func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "query [flags] [PATH ...] FILTER ...",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
-		Long: `query loads the archives at PATHs (or LookupEvents with --lookup, or a built-in sample with
---sample; with neither and no PATH, the scenarios sample) and prints the events matching
-FILTER, oldest first.
+		Long: `query loads the archives at PATHs (local, or s3://BUCKET/PREFIX; or LookupEvents with --lookup,
+or a built-in sample with --sample; with neither and no PATH, the scenarios sample) and prints
+the events matching FILTER, oldest first.
 
 FILTER is the filter language of the console: terms are ANDed, e.g.
   event:TerminateInstances            principal:alice        error:AccessDenied
@@ -301,6 +319,7 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
   trailscope query --format json logs/ 'principal:alice' | jq .eventName
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
+  trailscope query --since 2024-03-04 --until 2024-03-05 --region us-east-1 s3://trail-bucket/AWSLogs/ 'event:TerminateInstances'
   trailscope query --sample invictus 'event:CreateUser'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if saved == "" {
