@@ -47,7 +47,9 @@ func (a *App) setSize(w, h int) {
 func (a *App) View() tea.View {
 	v := tea.NewView(a.render())
 	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
+	if !a.opt.NoMouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "trailscope"
 	return v
 }
@@ -115,9 +117,9 @@ func (a *App) titleLine() string {
 	if len(s.Problems) > 0 {
 		left += "  " + st.Error.Render("! "+report.Count(len(s.Problems), "problem"))
 	}
-	right := ""
+	right := st.TitleDim.Render(s.Clock.ZoneName(s.Hist.To))
 	if s.Loading {
-		right = st.StatusWarn.Render("loading…")
+		right = st.StatusWarn.Render("loading… ") + right
 	}
 	return common.JoinLR(left, right, a.w)
 }

@@ -17,6 +17,10 @@ import (
 // marks; and sets the clock from the config. A state file that cannot be read is said, not fatal.
 func (a *App) loadSettings() {
 	cfg := a.opt.Config
+	a.timeline.SetColumns(cfg.Columns)
+	if cfg.Mouse != nil && !*cfg.Mouse {
+		a.opt.NoMouse = true
+	}
 	a.state.Marks = map[string]bool{}
 	if loc, err := cfg.Location(); err == nil {
 		a.state.Clock.Zone = loc

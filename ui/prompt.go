@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -31,7 +32,7 @@ func (a *App) onBarKey(msg tea.KeyPressMsg) tea.Cmd {
 		chosen, suggested := bar.Suggestion()
 		switch bar.Mode() {
 		case filterbar.Command:
-			if c, ok := keymap.LookupCommand(text); suggested && text != "" && !strings.Contains(text, " ") && (!ok || c.Name != text) {
+			if suggested && text != "" && !exactCommand(text, a.state.SavedNames) {
 				text = chosen
 			}
 			bar.Blur()
@@ -55,6 +56,22 @@ func (a *App) onBarKey(msg tea.KeyPressMsg) tea.Cmd {
 		return remember
 	}
 	return bar.Update(msg)
+}
+
+// exactCommand reports whether text names a command by its full name, and the saved filter :load
+// names exactly: what Enter runs as typed rather than as the completion chosen.
+func exactCommand(text string, saved []string) bool {
+	name, arg, hasArg := strings.Cut(text, " ")
+	c, ok := keymap.LookupCommand(name)
+	switch {
+	case !ok:
+		return false
+	case !hasArg:
+		return c.Name == text
+	case c.Name == "load":
+		return slices.Contains(saved, strings.TrimSpace(arg))
+	}
+	return true
 }
 
 // rootCommands are the ':' commands the root runs itself (the others show the view of their name);

@@ -232,6 +232,14 @@ func (f *Model) token() (start, end int) {
 }
 
 func (f *Model) accept(s suggestion) {
+	if f.mode == Command { // a command's completion is the whole line: its name, or name and argument
+		text := s.Text
+		if c, ok := keymap.LookupCommand(text); ok && c.Args != "" {
+			text += " "
+		}
+		f.SetValue(text)
+		return
+	}
 	start, end := f.token()
 	tok := string(f.value[start:end])
 	neg := ""
@@ -254,7 +262,7 @@ func (f *Model) complete() {
 	f.sugg, f.sel = nil, 0
 	if f.mode != Filter {
 		if f.mode == Command {
-			f.sugg = commandSuggestions(f.Value())
+			f.sugg = commandSuggestions(f.Value(), f.State.SavedNames)
 		}
 		return
 	}
@@ -381,8 +389,23 @@ func (f *Model) valueSuggestions(q filter.Qualifier, val string) []suggestion {
 	return out
 }
 
-func commandSuggestions(s string) []suggestion {
-	s = strings.TrimSpace(s)
+// commandSuggestions completes a ':' command's name, and the name of a saved filter after :load
+// or :save (which offers the names to overwrite).
+func commandSuggestions(s string, saved []string) []suggestion {
+	s = strings.TrimLeft(s, " ")
+	if name, arg, ok := strings.Cut(s, " "); ok {
+		c, known := keymap.LookupCommand(name)
+		if !known || (c.Name != "load" && c.Name != "save") {
+			return nil
+		}
+		var out []suggestion
+		for _, n := range saved {
+			if strings.HasPrefix(n, strings.TrimSpace(arg)) {
+				out = append(out, suggestion{Text: c.Name + " " + n, Hint: "saved filter"})
+			}
+		}
+		return out
+	}
 	var out []suggestion
 	for _, c := range keymap.Commands {
 		if strings.HasPrefix(c.Name, s) {
