@@ -48,6 +48,12 @@ type App struct {
 	lastRequery  time.Time
 	requeryArmed bool
 
+	now       func() time.Time // the clock of double clicks (tests set it)
+	lastClick struct {
+		y  int
+		at time.Time
+	}
+
 	status   common.StatusMsg // until the next key
 	question *question        // a yes/no question on the status line, answered by the next key
 }
@@ -71,6 +77,7 @@ func newApp(opt Options) *App {
 		keys:      keymap.Default(),
 		styles:    common.NewStyles(opt.Config.Theme != "light"),
 		loadStart: time.Now(),
+		now:       time.Now,
 		status:    common.StatusMsg{Text: opt.Banner},
 	}
 	a.state = common.State{Index: opt.Index, Loading: opt.Batches != nil, Banner: opt.Banner}
@@ -144,6 +151,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, a.detail.Update(msg)
 		}
 		return a, a.active.Update(msg)
+	case tea.MouseClickMsg:
+		return a, a.onClick(msg.Mouse())
 	case tea.PasteMsg:
 		return a, a.bar.Update(msg)
 	case tea.KeyPressMsg:
@@ -219,6 +228,32 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.detail.Update(msg)
 	}
 	return a.active.Update(msg)
+}
+
+// doubleClick is how close two clicks on one line must be to open it.
+const doubleClick = 400 * time.Millisecond
+
+// onClick hands a left click in the body to what is on screen, in the body's cells, saying whether
+// it is a double click.
+func (a *App) onClick(m tea.Mouse) tea.Cmd {
+	if m.Button != tea.MouseLeft || a.helpOpen || a.bar.Focused() || a.question != nil {
+		return nil
+	}
+	y := m.Y - bodyTop
+	if y < 0 || y >= a.bodyHeight() {
+		return nil
+	}
+	now := a.now()
+	click := common.ClickMsg{X: m.X, Y: y, Double: y == a.lastClick.y && now.Sub(a.lastClick.at) <= doubleClick}
+	a.lastClick.y, a.lastClick.at = y, now
+	if click.Double {
+		a.lastClick.at = time.Time{} // a third click starts again
+	}
+	a.status = common.StatusMsg{}
+	if a.detail.IsOpen() {
+		return a.detail.Update(click)
+	}
+	return a.active.Update(click)
 }
 
 // report shows an error on the status line: the one way the root tells of one.

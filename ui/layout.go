@@ -26,7 +26,10 @@ const (
 )
 
 // The screen: title, breadcrumbs, filter bar, the body, the status line and the key hints.
-const chromeLines = 5
+const (
+	chromeLines = 5
+	bodyTop     = 3 // the body's first line
+)
 
 // bodyHeight is the rows the view on screen gets.
 func (a *App) bodyHeight() int { return max(a.h-chromeLines, 1) }

@@ -193,3 +193,13 @@ func (m *Model[R]) line(cols []Column[R], r R, selected bool) string {
 func (m *Model[R]) Move(msg tea.KeyPressMsg, n, h int) bool {
 	return m.List.Move(msg, m.Keys.List, n, h)
 }
+
+// Click puts the cursor on the row drawn on line y of the rows (0: the first row below the
+// header), of n rows shown h at a time; it reports whether a row is there.
+func (m *Model[R]) Click(y, n, h int) bool {
+	if y < 0 || y >= h || m.List.Offset+y >= n {
+		return false
+	}
+	m.List.Cursor = m.List.Offset + y
+	return true
+}

@@ -139,6 +139,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if m.page != nil {
 			m.page.scroll(common.WheelDelta(msg))
 		}
+	case common.ClickMsg:
+		if d := m.page; d != nil && msg.Y >= 0 && msg.Y < d.height && d.offset+msg.Y < len(d.lines) {
+			d.cursor = d.offset + msg.Y
+			if msg.Double {
+				return m.onKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+			}
+		}
 	case tea.KeyPressMsg:
 		if m.page != nil {
 			return m.onKey(msg)

@@ -115,6 +115,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, len(m.rows), m.rowsHeight())
+	case common.ClickMsg:
+		if m.table.Click(msg.Y-1, len(m.rows), m.rowsHeight()) && msg.Double {
+			return m.onKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}

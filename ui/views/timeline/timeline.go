@@ -197,6 +197,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return common.Open(m.Row(m.table.List.Cursor), "")
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, len(m.refs), m.rowsHeight())
+	case common.ClickMsg:
+		if m.table.Click(msg.Y-m.chartHeight()-1, len(m.refs), m.rowsHeight()) && msg.Double {
+			return common.Open(m.Row(m.table.List.Cursor), "")
+		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}
