@@ -108,7 +108,7 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 		FPS:            f.fps,
 		Logger:         logger,
 		Console: func() tea.Model {
-			return ui.New(ui.Options{Index: idx, Source: source.desc, Banner: source.banner, Status: load.status, Config: cfg})
+			return ui.New(ui.Options{Index: idx, Source: source.desc, Banner: source.banner, Status: load.status, Config: cfg, Shared: true})
 		},
 	})
 	if err != nil {

@@ -80,7 +80,7 @@ func newApp(opt Options) *App {
 		now:       time.Now,
 		status:    common.StatusMsg{Text: opt.Banner},
 	}
-	a.state = common.State{Index: opt.Index, Loading: opt.Batches != nil, Banner: opt.Banner}
+	a.state = common.State{Index: opt.Index, Loading: opt.Batches != nil, Banner: opt.Banner, Shared: opt.Shared}
 	c := common.Common{Styles: &a.styles, Keys: &a.keys, State: &a.state}
 	a.register(c)
 	a.detail, a.help, a.bar = detail.New(c), help.New(c), filterbar.New(c)

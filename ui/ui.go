@@ -37,6 +37,8 @@ type Options struct {
 	// NoMouse leaves the mouse to the terminal, to select text (--no-mouse; also the config's
 	// mouse = false).
 	NoMouse bool
+	// Shared is a console served to others over SSH: no program (the pager) runs on the server.
+	Shared bool
 }
 
 // New returns the console's root model.

@@ -39,6 +39,7 @@ type State struct {
 	Marks      map[string]bool // the eventIDs of the events marked (space), kept across runs
 	SavedNames []string        // the names of the saved filters (:save, :load), sorted
 	Clock      Clock           // how times are shown
+	Shared     bool            // a session served over SSH: nothing runs on the server's terminal (no pager)
 }
 
 // Component is a part of the screen: it handles messages, draws itself in its size and says which

@@ -370,7 +370,7 @@ func TestCopyTravelsThroughTheSession(t *testing.T) {
 	tm.waitFor("3,000 of 3,000 events")
 	tm.send("enter")
 	tm.waitFor("credential chain")
-	tm.send("y")
+	tm.send("Y") // the whole record
 	deadline := time.Now().Add(5 * time.Second)
 	for !strings.Contains(tm.scr.Raw(), "\x1b]52;c;") {
 		if time.Now().After(deadline) {
