@@ -110,7 +110,7 @@ func TestTwoSessionsFilterIndependently(t *testing.T) {
 	if strings.Contains(sa, "principal:bob") || strings.Contains(sb, "event:DeleteTrail") {
 		t.Fatalf("one session's filter shows in the other:\n%s\n\n%s", sa, sb)
 	}
-	if got := len(strings.Split(sb, "\n")[0]); got > 100 {
+	if got := len([]rune(strings.Split(sb, "\n")[0])); got > 100 {
 		t.Errorf("b's 100-column terminal got a line of %d", got)
 	}
 	// a moves its cursor; b's stays. (b's own last query may still be landing: the filter bar
