@@ -298,6 +298,7 @@ investigate). trailscope only ever reads from AWS.`,
 	root.AddCommand(newServe(stdin, stderr))
 	root.AddCommand(newCache(stdout))
 	root.AddCommand(newFindings(stdin, stdout, stderr))
+	root.AddCommand(newCoverage(stdin, stdout, stderr))
 	root.AddCommand(newVerify(stdout, stderr))
 	root.AddCommand(newReport(stdin, stdout, stderr))
 
@@ -308,6 +309,7 @@ func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
 	var format, saved string
 	var explain bool
+	var countBy string
 	cmd := &cobra.Command{
 		Use:   "query [flags] [PATH ...] FILTER ...",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
@@ -327,7 +329,8 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
   trailscope query --since 2024-03-04 --until 2024-03-05 --region us-east-1 s3://trail-bucket/AWSLogs/ 'event:TerminateInstances'
-  trailscope query --sample invictus 'event:CreateUser'`,
+  trailscope query --sample invictus 'event:CreateUser'
+  trailscope query --count-by ip --sample invictus 'principal:bert-jan'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if saved == "" {
 				return cobra.MinimumNArgs(1)(cmd, args)
@@ -354,6 +357,12 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 			if err != nil {
 				return fmt.Errorf("filter: %w", err)
 			}
+			var field filter.Field
+			if countBy != "" {
+				if field, err = index.ParseCountField(countBy); err != nil {
+					return fmt.Errorf("--count-by: %w", err)
+				}
+			}
 			idx, err := src.load(cmd.Context(), paths, stdin, stderr)
 			if err != nil {
 				return err
@@ -362,6 +371,13 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 			if len(res.Refs) == 0 {
 				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", text, idx.Len())
 				return exitCode(exitNothing)
+			}
+			if countBy != "" {
+				counts, err := idx.CountBy(res.Refs, field)
+				if err != nil {
+					return err
+				}
+				return report.WriteCounts(stdout, f, field.String(), counts)
 			}
 			if err := report.Write(stdout, f, idx, res.Refs, report.Options{Explain: explain}); err != nil {
 				return err
@@ -372,6 +388,8 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
+	cmd.Flags().StringVar(&countBy, "count-by", "", "print each value of a field with its number of events, largest first, instead of the events:\n"+
+		"event, principal, key, ip, ua, resource, region, account, error or source")
 	complete(cmd, "format", func() []string { return []string{"table", "json", "csv"} })
 	cmd.Flags().StringVar(&saved, "saved", "", "use the filter saved under this name in the console (:save NAME), with any terms given")
 	complete(cmd, "saved", savedNames)

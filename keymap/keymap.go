@@ -10,6 +10,7 @@ type Global struct {
 	Quit, Help, Back, Filter, Command, Export key.Binding
 	Timeline, Principals, Resources, Problems key.Binding
 	Time                                      key.Binding // times in UTC, the local zone, or relative
+	Count                                     key.Binding
 }
 
 // List are the keys of the tables: the timeline, principals, resources and problems.
@@ -17,6 +18,7 @@ type List struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
 	Expand, Collapse, Sort, ZoomIn, ZoomOut       key.Binding
 	Mark                                          key.Binding
+	Whole                                         key.Binding
 }
 
 // Detail are the keys of an event's detail view.
@@ -71,6 +73,7 @@ func Default() KeyMap {
 			Resources:  b("3", "resources", "3"),
 			Problems:   b("4", "problems", "4", "!"),
 			Time:       b("t", "times: utc / local zone / relative", "t"),
+			Count:      b("#", "count by a field", "#"),
 		},
 		List: List{
 			Up:       b("↑/k", "up", "up", "k"),
@@ -86,6 +89,7 @@ func Default() KeyMap {
 			ZoomIn:   b("z", "zoom in on time", "z", "+"),
 			ZoomOut:  b("Z", "zoom out", "Z", "-"),
 			Mark:     b("space", "mark the event (:marked lists them)", "space"),
+			Whole:    b("w", "whole cells of the row", "w"),
 		},
 		Detail: Detail{
 			Up:         b("↑/k", "up", "up", "k"),
@@ -144,8 +148,8 @@ type Group struct {
 func (k KeyMap) HelpGroups() []Group {
 	g, l, d, f, s := k.Global, k.List, k.Detail, k.Filter, k.Scenarios
 	return []Group{
-		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Command, g.Back, g.Help, g.Quit, g.Interrupt}},
-		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Collapse, l.Sort, l.ZoomIn, l.ZoomOut, l.Mark, g.Time}},
+		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Count, g.Command, g.Back, g.Help, g.Quit, g.Interrupt}},
+		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Collapse, l.Sort, l.ZoomIn, l.ZoomOut, l.Whole, l.Mark, g.Time}},
 		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.CompletePrev, f.HistoryUp, f.HistoryDown, f.Left, f.Right, f.Home, f.End, f.Backspace, f.Delete, f.DeleteWord, f.ClearLine, f.Space, g.Export}},
 		{"Detail", []key.Binding{d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.CopyRecord, d.Pager, d.FoldAll, d.UnfoldAll}},
 		{"Scenarios (:scenarios)", []key.Binding{s.Try, s.Hint, s.Answer, s.Evidence}},
@@ -170,6 +174,8 @@ var Commands = []Command{
 	{"problems", []string{"problem", "4", "!"}, "what could not be read", ""},
 	{"scenarios", []string{"scenario", "5"}, "the built-in sample's incidents: questions, hints and answers", ""},
 	{"findings", []string{"finding", "f", "6"}, "what to look at first: the detection rules over the loaded events", ""},
+	{"count", []string{"counts", "#"}, "the result counted by a field: :count ip, :count key, ... (←/→ another field)", "[FIELD]"},
+	{"coverage", []string{"cov", "7"}, "what the records can show: time spans and gaps, trails and their changes, data events", ""},
 	{"marked", []string{"marks"}, "the events marked with space (kept across runs)", ""},
 	{"save", nil, "keep the filter on screen under a name", "NAME"},
 	{"load", nil, "apply a filter saved with :save", "NAME"},

@@ -56,6 +56,7 @@ type App struct {
 
 	status   common.StatusMsg // until the next key
 	question *question        // a yes/no question on the status line, answered by the next key
+	coverage coverageCache    // what the records cover, for the warnings of queries (query.go)
 }
 
 // snapshot is a step to go back to with Esc: a view, its filter, its cursor and an open detail.

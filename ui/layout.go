@@ -127,6 +127,16 @@ func (a *App) titleLine() string {
 	return common.JoinLR(left, right, a.w)
 }
 
+// unfiltered is a view that shows the loaded events whatever the filter (findings, coverage...): the
+// breadcrumb does not name a filter beside it.
+type unfiltered interface{ IgnoresFilter() bool }
+
+// filtered reports whether the view named name shows the filter's result.
+func (a *App) filtered(name string) bool {
+	v, ok := a.view(name).(unfiltered)
+	return !ok || !v.IgnoresFilter()
+}
+
 // counter is a view that says how many rows it has, for the breadcrumb line.
 type counter interface {
 	Count() (n int, noun string, ok bool)
@@ -142,7 +152,7 @@ func (a *App) crumbLine() string {
 	}
 	for _, step := range a.stack[start:] {
 		label := step.view
-		if step.filter != "" {
+		if step.filter != "" && (a.filtered(step.view) || step.detail) {
 			label += " " + ansi.Truncate(cloudtrail.Sanitize(step.filter), 24, "…")
 		}
 		if step.detail {
@@ -151,7 +161,7 @@ func (a *App) crumbLine() string {
 		parts = append(parts, st.CrumbSep.Render(label))
 	}
 	cur := a.active.Name()
-	if len(a.stack) > 0 && s.Applied != "" && s.Applied != a.stack[len(a.stack)-1].filter {
+	if len(a.stack) > 0 && s.Applied != "" && s.Applied != a.stack[len(a.stack)-1].filter && (a.filtered(cur) || a.detail.IsOpen()) {
 		// Where it differs from the step before, say which filter this step applies.
 		cur += " " + ansi.Truncate(cloudtrail.Sanitize(s.Applied), 24, "…")
 	}

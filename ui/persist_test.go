@@ -20,13 +20,6 @@ func newKeptApp(idx *index.Index, dir string, cfg settings.Config) *App {
 	return a
 }
 
-func command(a *App, text string) {
-	press(a, ":")
-	press(a, "ctrl+u")
-	typeText(a, text)
-	press(a, "enter")
-}
-
 func TestFilterHistoryIsKeptAcrossRuns(t *testing.T) {
 	idx, dir := testIndex(300), t.TempDir()
 	a := newKeptApp(idx, dir, settings.Config{})

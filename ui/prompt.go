@@ -86,13 +86,23 @@ var rootCommands = map[string]func(a *App, arg string) tea.Cmd{
 	"report":      (*App).writeReport,
 }
 
-// command runs a ':' command: it shows the view of its name, or runs one of the root's own.
+// argued is a view whose command takes an argument (`:count ip`).
+type argued interface{ SetArg(arg string) error }
+
+// command runs a ':' command: it shows the view of its name (given its argument, if it takes one),
+// or runs one of the root's own.
 func (a *App) command(text string) tea.Cmd {
 	if text == "" {
 		return nil
 	}
 	name, arg, _ := strings.Cut(text, " ")
 	c, ok := keymap.LookupCommand(name)
+	if v, isArgued := a.view(c.Name).(argued); ok && isArgued && strings.TrimSpace(arg) != "" {
+		if err := v.SetArg(arg); err != nil {
+			a.report("%s", cloudtrail.Sanitize(err.Error()))
+			return nil
+		}
+	}
 	if ok {
 		if run, own := rootCommands[c.Name]; own {
 			return run(a, strings.TrimSpace(arg))

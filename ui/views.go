@@ -6,6 +6,8 @@ import (
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/filterbar"
 	"github.com/trailscope/trailscope/ui/components/summaries"
+	"github.com/trailscope/trailscope/ui/views/counts"
+	"github.com/trailscope/trailscope/ui/views/coverage"
 	"github.com/trailscope/trailscope/ui/views/detail"
 	"github.com/trailscope/trailscope/ui/views/findings"
 	"github.com/trailscope/trailscope/ui/views/help"
@@ -35,6 +37,8 @@ func (a *App) register(c common.Common) {
 		{problems.New(c), g.Problems},
 		{scenarios.New(c), key.Binding{}},
 		{findings.New(c), key.Binding{}},
+		{coverage.New(c), key.Binding{}},
+		{counts.New(c), g.Count},
 	}
 }
 

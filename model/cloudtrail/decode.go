@@ -101,6 +101,7 @@ func DecodeRecord(b []byte) (Record, error) {
 	}
 	r, err := w.record()
 	if err == nil {
+		markReportedFailure(&r, b)
 		target := ""
 		if len(r.Resources) > 0 {
 			target = r.Resources[0].ID
@@ -163,18 +164,31 @@ func (w *wireRecord) record() (Record, error) {
 		listed[i] = ListedResource(lr)
 	}
 	r.Resources = ExtractResources(r.Source, r.Name, listed, w.RequestParameters, w.ResponseElements)
-	if len(w.ResponseElements) > 0 && bytes.Contains(w.ResponseElements, []byte(`"credentials"`)) {
-		if k := gjson.GetBytes(w.ResponseElements, "credentials.accessKeyId"); k.Type == gjson.String && isTemporaryKey(k.Str) {
-			r.MintedKey = k.Str
-		}
-	}
+	r.MintedKey = mintedKey(w.ResponseElements)
 	return r, nil
 }
 
-// isTemporaryKey tells a real temporary access key ID from a redacted one ("ASIA****"), which
+// mintedKey returns the access key a response hands out: the temporary key of AssumeRole,
+// GetSessionToken... (credentials.accessKeyId) or the long-term key of CreateAccessKey
+// (accessKey.accessKeyId); "" for the rest.
+func mintedKey(resp []byte) string {
+	for _, f := range [...]struct{ mark, path, prefix string }{
+		{`"credentials"`, "credentials.accessKeyId", "ASIA"},
+		{`"accessKey"`, "accessKey.accessKeyId", "AKIA"},
+	} {
+		if len(resp) > 0 && bytes.Contains(resp, []byte(f.mark)) {
+			if k := gjson.GetBytes(resp, f.path); k.Type == gjson.String && isAccessKey(k.Str, f.prefix) {
+				return k.Str
+			}
+		}
+	}
+	return ""
+}
+
+// isAccessKey tells a real access key ID with the given prefix from a redacted one ("ASIA****"), which
 // sanitised sample data is full of and which would link unrelated sessions into one chain.
-func isTemporaryKey(k string) bool {
-	if len(k) < 16 || len(k) > 128 || !strings.HasPrefix(k, "ASIA") {
+func isAccessKey(k, prefix string) bool {
+	if len(k) < 16 || len(k) > 128 || !strings.HasPrefix(k, prefix) {
 		return false
 	}
 	for i := 0; i < len(k); i++ {

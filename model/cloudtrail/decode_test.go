@@ -74,3 +74,22 @@ func FuzzDecodeRecord(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeMintedKeys(t *testing.T) {
+	for _, tt := range []struct{ resp, want string }{
+		{`{"credentials":{"accessKeyId":"ASIAMINTEDEXAMPLE1"}}`, "ASIAMINTEDEXAMPLE1"},
+		{`{"accessKey":{"accessKeyId":"AKIATFQR7NSC3ZO6PKAZ","status":"Active","userName":"bob"}}`, "AKIATFQR7NSC3ZO6PKAZ"},
+		{`{"accessKey":{"accessKeyId":"AKIA****************"}}`, ""}, // redacted
+		{`{"accessKey":{"accessKeyId":"ASIAMINTEDEXAMPLE1"}}`, ""},   // not what CreateAccessKey makes
+		{`{"credentials":{"accessKeyId":"AKIATFQR7NSC3ZO6PKAZ"}}`, ""},
+		{`null`, ""},
+	} {
+		r, err := DecodeRecord([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","responseElements":` + tt.resp + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.MintedKey != tt.want {
+			t.Errorf("%s: minted %q, want %q", tt.resp, r.MintedKey, tt.want)
+		}
+	}
+}

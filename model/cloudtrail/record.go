@@ -19,17 +19,24 @@ type Record struct {
 	Identity     Identity
 	SourceIP     string
 	UserAgent    string
-	ErrorCode    string
-	ErrorMessage string
-	ReadOnly     Tri
-	EventType    string // AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, AwsCloudTrailInsight, ...
-	Category     string // Management, Data, Insight, NetworkActivity
-	EventID      string
-	RequestID    string
-	SharedID     string // sharedEventID
-	Resources    []Resource
-	// MintedKey is the temporary access key this event created (responseElements.credentials.accessKeyId
-	// of AssumeRole, GetSessionToken, ...): the link the credential chain follows.
+	// ErrorCode is the record's errorCode or, for a sign-in that reports failure in its response and
+	// not with an errorCode (a failed ConsoleLogin or CheckMfa), the value it reported there
+	// ("Failure"): every event with an ErrorCode failed.
+	ErrorCode string
+	// ErrorInResponse says where the failure in ErrorCode was reported when the record has no
+	// errorCode ("responseElements.ConsoleLogin"); "" otherwise.
+	ErrorInResponse string
+	ErrorMessage    string // errorMessage: why the call failed
+	ReadOnly        Tri
+	EventType       string // AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, AwsCloudTrailInsight, ...
+	Category        string // Management, Data, Insight, NetworkActivity
+	EventID         string
+	RequestID       string
+	SharedID        string // sharedEventID
+	Resources       []Resource
+	// MintedKey is the access key this event created: a temporary one (responseElements.credentials.
+	// accessKeyId of AssumeRole, GetSessionToken, ...) or a long-term one (responseElements.accessKey.
+	// accessKeyId of CreateAccessKey). It is the link the credential chain follows.
 	MintedKey string
 	// Inspected is what the findings rules need from the raw record beyond these fields (a security
 	// group rule's CIDR and ports, a policy, whether a sign-in used MFA), read while the bytes are at

@@ -485,8 +485,8 @@ func TestMatchWildcardAllocs(t *testing.T) {
 }
 
 func TestQualifiers(t *testing.T) {
-	if len(Qualifiers) != int(FieldRequest) {
-		t.Fatalf("%d qualifiers, want one per field but FieldText (%d)", len(Qualifiers), FieldRequest)
+	if len(Qualifiers) != int(FieldLineage) {
+		t.Fatalf("%d qualifiers, want one per field but FieldText (%d)", len(Qualifiers), FieldLineage)
 	}
 	seen := map[string]bool{}
 	for i, q := range Qualifiers {

@@ -172,6 +172,20 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 		x.unionValues(s, pType, t.Values, equalFold)
 	case filter.FieldKey:
 		x.unionValues(s, pKey, t.Values, equalFold)
+	case filter.FieldLineage:
+		var keys []Sym
+		for _, v := range t.Values {
+			m := equalFold(v)
+			for k := range x.post[pKey] {
+				if m.pred(x.syms.strs[k]) {
+					keys = append(keys, k)
+				}
+			}
+			if k, ok := x.syms.lookup(v); ok && x.post[pKey][k] == nil {
+				keys = append(keys, k) // a key minted in the records and never used
+			}
+		}
+		x.lineageLocked(s, keys)
 	case filter.FieldRegion:
 		x.unionValues(s, pRegion, t.Values, equalFold)
 	case filter.FieldAccount:

@@ -58,8 +58,9 @@ type event struct {
 	rawOff                        int64
 }
 
-// shape is what few combinations there are of a record's type, category and version.
-type shape struct{ eventType, category, version Sym }
+// shape is what few combinations there are of a record's type, category and version, and of where a
+// sign-in reported its failure (Record.ErrorInResponse).
+type shape struct{ eventType, category, version, failedIn Sym }
 
 // identity is the interned form of a userIdentity. The events of one session share one, found by
 // its access key: one lookup instead of interning fifteen strings for every event.
@@ -217,7 +218,7 @@ func (x *Index) addLocked(r *cloudtrail.Record) bool {
 		region:    x.cachedLocked(&c[rRegion], pRegion, r.Region),
 		account:   x.cachedLocked(&c[rAccount], pAccount, r.Account),
 		ident:     ident,
-		shape:     x.shapeLocked(shape{x.internLocked(&c[rEventType], r.EventType), x.internLocked(&c[rCategory], r.Category), x.internLocked(&c[rVersion], r.EventVersion)}),
+		shape:     x.shapeLocked(x.shapeOf(r)),
 		invokedBy: x.internLocked(&c[rInvokedBy], r.Identity.InvokedBy),
 		ip:        x.cachedLocked(&who.ip, pIP, r.SourceIP),
 		ua:        x.cachedLocked(&who.ua, pUA, r.UserAgent),
@@ -292,6 +293,17 @@ func (x *Index) addLocked(r *cloudtrail.Record) bool {
 		appendRef(x.postingLocked(pAccount, who.account), ref)
 	}
 	return true
+}
+
+// shapeOf interns the parts of a record's shape.
+func (x *Index) shapeOf(r *cloudtrail.Record) shape {
+	c := &x.recent
+	sh := shape{eventType: x.internLocked(&c[rEventType], r.EventType), category: x.internLocked(&c[rCategory], r.Category),
+		version: x.internLocked(&c[rVersion], r.EventVersion)}
+	if r.ErrorInResponse != "" {
+		sh.failedIn = x.syms.intern(r.ErrorInResponse)
+	}
+	return sh
 }
 
 // shapeLocked returns the index of a shape, adding it the first time.
@@ -484,25 +496,26 @@ func (x *Index) recordLocked(ref EventRef) cloudtrail.Record {
 	sh := x.shapes[e.shape]
 	s := x.syms.strs
 	r := cloudtrail.Record{
-		Time:         time.Unix(0, e.time).UTC(),
-		EventVersion: s[sh.version],
-		Name:         s[e.name],
-		Source:       s[e.source],
-		Region:       s[e.region],
-		Account:      s[e.account],
-		SourceIP:     s[e.ip],
-		UserAgent:    s[e.ua],
-		ErrorCode:    s[e.errCode],
-		ErrorMessage: s[e.errMsg],
-		ReadOnly:     e.readOnly,
-		EventType:    s[sh.eventType],
-		Category:     s[sh.category],
-		EventID:      x.arena.get(e.id),
-		RequestID:    x.arena.get(e.req),
-		SharedID:     x.arena.get(x.shared[ref]),
-		Inspected:    x.inspected[ref],
-		MintedKey:    s[e.minted],
-		Raw:          cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
+		Time:            time.Unix(0, e.time).UTC(),
+		EventVersion:    s[sh.version],
+		Name:            s[e.name],
+		Source:          s[e.source],
+		Region:          s[e.region],
+		Account:         s[e.account],
+		SourceIP:        s[e.ip],
+		UserAgent:       s[e.ua],
+		ErrorCode:       s[e.errCode],
+		ErrorMessage:    s[e.errMsg],
+		ReadOnly:        e.readOnly,
+		ErrorInResponse: s[sh.failedIn],
+		EventType:       s[sh.eventType],
+		Category:        s[sh.category],
+		EventID:         x.arena.get(e.id),
+		RequestID:       x.arena.get(e.req),
+		SharedID:        x.arena.get(x.shared[ref]),
+		Inspected:       x.inspected[ref],
+		MintedKey:       s[e.minted],
+		Raw:             cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: cloudtrail.Identity{
 			Type:           s[who.idType],
 			PrincipalID:    s[who.principalID],

@@ -178,6 +178,51 @@ func TestIndexChain(t *testing.T) {
 	}
 }
 
+// A long-term key's chain ends at the CreateAccessKey that made it; lineage: follows a key both ways.
+func TestIndexLongTermLineage(t *testing.T) {
+	x := New()
+	admin := func(r *cloudtrail.Record) {
+		r.Identity = cloudtrail.Identity{Type: "IAMUser", UserName: "admin", ARN: "arn:aws:iam::1:user/admin", AccessKey: "AKIAADMIN"}
+	}
+	x.Add([]cloudtrail.Record{
+		rec(0, "CreateAccessKey", admin, func(r *cloudtrail.Record) {
+			r.MintedKey = "AKIABOB"
+			r.Resources = []cloudtrail.Resource{{Kind: "iam:user", ID: "bob"}}
+		}),
+		rec(1, "ListBuckets", func(r *cloudtrail.Record) { r.Identity.AccessKey = "AKIABOB"; r.Identity.UserName = "bob" }),
+		rec(2, "AssumeRole", func(r *cloudtrail.Record) {
+			r.Identity.AccessKey, r.Identity.UserName, r.MintedKey = "AKIABOB", "bob", "ASIABOBSESSION"
+		}),
+		rec(3, "DeleteTrail", func(r *cloudtrail.Record) {
+			r.Identity = cloudtrail.Identity{Type: "AssumedRole", ARN: "arn:aws:sts::1:assumed-role/Ops/bob", AccessKey: "ASIABOBSESSION"}
+		}),
+		rec(4, "ListUsers", admin),
+	})
+	chain := x.Chain(3)
+	if len(chain) != 2 || chain[1].Event != "CreateAccessKey" || !chain[1].LongTerm || chain[1].For != "bob" ||
+		chain[1].Caller != "user/admin" || chain[0].LongTerm {
+		t.Fatalf("chain %+v", chain)
+	}
+	for _, tt := range []struct {
+		filter string
+		want   []string
+	}{
+		{"key:AKIABOB", []string{"ListBuckets", "AssumeRole"}},
+		{"lineage:AKIABOB", []string{"CreateAccessKey", "ListBuckets", "AssumeRole", "DeleteTrail"}},
+		{"lineage:ASIABOBSESSION", []string{"CreateAccessKey", "AssumeRole", "DeleteTrail"}},
+		{"lineage:AKIAADMIN", []string{"CreateAccessKey", "ListBuckets", "AssumeRole", "DeleteTrail", "ListUsers"}},
+		{"-lineage:AKIABOB", []string{"ListUsers"}},
+	} {
+		q, err := filter.ParseQuery(tt.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(x, x.Query(q).Refs); !slices.Equal(got, tt.want) {
+			t.Errorf("%q: got %v, want %v", tt.filter, got, tt.want)
+		}
+	}
+}
+
 func TestIndexValues(t *testing.T) {
 	x := testIndex()
 	vals := x.Values(filter.FieldEvent)

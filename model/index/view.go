@@ -154,6 +154,12 @@ func (ev Event) ErrorMessage() Sym { return ev.e.errMsg }
 // InvokedBy returns the AWS service that made the call on the principal's behalf; 0 for most events.
 func (ev Event) InvokedBy() Sym { return ev.e.invokedBy }
 
+// Category returns its eventCategory (Management, Data, Insight, NetworkActivity).
+func (ev Event) Category() Sym { return ev.x.shapes[ev.e.shape].category }
+
+// EventType returns its eventType (AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, ...).
+func (ev Event) EventType() Sym { return ev.x.shapes[ev.e.shape].eventType }
+
 // ReadOnly returns its readOnly.
 func (ev Event) ReadOnly() cloudtrail.Tri { return ev.e.readOnly }
 

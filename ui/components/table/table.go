@@ -6,10 +6,13 @@ package table
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/ui/common"
+	"github.com/trailscope/trailscope/ui/report"
 )
 
 // Column is one column of a table of rows of type R.
@@ -19,8 +22,14 @@ type Column[R any] struct {
 	Weight   int  // share of the spare width
 	Optional bool // dropped, from the end of the list, when the width does not allow it
 	Right    bool // right-aligned (numbers)
+	// Middle cuts a cell too long for the column in the middle, keeping its tail: the part of an ARN,
+	// an S3 key or a session name that tells rows apart. Other cells are cut at the end.
+	Middle bool
 	// Cell is the text of row r's cell, w cells wide; the table sanitises and fits it.
 	Cell func(r R, w int) string
+	// Full, when set, is the whole text of the cell (every resource, not the first three), shown when
+	// the row's whole cells are asked for; else Cell's text is.
+	Full func(r R) string
 
 	width int // once laid out
 	pos   int // its place in the list it was laid out from
@@ -103,6 +112,8 @@ type Model[R any] struct {
 	// Style, when set, draws a row that is not selected.
 	Style func(r R) func(...string) string
 	List  common.List
+	// Whole shows, under the cursor's row, the whole text of each of its cells that the columns cut.
+	Whole bool
 }
 
 // gutter is the cells before the first column: the cursor's ">" (the selection shows without
@@ -153,12 +164,48 @@ func (m *Model[R]) Header(cols []Column[R], sortedBy string) string {
 	return st.Header.Render(h)
 }
 
-// Rows draws the visible rows of n, h at most, keeping the cursor in view.
+// Rows draws the visible rows of n, h lines at most, keeping the cursor in view (and, with Whole, the
+// whole cells under it).
 func (m *Model[R]) Rows(cols []Column[R], n, h int, row func(i int) R) []string {
+	var whole []string
+	if m.Whole && n > 0 {
+		m.List.Clamp(n, h)
+		whole = m.wholeCells(cols, row(m.List.Cursor))
+		whole = whole[:min(len(whole), max(h-1, 0))]
+		h -= len(whole)
+	}
 	m.List.Clamp(n, h)
-	out := make([]string, 0, min(h, n))
+	out := make([]string, 0, min(h, n)+len(whole))
 	for i := m.List.Offset; i < min(m.List.Offset+h, n); i++ {
 		out = append(out, m.line(cols, row(i), i == m.List.Cursor))
+		if i == m.List.Cursor {
+			out = append(out, whole...)
+		}
+	}
+	return out
+}
+
+// wholeCells are the lines that show the whole text of the cells of r that their columns cut.
+func (m *Model[R]) wholeCells(cols []Column[R], r R) []string {
+	var out []string
+	indent := m.gutter() + 2
+	for _, c := range cols {
+		text := c.Cell(r, 1<<16)
+		if c.Full != nil {
+			text = c.Full(r)
+		}
+		text = cloudtrail.Sanitize(text)
+		if ansi.StringWidth(text) <= c.width && c.Full == nil || text == "" {
+			continue
+		}
+		label := strings.ToLower(c.Title) + ": "
+		wrapped := ansi.Hardwrap(label+text, max(m.Width-indent, 10), true)
+		for _, l := range strings.Split(wrapped, "\n") {
+			out = append(out, m.Styles.Dim.Render(strings.Repeat(" ", indent)+l))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, m.Styles.Dim.Render(strings.Repeat(" ", indent)+"every cell of this row is whole"))
 	}
 	return out
 }
@@ -175,7 +222,11 @@ func (m *Model[R]) line(cols []Column[R], r R, selected bool) string {
 	}
 	b.WriteString(" ")
 	for _, c := range cols {
-		b.WriteString(common.Cell(cloudtrail.Sanitize(c.Cell(r, c.width)), c.width, c.Right) + " ")
+		text := cloudtrail.Sanitize(c.Cell(r, c.width))
+		if c.Middle {
+			text = report.CutMiddle(text, c.width)
+		}
+		b.WriteString(common.Cell(text, c.width, c.Right) + " ")
 	}
 	line := strings.TrimRight(b.String(), " ")
 	switch {
@@ -189,8 +240,13 @@ func (m *Model[R]) line(cols []Column[R], r R, selected bool) string {
 	return line
 }
 
-// Move applies a list key to n rows shown h at a time; it reports whether the key was one.
+// Move applies a list key to n rows shown h at a time, or toggles the whole cells of the row; it
+// reports whether the key was one.
 func (m *Model[R]) Move(msg tea.KeyPressMsg, n, h int) bool {
+	if key.Matches(msg, m.Keys.List.Whole) {
+		m.Whole = !m.Whole
+		return true
+	}
 	return m.List.Move(msg, m.Keys.List, n, h)
 }
 

@@ -28,7 +28,8 @@ type Model struct {
 	table       table.Model[cloudtrail.Record]
 	refs        []index.EventRef // the rows on screen: the result's events, oldest first
 	newestFirst bool
-	timeCol     int // the TIME column's place, -1 when the config leaves it out
+	timeCol     int   // the TIME column's place, -1 when the config leaves it out
+	card        *card // the principal card, when the filter opens one principal (card.go)
 }
 
 // New returns the timeline over the console's state.
@@ -51,11 +52,12 @@ func (m *Model) columns() map[string]table.Column[cloudtrail.Record] {
 			}
 			return r.Name
 		}},
-		"principal": {Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Cell: func(r rec, _ int) string { return r.Identity.Principal }},
-		"resource":  {Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Optional: true, Cell: func(r rec, _ int) string { return report.ResourceCell(r.Resources) }},
-		"ip":        {Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.SourceIP }},
-		"error":     {Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.ErrorCode }},
-		"region":    {Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r rec, _ int) string { return r.Region }},
+		"principal": {Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Middle: true, Cell: func(r rec, _ int) string { return r.Identity.Principal }},
+		"resource": {Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Optional: true, Middle: true, Cell: func(r rec, _ int) string { return report.ResourceCell(r.Resources) },
+			Full: func(r rec) string { return report.ResourceList(r.Resources) }},
+		"ip":     {Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.SourceIP }},
+		"error":  {Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.ErrorCode }},
+		"region": {Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r rec, _ int) string { return r.Region }},
 	}
 }
 
@@ -115,8 +117,9 @@ func (m *Model) SetSize(w, h int) {
 	m.table.SetSize(w, h)
 }
 
-// rowsHeight is the number of event rows: the body less the histogram and the header.
-func (m *Model) rowsHeight() int { return max(m.Height-1-m.chartHeight(), 1) }
+// rowsHeight is the number of event rows: the body less the principal card, the histogram and the
+// header.
+func (m *Model) rowsHeight() int { return max(m.Height-1-m.chartHeight()-len(m.cardLines()), 1) }
 
 // shortBody is the body height under which the histogram loses its axis: rows matter more.
 const shortBody = 17
@@ -187,6 +190,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case common.ResultMsg:
 		m.onResult(msg)
+		return m.cardCmd()
+	case cardMsg:
+		m.takeCard(msg)
 	case common.StepMsg:
 		n := len(m.refs)
 		if n == 0 {
@@ -198,7 +204,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, len(m.refs), m.rowsHeight())
 	case common.ClickMsg:
-		if m.table.Click(msg.Y-m.chartHeight()-1, len(m.refs), m.rowsHeight()) && msg.Double {
+		if m.table.Click(msg.Y-len(m.cardLines())-m.chartHeight()-1, len(m.refs), m.rowsHeight()) && msg.Double {
 			return common.Open(m.Row(m.table.List.Cursor), "")
 		}
 	case tea.KeyPressMsg:
@@ -259,20 +265,9 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		l.Clamp(n, m.rowsHeight())
 		return common.Cmd(common.MarkMsg{Ref: ref})
 	case key.Matches(msg, k.Sort):
-		if n > 0 {
-			ref := m.Row(l.Cursor)
-			m.newestFirst = !m.newestFirst
-			for i := range n {
-				if m.Row(i) == ref {
-					l.Cursor = i
-					break
-				}
-			}
-			l.Offset = l.Cursor - m.rowsHeight()/2
-			l.Clamp(n, m.rowsHeight())
-		} else {
-			m.newestFirst = !m.newestFirst
-		}
+		// A new order starts at its top: the newest or the oldest event.
+		m.newestFirst = !m.newestFirst
+		*l = common.List{}
 		if m.newestFirst {
 			return common.Status("newest first")
 		}
@@ -344,7 +339,7 @@ func (m *Model) fitTimeColumn() {
 func (m *Model) View() string {
 	st := m.Styles
 	s := m.State
-	out := m.histogramView()
+	out := append(m.cardLines(), m.histogramView()...)
 	m.fitTimeColumn()
 	cols := m.table.Laid()
 	out = append(out, m.table.Header(cols, ""))
