@@ -49,7 +49,7 @@ func (a *App) writeFile(path, what string, write func(path string, overwrite boo
 	_, err := os.Stat(path)
 	switch {
 	case err == nil:
-		a.ask(fmt.Sprintf("%s exists: overwrite it with %s? y/n", cloudtrail.Sanitize(path), what),
+		a.ask(fmt.Sprintf("file exists: overwrite it with %s? y/n · %s", what, cloudtrail.Sanitize(path)),
 			func() tea.Cmd { return write(path, true) })
 		return nil
 	case !errors.Is(err, fs.ErrNotExist):

@@ -206,6 +206,9 @@ func (a *App) statusLine() string {
 		}
 		return st.StatusWarn.Render(ansi.Truncate(line, a.w, "…"))
 	}
+	if a.question != nil {
+		return st.StatusWarn.Render(ansi.Truncate(a.question.text, a.w, "…"))
+	}
 	if a.status.Text != "" {
 		if a.status.Err {
 			return st.Error.Render(ansi.Truncate(a.status.Text, a.w, "…"))
