@@ -226,8 +226,9 @@ func (a *App) statusLine() string {
 		line += " · esc: back"
 	}
 	if h, ok := a.active.(hider); ok && !a.detail.IsOpen() && !a.helpOpen {
+		// First: what a small terminal leaves out matters more than how long the query took.
 		if hidden := h.Hidden(); len(hidden) > 0 {
-			line += " · hidden: " + strings.Join(hidden, ", ")
+			line = "hidden: " + strings.Join(hidden, ", ") + " · " + line
 		}
 	}
 	return st.Status.Render(ansi.Truncate(line, a.w, "…"))
