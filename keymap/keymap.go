@@ -32,6 +32,7 @@ type Detail struct {
 type Filter struct {
 	Apply, Cancel, Complete, CompletePrev, HistoryUp, HistoryDown, ClearLine, DeleteWord key.Binding
 	Left, Right, Home, End, Backspace, Delete, Space                                     key.Binding
+	WordLeft, WordRight, DeleteToEnd                                                     key.Binding
 }
 
 // Scenarios are the keys of the scenarios view (the built-in sample's questions).
@@ -125,6 +126,9 @@ func Default() KeyMap {
 			Backspace:    b("backspace", "delete back", "backspace", "ctrl+h"),
 			Delete:       b("del", "delete", "delete", "ctrl+d"),
 			Space:        b("space", "end the term", "space"),
+			WordLeft:     b("alt+←", "word left", "alt+left", "ctrl+left", "alt+b"),
+			WordRight:    b("alt+→", "word right", "alt+right", "ctrl+right", "alt+f"),
+			DeleteToEnd:  b("ctrl+k", "delete to the end", "ctrl+k"),
 		},
 		Scenarios: Scenarios{
 			Try:      b("enter", "try the hint", "enter"),
@@ -150,7 +154,7 @@ func (k KeyMap) HelpGroups() []Group {
 	return []Group{
 		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Count, g.Command, g.Back, g.Help, g.Quit, g.Interrupt}},
 		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Collapse, l.Sort, l.ZoomIn, l.ZoomOut, l.Whole, l.Mark, g.Time}},
-		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.CompletePrev, f.HistoryUp, f.HistoryDown, f.Left, f.Right, f.Home, f.End, f.Backspace, f.Delete, f.DeleteWord, f.ClearLine, f.Space, g.Export}},
+		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.CompletePrev, f.HistoryUp, f.HistoryDown, f.Left, f.Right, f.WordLeft, f.WordRight, f.Home, f.End, f.Backspace, f.Delete, f.DeleteWord, f.DeleteToEnd, f.ClearLine, f.Space, g.Export}},
 		{"Detail", []key.Binding{d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.CopyRecord, d.Pager, d.FoldAll, d.UnfoldAll}},
 		{"Scenarios (:scenarios)", []key.Binding{s.Try, s.Hint, s.Answer, s.Evidence}},
 		{"Findings (:findings)", []key.Binding{k.Findings.Open}},
