@@ -217,7 +217,11 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.back()
 	case key.Matches(msg, g.Time):
 		a.state.Clock = a.state.Clock.Next()
-		a.say("times: " + a.state.Clock.ZoneName(a.state.Hist.To))
+		if a.state.Clock.Mode == common.TimesRelative {
+			a.say("times relative to the newest event loaded (t: the next way)")
+		} else {
+			a.say("times in " + a.state.Clock.ZoneName(a.state.Hist.To) + " (t: the next way)")
+		}
 		return nil
 	}
 	for _, p := range a.pages {

@@ -46,11 +46,11 @@ func (c Clock) In(t time.Time) time.Time {
 	return t.UTC()
 }
 
-// ZoneName names the zone for the header: "UTC", "Europe/Paris (CET)", or "relative".
+// ZoneName names the zone for the header: "UTC", "Europe/Paris CET", or "relative".
 func (c Clock) ZoneName(at time.Time) string {
 	switch c.Mode {
 	case TimesRelative:
-		return "relative to the newest event"
+		return "relative"
 	case TimesZone:
 		z := c.zone()
 		abbr, _ := at.In(z).Zone()
