@@ -73,7 +73,7 @@ type sourceFlags struct {
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
-		"skip files that decompress to more than this many MB")
+		"read no further than this many MB of a file, decompressed (a gzip bomb): the records before are kept")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
 	complete(cmd, "sample", sampleNames)
 	f.lookup.register(cmd)
@@ -402,12 +402,21 @@ func newSynth(stdout io.Writer) *cobra.Command {
 	var opt world.Options
 	var plain, digests bool
 	var backfill int
+	var shape string
 	cmd := &cobra.Command{
 		Use:    "synth [flags] DIR",
 		Short:  "Write a deterministic synthetic CloudTrail archive, for benchmarks",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch shape {
+			case "org":
+				opt.Shape = world.ShapeOrg
+			case "simple":
+				opt.Shape = world.ShapeSimple
+			default:
+				return fmt.Errorf("--shape %q: want org or simple", shape)
+			}
 			opt.Gzip = !plain
 			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			st, err := world.Generate(opt, args[0])
@@ -416,12 +425,15 @@ func newSynth(stdout io.Writer) *cobra.Command {
 			}
 			fmt.Fprintf(stdout, "%d files, %d records (%d unique), %d MB written, %d MB of JSON\n",
 				st.Files, st.Records, st.Unique, st.Bytes>>20, st.JSONBytes>>20)
+			fmt.Fprintf(stdout, "%d accounts, %d regions, %d event names, %d principals, %d identity ARNs, %d access keys\n",
+				st.Accounts, st.Regions, st.EventNames, st.Principals, st.ARNs, st.AccessKeys)
 			if digests {
 				return signSynth(args[0], opt.Start, opt.Days, backfill, stdout)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&shape, "shape", "org", "org: an organization trail with keys rotating as in AWS; simple: a few accounts, few keys")
 	cmd.Flags().BoolVar(&digests, "digests", false, "sign the archive as log file validation does: hourly digests, a key and the digests' signatures beside them")
 	cmd.Flags().IntVar(&backfill, "backfill", 0, "with --digests: list every Nth log file in a backfill digest instead of its hour's")
 	cmd.Flags().IntVar(&opt.Events, "events", 1_000_000, "records to write, duplicates included")

@@ -45,7 +45,7 @@ func runVerify(t *testing.T, args ...string) ([]verifyLine, string, int) {
 func signedArchive(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if out, errOut, code := runRoot(t, "", "synth", "--events", "2000", "--files", "40", "--days", "1", "--seed", "3", "--digests", "--backfill", "11", dir); code != 0 {
+	if out, errOut, code := runRoot(t, "", "synth", "--shape", "simple", "--events", "2000", "--files", "40", "--days", "1", "--seed", "3", "--digests", "--backfill", "11", dir); code != 0 {
 		t.Fatalf("synth: exit %d: %s %s", code, out, errOut)
 	}
 	return dir
