@@ -88,3 +88,12 @@ func lineAtCursor(a *App) string {
 	}
 	return ""
 }
+
+// A served session runs nothing on the server's terminal: no pager.
+func TestNoPagerInASharedSession(t *testing.T) {
+	a := newApp(Options{Index: testIndex(20), Shared: true})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	drive(a, a.runQuery(""))
+	press(a, "enter", "o")
+	mustContain(t, screen(a), "no pager in a shared session")
+}
