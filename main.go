@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/source/synth/world"
@@ -67,8 +69,9 @@ type sourceFlags struct {
 	sample      string
 	lookup      lookupFlags
 	s3          s3Flags
-	filter      string // the query's filter, which --lookup pushes down to CloudTrail and S3 narrows its listing by
-	loaded      string // what load read, for titles: "3 paths", "sample: scenarios"
+	filter      string   // the query's filter, which --lookup pushes down to CloudTrail and S3 narrows its listing by
+	loaded      string   // what load read, for titles: "3 paths", "sample: scenarios"
+	publicKeys  []string // the console's --public-keys, for the check of the loaded files' integrity
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
@@ -90,6 +93,9 @@ type opened struct {
 	banner string // what the console says first, if anything
 	notice string // what a one-shot command says on stderr first (that it reads stdin, or the sample)
 	files  bool   // a source of files: finding none to read is an error, not an empty result
+	// check checks the log file integrity of what was read (local folders and s3:// buckets); nil
+	// for other sources.
+	check check
 }
 
 // open chooses the source that the flags and paths name. It fails before anything is read when a
@@ -138,9 +144,13 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		desc = fmt.Sprintf("%d paths", len(paths))
 	}
 	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
-	return opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
+	src := opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
-	}}, nil
+	}}
+	if !slices.Contains(paths, "-") {
+		src.check = f.checkFiles(paths)
+	}
+	return src, nil
 }
 
 // preflight is the context of the checks a source makes before it opens (credentials, buckets):
@@ -246,8 +256,12 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner,
-		Config: cfg, Settings: state, NoMouse: noMouse})
+	opt := ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner,
+		Config: cfg, Settings: state, NoMouse: noMouse}
+	if src.check != nil {
+		opt.Verify = func() (*integrity.Report, map[string]string, error) { return src.check(ctx) }
+	}
+	return ui.Run(ctx, opt)
 }
 
 // progressEvery paces the progress lines of a slow load on stderr.
@@ -276,6 +290,7 @@ investigate). trailscope only ever reads from AWS.`,
 	var src sourceFlags
 	src.register(root)
 	var about, noMouse bool
+	root.Flags().StringArrayVar(&src.publicKeys, "public-keys", nil, "CloudTrail's public keys (the JSON of 'aws cloudtrail list-public-keys'), for the check of the\nloaded files' integrity (default: public-keys.json beside the archive, if there is one)")
 	root.Flags().BoolVar(&about, "about", false, "with --sample: say what the sample is, where it comes from and its license, and exit")
 	root.Flags().BoolVar(&noMouse, "no-mouse", false, "leave the mouse to the terminal, to select text (config: mouse = false)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {

@@ -180,6 +180,7 @@ var Commands = []Command{
 	{"findings", []string{"finding", "f", "6"}, "what to look at first: the detection rules over the loaded events", ""},
 	{"count", []string{"counts", "#"}, "the result counted by a field: :count ip, :count key, ... (←/→ another field)", "[FIELD]"},
 	{"coverage", []string{"cov", "7"}, "what the records can show: time spans and gaps, trails and their changes, data events", ""},
+	{"integrity", []string{"verify", "int"}, "log file integrity: every loaded file against its digest, the worst first (when the files hold digests)", ""},
 	{"marked", []string{"marks"}, "the events marked with space (kept across runs)", ""},
 	{"save", nil, "keep the filter on screen under a name", "NAME"},
 	{"load", nil, "apply a filter saved with :save", "NAME"},

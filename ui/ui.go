@@ -14,6 +14,7 @@ import (
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/ui/settings"
 )
 
@@ -39,6 +40,11 @@ type Options struct {
 	NoMouse bool
 	// Shared is a console served to others over SSH: no program (the pager) runs on the server.
 	Shared bool
+	// Verify, when set, checks the log file integrity of what was loaded (`trailscope verify`'s
+	// check, offline), off the UI loop once the load is done. It returns the report, nil when the
+	// files hold no digests, and the path each result's file was read from when the report names
+	// it otherwise (an S3 object's copy in the cache).
+	Verify func() (*integrity.Report, map[string]string, error)
 }
 
 // New returns the console's root model.

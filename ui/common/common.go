@@ -40,6 +40,9 @@ type State struct {
 	SavedNames []string        // the names of the saved filters (:save, :load), sorted
 	Clock      Clock           // how times are shown
 	Shared     bool            // a session served over SSH: nothing runs on the server's terminal (no pager)
+
+	// Integrity is the check of the loaded files against their digests, once the load is done.
+	Integrity Integrity
 }
 
 // Component is a part of the screen: it handles messages, draws itself in its size and says which

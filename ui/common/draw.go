@@ -81,11 +81,12 @@ type RowMark struct {
 
 // The timeline's row marks.
 var (
-	MarkCursor = RowMark{">", "the selected row (also without colour)"}
-	MarkMarked = RowMark{"*", "marked with space (:marked lists them, :report writes them)"}
-	MarkError  = RowMark{"!", "the call failed (an error code)"}
-	MarkWrite  = RowMark{"•", "a write: the call changed something"}
+	MarkCursor    = RowMark{">", "the selected row (also without colour)"}
+	MarkMarked    = RowMark{"*", "marked with space (:marked lists them, :report writes them)"}
+	MarkUntrusted = RowMark{"≠", "from a log file that does not match its digest, or that no digest lists (:integrity)"}
+	MarkError     = RowMark{"!", "the call failed (an error code)"}
+	MarkWrite     = RowMark{"•", "a write: the call changed something"}
 )
 
 // RowMarks are every mark a row can carry, in the order the help lists them.
-var RowMarks = []RowMark{MarkCursor, MarkMarked, MarkError, MarkWrite}
+var RowMarks = []RowMark{MarkCursor, MarkMarked, MarkUntrusted, MarkError, MarkWrite}

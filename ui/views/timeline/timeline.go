@@ -89,6 +89,9 @@ func (m *Model) mark(r cloudtrail.Record) string {
 	if m.State.Marks[r.EventID] && r.EventID != "" {
 		user = common.MarkMarked.Mark
 	}
+	if res, ok := m.State.Integrity.Of(r); ok && common.Untrusted(res) {
+		return user + common.MarkUntrusted.Mark
+	}
 	switch {
 	case r.ErrorCode != "":
 		return user + common.MarkError.Mark
