@@ -59,13 +59,55 @@ func (a *App) writeFile(path, what string, write func(path string, overwrite boo
 	return write(path, false)
 }
 
-// create opens path for writing: a new file, or (overwrite) the existing one emptied.
-func create(path string, overwrite bool, perm os.FileMode) (*os.File, error) {
-	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
-	if overwrite {
-		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+// pendingFile is a file being written to path: a new one (never one that exists), or, to overwrite
+// one, a temporary file beside it that replaces it only when complete. Either way a file at path is
+// whole: Abort removes what was written and leaves an overwritten file as it was.
+type pendingFile struct {
+	*os.File
+	path string
+	tmp  bool // written beside path, renamed over it by Commit
+}
+
+// createPending opens path for writing, as a new file or (overwrite) in place of the existing one.
+func createPending(path string, overwrite bool, perm os.FileMode) (*pendingFile, error) {
+	if !overwrite {
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+		if err != nil {
+			return nil, err
+		}
+		return &pendingFile{File: f, path: path}, nil
 	}
-	return os.OpenFile(path, flags, perm)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
+	}
+	return &pendingFile{File: f, path: path, tmp: true}, nil
+}
+
+// Commit closes the file and, when it overwrites one, puts it in its place.
+func (p *pendingFile) Commit() error {
+	if err := p.Close(); err != nil {
+		p.Abort()
+		return err
+	}
+	if p.tmp {
+		if err := os.Rename(p.Name(), p.path); err != nil {
+			os.Remove(p.Name())
+			return err
+		}
+	}
+	return nil
+}
+
+// Abort closes the file and removes it.
+func (p *pendingFile) Abort() {
+	p.Close()
+	os.Remove(p.Name())
 }
 
 // writeReport writes the incident timeline (ui/incident) of the marked events, or of the result
@@ -104,19 +146,18 @@ func (a *App) writeReport(file string) tea.Cmd {
 
 // writeIncident builds the document (with the findings behind its events) and writes it, 0600:
 // a report says what is being investigated.
-func writeIncident(path string, overwrite bool, format incident.Format, in incident.Input) (err error) {
+func writeIncident(path string, overwrite bool, format incident.Format, in incident.Input) error {
 	in.Findings = findings.Find(in.Index, findings.Options{})
 	in.Now = time.Now()
-	f, err := create(path, overwrite, 0o600)
+	f, err := createPending(path, overwrite, 0o600)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	return incident.Write(f, format, incident.Build(in))
+	if err := incident.Write(f, format, incident.Build(in)); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
 }
 
 // markedRefs are the loaded events among the marked ones, oldest first.

@@ -56,3 +56,36 @@ func TestReportOfTheMarkedEvents(t *testing.T) {
 	}
 	mustContain(t, screen(c), "wrote the report of 300 events")
 }
+
+// A file written in place of another replaces it whole, or not at all.
+func TestPendingFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := createPending(path, false, 0o600); err == nil {
+		t.Fatal("a new file over an existing one")
+	}
+	p, err := createPending(path, true, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.WriteString("half")
+	p.Abort()
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatalf("an aborted overwrite left %q", b)
+	}
+	p, _ = createPending(path, true, 0o600)
+	p.WriteString("new")
+	if err := p.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := os.Stat(path)
+	if b, _ := os.ReadFile(path); string(b) != "new" || info.Mode().Perm() != 0o600 {
+		t.Fatalf("committed: %q %v", b, info.Mode())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("left beside it: %v", entries)
+	}
+}
