@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // habitsBinary builds trailscope once per test, or skips without tmux.
@@ -30,22 +29,14 @@ func habitsBinary(t *testing.T) string {
 func console(t *testing.T, bin, home string, w, h int, env ...string) *term {
 	t.Helper()
 	session := sessionName(t)
-	exec.Command("tmux", "kill-session", "-t", session).Run()
+	tmux("kill-session", "-t", session).Run()
 	base := []string{"HOME=" + home, "TRAILSCOPE_CONFIG=" + filepath.Join(home, "config.toml"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color"}
 	cmd := fmt.Sprintf("env %s %s", strings.Join(append(base, env...), " "), bin)
-	for try := 0; ; try++ {
-		out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd).CombinedOutput()
-		if err == nil {
-			break
-		}
-		// The tmux server of a session just killed may still be going away: start it again.
-		if try == 2 || !strings.Contains(string(out), "server exited") {
-			t.Fatalf("tmux new-session: %v: %s", err, out)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if out, err := tmux("new-session", "-d", "-s", session, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
 	return &term{t: t, session: session}
 }
 
@@ -58,9 +49,6 @@ func fits(t *testing.T, s string, w int) {
 		}
 	}
 }
-
-// pause lets an Esc be read as Esc and not as alt+ the next key.
-func pause() { time.Sleep(200 * time.Millisecond) }
 
 func TestConsoleAt60x20(t *testing.T) {
 	bin, home := habitsBinary(t), t.TempDir()
@@ -75,23 +63,23 @@ func TestConsoleAt60x20(t *testing.T) {
 	}
 	tm.send("?")
 	tm.waitFor("Views", "Lists")
-	for i := 0; !strings.Contains(tm.screen(), "Row marks"); i++ { // it scrolls, a page at a time
-		if i == 20 {
-			t.Fatalf("no row marks in the help:\n%s", tm.screen())
+	tm.waitUntil("no row marks in the help", func(s string) bool { // it scrolls, a page at a time
+		if strings.Contains(s, "Row marks") {
+			return true
 		}
 		tm.send("PageDown")
-		time.Sleep(50 * time.Millisecond)
-	}
+		return false
+	})
 	fits(t, tm.screen(), 60)
 	tm.send("G")
 	s = tm.waitFor("? or esc closes this help")
 	fits(t, s, 60)
-	tm.send("Escape")
-	pause()
+	tm.send("Escape") // the next key only once it has taken effect: else it reads as alt+key
+	tm.waitGone("? or esc closes this help")
 	tm.send("Enter")
 	s = tm.waitFor("credential chain")
 	fits(t, s, 60)
-	if out, err := exec.Command("tmux", "resize-window", "-t", tm.session, "-x", "50", "-y", "15").CombinedOutput(); err != nil {
+	if out, err := tmux("resize-window", "-t", tm.session, "-x", "50", "-y", "15").CombinedOutput(); err != nil {
 		t.Fatalf("tmux resize-window: %v: %s", err, out)
 	}
 	tm.waitFor("terminal too small: 50x15", "at least 60x20")
@@ -105,17 +93,10 @@ func TestSelectionWithoutColour(t *testing.T) {
 	tm.waitFor("TIME", "EVENT")
 	waitLoaded(tm)
 	tm.send("j", "j")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		lines := strings.Split(tm.screen(), "\n")
-		if len(lines) > 8 && strings.HasPrefix(lines[8], ">") {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no > on the third row:\n%s", strings.Join(lines, "\n"))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	tm.waitUntil("no > on the third row", func(s string) bool {
+		lines := strings.Split(s, "\n")
+		return len(lines) > 8 && strings.HasPrefix(lines[8], ">")
+	})
 	tm.send("q")
 }
 
@@ -149,18 +130,14 @@ func TestConsoleKeepsWhatItShould(t *testing.T) {
 	tm.waitFor("credential chain")
 	tm.send("o") // the pager copies the record and quits: the console comes back
 	tm.waitFor("credential chain")
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		if b, err := os.ReadFile(filepath.Join(home, "paged.json")); err == nil && strings.Contains(string(b), `"eventName": "ConsoleLogin"`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the pager was not given the record:\n%s", tm.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
+	if !poll(t, func() bool {
+		b, err := os.ReadFile(filepath.Join(home, "paged.json"))
+		return err == nil && strings.Contains(string(b), `"eventName": "ConsoleLogin"`)
+	}) {
+		t.Fatalf("the pager was not given the record:\n%s", tm.screen())
 	}
 	tm.send("Escape")
-	pause()
+	tm.waitGone("credential chain")
 	tm.send(":")
 	tm.typeText("report ~/case.md")
 	tm.send("Enter")
@@ -183,7 +160,7 @@ func TestConsoleKeepsWhatItShould(t *testing.T) {
 	tm.send("/", "Up")
 	tm.waitFor("/ event:ConsoleLogin")
 	tm.send("Escape")
-	pause()
+	tm.waitFor("/ filter:")
 	tm.send(":")
 	tm.typeText("marked")
 	tm.send("Enter")

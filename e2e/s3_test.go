@@ -55,14 +55,14 @@ func TestS3ConsoleInTmux(t *testing.T) {
 	}, " ")
 	session := sessionName(t)
 	open := func() *term {
-		exec.Command("tmux", "kill-session", "-t", session).Run()
+		tmux("kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --since 2024-03-04 --until 2024-03-05 s3://trail-bucket/AWSLogs/", env, bin)
-		if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
+		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
 		return &term{t: t, session: session}
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
 
 	tm := open()
 	tm.waitFor("s3://trail-bucket/AWSLogs/", "S3 2024-03-04 00:00Z to 2024-03-05 00:00Z; 2 accounts, 2 regions")
