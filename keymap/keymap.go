@@ -10,6 +10,7 @@ type Global struct {
 	Quit, Help, Back, Filter, Command, Export key.Binding
 	Timeline, Principals, Resources, Problems key.Binding
 	Time                                      key.Binding // times in UTC, the local zone, or relative
+	Yes                                       key.Binding // answers a question on the status line
 	Count                                     key.Binding
 }
 
@@ -74,6 +75,7 @@ func Default() KeyMap {
 			Resources:  b("3", "resources", "3"),
 			Problems:   b("4", "problems", "4", "!"),
 			Time:       b("t", "times: utc / local zone / relative", "t"),
+			Yes:        b("y", "yes, to a question on the status line (any other key: no)", "y", "Y"),
 			Count:      b("#", "count by a field", "#"),
 		},
 		List: List{
@@ -152,7 +154,7 @@ type Group struct {
 func (k KeyMap) HelpGroups() []Group {
 	g, l, d, f, s := k.Global, k.List, k.Detail, k.Filter, k.Scenarios
 	return []Group{
-		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Count, g.Command, g.Back, g.Help, g.Quit, g.Interrupt}},
+		{"Views", []key.Binding{g.Timeline, g.Principals, g.Resources, g.Problems, g.Count, g.Command, g.Back, g.Help, g.Quit, g.Interrupt, g.Yes}},
 		{"Lists", []key.Binding{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Open, l.Expand, l.Collapse, l.Sort, l.ZoomIn, l.ZoomOut, l.Whole, l.Mark, g.Time}},
 		{"Filter", []key.Binding{g.Filter, f.Apply, f.Cancel, f.Complete, f.CompletePrev, f.HistoryUp, f.HistoryDown, f.Left, f.Right, f.WordLeft, f.WordRight, f.Home, f.End, f.Backspace, f.Delete, f.DeleteWord, f.DeleteToEnd, f.ClearLine, f.Space, g.Export}},
 		{"Detail", []key.Binding{d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.CopyRecord, d.Pager, d.FoldAll, d.UnfoldAll}},

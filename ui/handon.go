@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
@@ -35,7 +36,7 @@ func (a *App) ask(text string, yes func() tea.Cmd) {
 func (a *App) answer(msg tea.KeyPressMsg) tea.Cmd {
 	q := a.question
 	a.question = nil
-	if msg.String() == "y" || msg.String() == "Y" {
+	if key.Matches(msg, a.keys.Global.Yes) {
 		return q.yes()
 	}
 	a.say("not written")
@@ -46,6 +47,9 @@ func (a *App) answer(msg tea.KeyPressMsg) tea.Cmd {
 // UI loop). what names the file in the question ("the report", "the export").
 func (a *App) writeFile(path, what string, write func(path string, overwrite bool) tea.Cmd) tea.Cmd {
 	path = report.ExpandHome(strings.TrimSpace(path))
+	if path == "" {
+		return nil
+	}
 	_, err := os.Stat(path)
 	switch {
 	case err == nil:

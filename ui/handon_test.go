@@ -89,3 +89,36 @@ func TestPendingFile(t *testing.T) {
 		t.Fatalf("left beside it: %v", entries)
 	}
 }
+
+// The export expands ~ and asks before it overwrites a file.
+func TestExportExpandsHomeAndAsksBeforeOverwriting(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	a := newTestApp(testIndex(120), 80, 24)
+	export := func(name string) {
+		press(a, "e", "ctrl+u")
+		typeText(a, name)
+		press(a, "enter")
+	}
+	export("~/out.csv")
+	path := filepath.Join(home, "out.csv")
+	b, err := os.ReadFile(path)
+	if err != nil || strings.Count(string(b), "\n") != 121 {
+		t.Fatalf("~/out.csv: %v, %d lines (status %q)", err, strings.Count(string(b), "\n"), a.status.Text)
+	}
+	if err := os.WriteFile(path, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	export("~/out.csv")
+	mustContain(t, screen(a), "file exists: overwrite it with the export? y/n")
+	press(a, "n")
+	if b, _ := os.ReadFile(path); string(b) != "mine" {
+		t.Fatal("n overwrote the file")
+	}
+	export("~/out.csv")
+	press(a, "Y")
+	if b, _ := os.ReadFile(path); strings.Count(string(b), "\n") != 121 {
+		t.Fatalf("y did not overwrite: %q", b)
+	}
+	mustContain(t, screen(a), "exported 120 events")
+}

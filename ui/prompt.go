@@ -39,7 +39,7 @@ func (a *App) onBarKey(msg tea.KeyPressMsg) tea.Cmd {
 			return a.command(text)
 		case filterbar.Export:
 			bar.Blur()
-			return a.export(text)
+			return a.writeFile(text, "the export", a.export) // ~ expanded, y/n before overwriting
 		}
 		if bar.Err() != nil && !suggested {
 			return nil // keep editing: the bar shows what is wrong
