@@ -251,12 +251,18 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 }
 
 // console opens the console on the source the flags name, streaming events in as they arrive.
-func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader) error {
+// With noMouse the terminal keeps the mouse (to select text).
+func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader, noMouse bool) error {
+	cfg, state, err := userSettings()
+	if err != nil {
+		return err
+	}
 	src, err := f.open(paths, stdin)
 	if err != nil {
 		return err
 	}
-	opt := ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner}
+	opt := ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner,
+		Config: cfg, Settings: state, NoMouse: noMouse}
 	if src.check != nil {
 		opt.Verify = func() (*integrity.Report, map[string]string, error) { return src.check(ctx) }
 	}
@@ -288,9 +294,10 @@ investigate). trailscope only ever reads from AWS.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	var src sourceFlags
 	src.register(root)
-	var about bool
+	var about, noMouse bool
 	root.Flags().StringArrayVar(&src.publicKeys, "public-keys", nil, "CloudTrail's public keys (the JSON of 'aws cloudtrail list-public-keys'), for the check of the\nloaded files' integrity (default: public-keys.json beside the archive, if there is one)")
 	root.Flags().BoolVar(&about, "about", false, "with --sample: say what the sample is, where it comes from and its license, and exit")
+	root.Flags().BoolVar(&noMouse, "no-mouse", false, "leave the mouse to the terminal, to select text (config: mouse = false)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if about {
 			return printAbout(stdout, cmp.Or(src.sample, sample.Default))
@@ -300,7 +307,7 @@ investigate). trailscope only ever reads from AWS.`,
 				return fmt.Errorf("unknown command %q: did you mean %s? (trailscope --help lists the commands)", args[0], strings.Join(near, " or "))
 			}
 		}
-		return src.console(cmd.Context(), args, stdin)
+		return src.console(cmd.Context(), args, stdin, noMouse)
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
