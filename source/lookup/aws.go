@@ -56,9 +56,21 @@ const (
 	attemptTimeout = 30 * time.Second
 )
 
-// loadConfig loads the AWS configuration as the AWS CLI does (profiles, SSO, environment, instance
-// roles, AWS_ENDPOINT_URL*), with trailscope's retryer.
-func loadConfig(ctx context.Context, opt Options) (aws.Config, error) {
+// AWS says how to reach AWS: what every source that calls it shares (LookupEvents here, Athena in
+// source/athena), so that profiles, retries and endpoints behave the same everywhere.
+type AWS struct {
+	Profile string // an AWS profile; empty: AWS_PROFILE or the default
+	// Endpoint replaces the AWS endpoints (tests; users set AWS_ENDPOINT_URL).
+	Endpoint string
+	// RetryBase is the first backoff after a throttled or failed attempt; DefaultRetryBase when 0.
+	RetryBase time.Duration
+	// MaxAttempts bounds the tries of one request; DefaultMaxAttempts when 0.
+	MaxAttempts int
+}
+
+// LoadConfig loads the AWS configuration as the AWS CLI does (profiles, SSO, environment, instance
+// roles, AWS_ENDPOINT_URL*), with trailscope's retryer. Its errors are *Error.
+func LoadConfig(ctx context.Context, opt AWS) (aws.Config, error) {
 	opts := []func(*config.LoadOptions) error{
 		config.WithRetryer(func() aws.Retryer { return newRetryer(opt) }),
 		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout)),
@@ -80,10 +92,15 @@ func loadConfig(ctx context.Context, opt Options) (aws.Config, error) {
 	return cfg, nil
 }
 
+// loadConfig is LoadConfig with a lookup's options.
+func loadConfig(ctx context.Context, opt Options) (aws.Config, error) {
+	return LoadConfig(ctx, AWS{Profile: opt.Profile, Endpoint: opt.Endpoint, RetryBase: opt.RetryBase, MaxAttempts: opt.MaxAttempts})
+}
+
 // newRetryer is the SDK's standard retryer, configured for LookupEvents: throttling and 5xx are
 // retried with exponential backoff and jitter; the pacer, not the retry quota, keeps the rate down,
 // so the quota (which would fail requests after a burst of throttles) is off.
-func newRetryer(opt Options) aws.Retryer {
+func newRetryer(opt AWS) aws.Retryer {
 	base := opt.RetryBase
 	if base <= 0 {
 		base = DefaultRetryBase

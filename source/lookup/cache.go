@@ -34,11 +34,16 @@ type Cache struct {
 // DefaultCacheDir is where the cache lives unless told otherwise: trailscope/lookup in the user's
 // cache directory (~/.cache on Linux, ~/Library/Caches on macOS, %LocalAppData% on Windows).
 func DefaultCacheDir() (string, error) {
+	return UserCacheDir("lookup")
+}
+
+// UserCacheDir is the folder of one source's cache: trailscope/NAME in the user's cache directory.
+func UserCacheDir(name string) (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("find the cache directory: %w (set XDG_CACHE_HOME or HOME, or use --no-cache)", err)
 	}
-	return filepath.Join(dir, "trailscope", "lookup"), nil
+	return filepath.Join(dir, "trailscope", name), nil
 }
 
 // span is a half-open interval of Unix seconds, [from, to).
@@ -175,10 +180,16 @@ func gaps(w span, cov []span) []span {
 // writePage stores a page of raw records as a CloudTrail delivery file, atomically: a file either
 // has all its records or does not exist, so its name can be trusted.
 func (c *Cache) writePage(account, region, key string, s span, run string, page int, records [][]byte) (string, error) {
-	dir := c.dir(account, region, key)
-	if err := c.mkdir(dir); err != nil {
+	data, err := EncodePage(records)
+	if err != nil {
 		return "", err
 	}
+	return c.Put(c.dir(account, region, key), fileName(s, run, page), data)
+}
+
+// EncodePage returns raw records as a gzipped CloudTrail delivery file ({"Records":[...]}), the form
+// the cache keeps pages in, so that the archive reader reads them back.
+func EncodePage(records [][]byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	zw.Write([]byte(`{"Records":[`))
@@ -192,21 +203,30 @@ func (c *Cache) writePage(account, region, key string, s span, run string, page 
 	}
 	zw.Write([]byte("\n]}\n"))
 	if err := zw.Close(); err != nil {
-		return "", fmt.Errorf("write the cache: %w", err)
+		return nil, fmt.Errorf("write the cache: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Put stores data as the file name in dir (a folder under Root, created private), atomically: the
+// file is whole or absent, never half-written. It returns the file's path.
+func (c *Cache) Put(dir, name string, data []byte) (string, error) {
+	if err := c.mkdir(dir); err != nil {
+		return "", err
 	}
 	f, err := os.CreateTemp(dir, ".page-*.tmp") // 0600
 	if err != nil {
 		return "", fmt.Errorf("write the cache: %w", err)
 	}
 	tmp := f.Name()
-	_, err = f.Write(buf.Bytes())
+	_, err = f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	path := filepath.Join(dir, fileName(s, run, page))
+	path := filepath.Join(dir, name)
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
@@ -239,9 +259,21 @@ func (c *Cache) mkdir(dir string) error {
 
 // remove deletes a cached page that could not be read back, so that its span is fetched again.
 func (c *Cache) remove(path string) {
-	if strings.HasPrefix(path, c.Root+string(filepath.Separator)) {
+	if c.inside(path) {
 		os.Remove(path)
 	}
+}
+
+// Discard deletes a folder of the cache and what it holds (a result that turned out incomplete or
+// unreadable); paths outside the cache are left alone.
+func (c *Cache) Discard(dir string) {
+	if c.inside(dir) {
+		os.RemoveAll(dir)
+	}
+}
+
+func (c *Cache) inside(path string) bool {
+	return strings.HasPrefix(path, c.Root+string(filepath.Separator))
 }
 
 // pruneStale deletes pages that complete nothing (fetched within the settling time of the present,

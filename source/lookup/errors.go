@@ -71,9 +71,11 @@ func explainConfig(err error, profile string) error {
 	return fail("", nil, err, "load the AWS configuration: %v", err)
 }
 
-// explain turns an error of an AWS call into one a person can act on. call is the API action as IAM
-// names it ("cloudtrail:LookupEvents"); region is empty for calls that are not about one region.
-func explain(err error, call, region, profile string) error {
+// Explain turns an error of an AWS call into one a person can act on: credentials, SSO, expiry,
+// signatures, throttling, the network. call is the API action as IAM names it
+// ("cloudtrail:LookupEvents"); region is empty for calls that are not about one region. Callers
+// with their own words for an API's errors (access denied to athena:..., say) say them first.
+func Explain(err error, call, region, profile string) error {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

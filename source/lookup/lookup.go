@@ -116,7 +116,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	}
 	id, err := newIdentityClient(cfg, home).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, explain(err, "sts:GetCallerIdentity", "", opt.Profile)
+		return nil, Explain(err, "sts:GetCallerIdentity", "", opt.Profile)
 	}
 	s.Account, s.Caller = aws.ToString(id.Account), aws.ToString(id.Arn)
 	if !accountID.MatchString(s.Account) {
@@ -293,7 +293,7 @@ func (s *Session) regions(ctx context.Context, home string) error {
 func (s *Session) enabledRegions(ctx context.Context, home string) ([]string, error) {
 	out, err := newRegionsClient(s.cfg, home).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(false)})
 	if err != nil {
-		return nil, explain(err, "ec2:DescribeRegions", "", s.opt.Profile)
+		return nil, Explain(err, "ec2:DescribeRegions", "", s.opt.Profile)
 	}
 	var names []string
 	for _, r := range out.Regions {
@@ -653,7 +653,7 @@ func (s *Session) fetchGap(ctx context.Context, client lookupAPI, region string,
 				recs, probs := s.decode(region, carry)
 				send(update{records: recs, problems: probs})
 			}
-			return explain(err, "cloudtrail:LookupEvents", region, s.opt.Profile)
+			return Explain(err, "cloudtrail:LookupEvents", region, s.opt.Profile)
 		}
 		events, problems := checkEvents(region, page, out.Events)
 		last := out.NextToken == nil || aws.ToString(out.NextToken) == ""
