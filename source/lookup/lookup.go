@@ -153,15 +153,32 @@ var (
 	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 )
 
+// ValidRegion reports whether name has the form of an AWS region name (us-east-1, us-gov-west-1).
+func ValidRegion(name string) bool { return regionName.MatchString(name) }
+
 // window resolves --since, --until and the filter's time terms into whole seconds.
 func (s *Session) window(now time.Time) error {
-	opt := s.opt
-	from, to := now.Add(-DefaultSince), now
-	fFrom, fTo := filterWindow(opt.Query, now)
-	if opt.Since != "" {
-		t, err := parseTime(opt.Since, "--since", now)
+	from, to, err := Window(s.opt.Since, s.opt.Until, s.opt.Query, now)
+	if err != nil {
+		return err
+	}
+	s.From, s.To = from, to
+	if s.From.Unix() < s.floor {
+		s.Notes = append(s.Notes, "CloudTrail keeps 90 days: older events come only from the cache")
+	}
+	return nil
+}
+
+// Window resolves a source's --since and --until (empty: the last DefaultSince up to now) and the
+// filter's since: and until: terms (which narrow it) into a window of whole seconds, UTC, never past
+// now. Every source that reads a window of time from AWS shares it. Errors are *Error.
+func Window(since, until string, q model.Query, now time.Time) (from, to time.Time, err error) {
+	from, to = now.Add(-DefaultSince), now
+	fFrom, fTo := FilterWindow(q, now)
+	if since != "" {
+		t, err := parseTime(since, "--since", now)
 		if err != nil {
-			return err
+			return from, to, err
 		}
 		from = t
 		if fFrom.After(from) {
@@ -170,10 +187,10 @@ func (s *Session) window(now time.Time) error {
 	} else if !fFrom.IsZero() {
 		from = fFrom
 	}
-	if opt.Until != "" {
-		t, err := parseTime(opt.Until, "--until", now)
+	if until != "" {
+		t, err := parseTime(until, "--until", now)
 		if err != nil {
-			return err
+			return from, to, err
 		}
 		to = t
 	}
@@ -183,15 +200,12 @@ func (s *Session) window(now time.Time) error {
 	if to.After(now) {
 		to = now
 	}
-	s.From, s.To = time.Unix(from.Unix(), 0).UTC(), time.Unix(to.Unix(), 0).UTC()
-	if !s.From.Before(s.To) {
-		return &Error{Msg: fmt.Sprintf("the time window is empty: from %s to %s; check --since, --until and the filter's since:/until:",
-			s.From.Format(time.RFC3339), s.To.Format(time.RFC3339))}
+	from, to = time.Unix(from.Unix(), 0).UTC(), time.Unix(to.Unix(), 0).UTC()
+	if !from.Before(to) {
+		return from, to, &Error{Msg: fmt.Sprintf("the time window is empty: from %s to %s; check --since, --until and the filter's since:/until:",
+			from.Format(time.RFC3339), to.Format(time.RFC3339))}
 	}
-	if s.From.Unix() < s.floor {
-		s.Notes = append(s.Notes, "CloudTrail keeps 90 days: older events come only from the cache")
-	}
-	return nil
+	return from, to, nil
 }
 
 // parseTime reads a flag's time: a duration back from now or an absolute time, as the filter's
@@ -262,7 +276,7 @@ func (s *Session) regions(ctx context.Context, home string) error {
 			include = append(include, s.cfg.Region)
 		}
 	}
-	allow, deny := filterRegions(s.opt.Query)
+	allow, deny := FilterValues(s.opt.Query, model.FieldRegion)
 	switch {
 	case allow != nil && !explicit:
 		include = allow // the filter names the regions

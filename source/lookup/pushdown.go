@@ -111,10 +111,10 @@ func canonicalEventName(v string) string {
 	return v
 }
 
-// filterWindow returns the time bounds the filter's since: and until: terms set, relative to now
+// FilterWindow returns the time bounds the filter's since: and until: terms set, relative to now
 // (the index takes durations back from the newest event; before anything is fetched, now is the
 // best estimate of it). A zero time means no bound.
-func filterWindow(q model.Query, now time.Time) (from, to time.Time) {
+func FilterWindow(q model.Query, now time.Time) (from, to time.Time) {
 	for _, t := range q.Terms {
 		if t.Negate || (t.Field != model.FieldSince && t.Field != model.FieldUntil) {
 			continue
@@ -133,13 +133,14 @@ func filterWindow(q model.Query, now time.Time) (from, to time.Time) {
 	return from, to
 }
 
-// filterRegions returns the regions the filter's region: terms allow (nil: any) and those they
-// exclude. Only exact names count; a wildcard leaves the choice to --region.
-func filterRegions(q model.Query) (allow []string, deny map[string]bool) {
+// FilterValues returns the values (in lower case) that the filter's terms on a field allow (nil: any)
+// and those they exclude, for the fields a source narrows what it reads by: region:, account:. Only
+// exact names count; a wildcard leaves the choice to the source's options.
+func FilterValues(q model.Query, field model.Field) (allow []string, deny map[string]bool) {
 	deny = map[string]bool{}
 	first := true
 	for _, t := range q.Terms {
-		if t.Field != model.FieldRegion {
+		if t.Field != field {
 			continue
 		}
 		var vals []string

@@ -52,16 +52,16 @@ func TestPushDownPicksTheMostSelectiveTerm(t *testing.T) {
 func TestFilterSetsWindowAndRegions(t *testing.T) {
 	now := dataNow
 	q, _ := model.ParseQuery("since:2h until:2023-07-10T12:30Z region:eu-west-1,us-east-1 -region:us-east-1")
-	from, to := filterWindow(q, now)
+	from, to := FilterWindow(q, now)
 	if !from.Equal(now.Add(-2*time.Hour)) || !to.Equal(time.Date(2023, 7, 10, 12, 30, 0, 0, time.UTC)) {
-		t.Errorf("filterWindow = %v, %v", from, to)
+		t.Errorf("FilterWindow = %v, %v", from, to)
 	}
-	allow, deny := filterRegions(q)
+	allow, deny := FilterValues(q, model.FieldRegion)
 	if !slices.Equal(allow, []string{"eu-west-1", "us-east-1"}) || !deny["us-east-1"] {
-		t.Errorf("filterRegions = %v, %v", allow, deny)
+		t.Errorf("FilterValues = %v, %v", allow, deny)
 	}
 	q, _ = model.ParseQuery("region:eu-*")
-	if allow, _ := filterRegions(q); allow != nil {
+	if allow, _ := FilterValues(q, model.FieldRegion); allow != nil {
 		t.Errorf("a wildcard region term should leave the regions to --region, got %v", allow)
 	}
 }
