@@ -3,6 +3,7 @@ package athena
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -74,6 +75,36 @@ const ddlColumns = `  eventversion STRING,
     tlsversion: STRING,
     ciphersuite: STRING,
     clientprovidedhostheader: STRING>`
+
+// DocumentedColumns are the columns of the documented CloudTrail table (the DDL's), as Glue
+// describes them: what a table made with DDL has, and what a test's stand-in for Athena serves.
+var DocumentedColumns = sync.OnceValue(func() []Column {
+	var cols []Column
+	depth, start := 0, 0
+	add := func(def string) {
+		name, typ, _ := strings.Cut(strings.TrimSpace(def), " ")
+		t, err := ParseType(typ)
+		if err != nil {
+			panic("the documented DDL: " + err.Error())
+		}
+		cols = append(cols, Column{Name: name, Type: t})
+	}
+	for i := 0; i < len(ddlColumns); i++ {
+		switch ddlColumns[i] {
+		case '<':
+			depth++
+		case '>':
+			depth--
+		case ',':
+			if depth == 0 {
+				add(ddlColumns[start:i])
+				start = i + 1
+			}
+		}
+	}
+	add(ddlColumns[start:])
+	return cols
+})
 
 // Trail is where a trail delivers: what the DDL's location needs.
 type Trail struct {

@@ -195,3 +195,24 @@ func abbreviate(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// String writes the type as Glue does: "struct<arn:string,type:string>".
+func (t Type) String() string {
+	switch t.Kind {
+	case "struct":
+		parts := make([]string, len(t.Fields))
+		for i, f := range t.Fields {
+			parts[i] = f.Name + ":" + f.Type.String()
+		}
+		return "struct<" + strings.Join(parts, ",") + ">"
+	case "array":
+		if t.Elem != nil {
+			return "array<" + t.Elem.String() + ">"
+		}
+	case "map":
+		if t.Key != nil && t.Elem != nil {
+			return "map<" + t.Key.String() + "," + t.Elem.String() + ">"
+		}
+	}
+	return t.Kind
+}

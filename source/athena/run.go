@@ -60,7 +60,11 @@ func (s *Session) start(ctx context.Context) (string, error) {
 	if s.opt.OutputLocation != "" {
 		in.ResultConfiguration = &types.ResultConfiguration{OutputLocation: aws.String(s.opt.OutputLocation)}
 	}
-	out, err := s.client.StartQueryExecution(ctx, in)
+	// A cancel while the query is being started would leave it running with no ID to stop it by:
+	// the call is let finish (it is quick), and the query stopped after.
+	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopTimeout)
+	defer cancel()
+	out, err := s.client.StartQueryExecution(startCtx, in)
 	if err != nil {
 		e := explain(err, permStart, s.opt.AWS.Profile)
 		if ne, ok := e.(*Error); ok && ne.Kind == ErrNoOutputLocation {
@@ -71,6 +75,10 @@ func (s *Session) start(ctx context.Context) (string, error) {
 	id := aws.ToString(out.QueryExecutionId)
 	s.update(func(st *Stats) { st.QueryID, st.State = id, "QUEUED" })
 	s.log("Athena query %s started in workgroup %s (%s); its results go to %s", id, s.WorkGroup, s.Region, cmpOr(s.Output, "the workgroup's location"))
+	if ctx.Err() != nil {
+		s.stop(id)
+		return "", ctx.Err()
+	}
 	return id, nil
 }
 

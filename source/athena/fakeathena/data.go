@@ -1,0 +1,98 @@
+package fakeathena
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/sample"
+)
+
+// ScenariosTo2024 moves the built-in scenarios sample (2 to 8 March 2026) to 2 to 8 March 2024.
+const ScenariosTo2024 = -730 * 24 * time.Hour
+
+// SampleRecords returns the raw records of a built-in sample ("scenarios", "invictus"), their
+// eventTime moved by shift.
+func SampleRecords(name string, shift time.Duration) ([][]byte, error) {
+	s, err := sample.Named(name)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]byte
+	var failed error
+	err = s.Read(context.Background(), func(b model.Batch) {
+		for _, r := range b.Records {
+			raw, err := r.Raw.Store.Raw(r.Raw.Off, r.Raw.Len)
+			if err == nil && shift != 0 {
+				raw, err = Retime(raw, r.Time.Add(shift), "")
+			}
+			if err != nil {
+				failed = err
+				return
+			}
+			out = append(out, raw)
+		}
+	})
+	if err == nil {
+		err = failed
+	}
+	return out, err
+}
+
+// Retime returns a record with its eventTime set to at and, when id is not empty, its eventID.
+func Retime(raw []byte, at time.Time, id string) ([]byte, error) {
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return nil, err
+	}
+	rec["eventTime"], _ = json.Marshal(at.UTC().Format(time.RFC3339))
+	if id != "" {
+		rec["eventID"], _ = json.Marshal(id)
+	}
+	return json.Marshal(rec)
+}
+
+// Find returns the first record whose eventName is name.
+func Find(records [][]byte, name string) ([]byte, error) {
+	for _, r := range records {
+		var rec struct{ EventName string }
+		if json.Unmarshal(r, &rec) == nil && rec.EventName == name {
+			return r, nil
+		}
+	}
+	return nil, fmt.Errorf("no %s record", name)
+}
+
+// Setenv gives a test an AWS environment of its own that reaches this server: static credentials,
+// a region, empty config files, no CA bundle or instance metadata, and a cache folder of its own,
+// with AWS_ENDPOINT_URL as a user would set it.
+func (s *Server) Setenv(t testing.TB) {
+	t.Helper()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"HOME": dir, "XDG_CACHE_HOME": filepath.Join(dir, "cache"),
+		"AWS_ACCESS_KEY_ID": "AKIDFAKEATHENA000001", "AWS_SECRET_ACCESS_KEY": "fake-athena-secret", "AWS_SESSION_TOKEN": "",
+		"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "",
+		"AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty, "AWS_CA_BUNDLE": "",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": s.URL, "AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
+		"HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "", "http_proxy": "",
+	}
+	for _, kv := range os.Environ() {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_ENDPOINT_URL_") {
+			env[k] = ""
+		}
+	}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+}

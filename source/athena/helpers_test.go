@@ -1,0 +1,133 @@
+package athena_test
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/athena"
+	"github.com/trailscope/trailscope/source/athena/fakeathena"
+)
+
+// The tests' table holds three days of the built-in scenarios sample moved to March 2024 (3 to 5
+// March: 14,000 records of two accounts and seven regions), and one real TerminateInstances
+// record (from the Invictus sample) of instance i-0abc1234567890def on 4 March.
+var (
+	testNow   = time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)
+	targetID  = "0abc0abc-1111-4222-8333-444455556666"
+	targetArn = "i-0abc1234567890def"
+)
+
+var fixture = sync.OnceValues(func() ([][]byte, error) {
+	week, err := fakeathena.SampleRecords("scenarios", fakeathena.ScenariosTo2024)
+	if err != nil {
+		return nil, err
+	}
+	var recs [][]byte
+	for _, r := range week {
+		if at := gjson.GetBytes(r, "eventTime").String(); at >= "2024-03-03" && at < "2024-03-06" {
+			recs = append(recs, r)
+		}
+	}
+	inv, err := fakeathena.SampleRecords("invictus", 0)
+	if err != nil {
+		return nil, err
+	}
+	term, err := fakeathena.Find(inv, "TerminateInstances")
+	if err != nil {
+		return nil, err
+	}
+	old := gjson.GetBytes(term, "requestParameters.instancesSet.items.0.instanceId").String()
+	term = bytes.ReplaceAll(term, []byte(old), []byte(targetArn))
+	term, err = fakeathena.Retime(term, time.Date(2024, 3, 4, 10, 15, 0, 0, time.UTC), targetID)
+	if err != nil {
+		return nil, err
+	}
+	return append(recs, term), nil
+})
+
+func records(t testing.TB) [][]byte {
+	t.Helper()
+	recs, err := fixture()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+// server starts a stand-in for Athena with the tests' table as security.cloudtrail, laid out as
+// layout, and points the test's AWS environment at it.
+func server(t testing.TB, cfg fakeathena.Config, layout fakeathena.Layout) *fakeathena.Server {
+	t.Helper()
+	srv, err := fakeathena.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	if err := srv.CreateTable(fakeathena.Table{Database: "security", Name: "cloudtrail", Layout: layout}, records(t)); err != nil {
+		t.Fatal(err)
+	}
+	srv.Setenv(t)
+	return srv
+}
+
+// options reads 4 March 2024 of the tests' table.
+func options(t testing.TB, filter string) athena.Options {
+	t.Helper()
+	q, err := model.ParseQuery(filter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return athena.Options{Table: "security.cloudtrail", Since: "2024-03-04", Until: "2024-03-05", Query: q,
+		NoCache: true, Now: func() time.Time { return testNow }, Poll: time.Millisecond}
+}
+
+// result is what a run gave.
+type result struct {
+	s     *athena.Session
+	idx   *model.Index
+	batch []model.Batch
+	err   error
+}
+
+func run(t testing.TB, ctx context.Context, opt athena.Options) result {
+	t.Helper()
+	s, err := athena.Open(ctx, opt)
+	if err != nil {
+		return result{err: err}
+	}
+	res := result{s: s, idx: model.NewIndex()}
+	res.err = s.Run(ctx, func(b model.Batch) {
+		res.idx.Add(b.Records)
+		res.batch = append(res.batch, b)
+	})
+	return res
+}
+
+// ids are the event IDs of the events of an index that a filter matches.
+func ids(idx *model.Index, q model.Query) map[string]bool {
+	out := map[string]bool{}
+	for _, ref := range idx.Query(q).Refs {
+		out[idx.Record(ref).EventID] = true
+	}
+	return out
+}
+
+// local is the index of every record of the table, the answer Athena's must agree with.
+var local = sync.OnceValue(func() *model.Index {
+	idx := model.NewIndex()
+	recs, _ := fixture()
+	var batch []model.Record
+	for _, raw := range recs {
+		if r, err := model.DecodeRecord(raw); err == nil {
+			batch = append(batch, r)
+		}
+	}
+	idx.Add(batch)
+	return idx
+})
