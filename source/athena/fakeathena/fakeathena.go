@@ -626,7 +626,7 @@ func (s *Server) describeTrails() (any, *apiError) {
 	for _, t := range s.cfg.Trails {
 		home := cmpOr(t.HomeRegion, "us-east-1")
 		list = append(list, map[string]any{"Name": t.Name, "S3BucketName": t.Bucket, "S3KeyPrefix": t.Prefix, "HomeRegion": home,
-			"TrailARN": "arn:aws:cloudtrail:" + home + ":" + s.cfg.Account + ":trail/" + t.Name,
+			"TrailARN":            "arn:aws:cloudtrail:" + home + ":" + s.cfg.Account + ":trail/" + t.Name,
 			"IsOrganizationTrail": t.Organization, "IsMultiRegionTrail": t.MultiRegion})
 	}
 	return map[string]any{"trailList": list}, nil
