@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -63,7 +64,10 @@ type sourceFlags struct {
 	maxFileSize int64
 	sample      string
 	lookup      lookupFlags
-	filter      string // the query's filter, which --lookup pushes down to CloudTrail
+	athena      athenaFlags
+	filter      string       // the query's filter, which --lookup and --athena push down
+	log         func(string) // what a source says worth keeping (Athena's query IDs); nil: nothing
+	explain     io.Writer    // where a source says what it will run (Athena's SQL); nil: nowhere
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
@@ -71,6 +75,12 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 		"skip files that decompress to more than this many MB")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
 	f.lookup.register(cmd)
+	f.athena.register(cmd)
+}
+
+// logTo makes the source's log lines go to w, sanitised.
+func (f *sourceFlags) logTo(w io.Writer) {
+	f.log = func(s string) { fmt.Fprintln(w, "trailscope:", model.Sanitize(s)) }
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
@@ -86,6 +96,9 @@ type opened struct {
 // open chooses the source that the flags and paths name. It fails before anything is read when a
 // path does not exist, so that the console never opens on a typo.
 func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
+	if f.athena.wanted() {
+		return f.athena.open(paths, f.filter, &f.lookup, f.log, f.explain)
+	}
 	if f.lookup.wanted() {
 		return f.lookup.open(paths, f.filter)
 	}
@@ -173,13 +186,46 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 }
 
 // console opens the console on the source the flags name, streaming events in as they arrive.
-func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader) error {
+// Leaving the console (or esc while it loads) stops the load; what the source said worth keeping
+// (Athena's query IDs) is printed once the terminal is back.
+func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) error {
+	var said []string
+	var logged sync.Mutex // the source logs from its goroutine
+	f.log = func(s string) {
+		logged.Lock()
+		defer logged.Unlock()
+		said = append(said, s)
+	}
 	src, err := f.open(paths, stdin)
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Options{Index: model.NewIndex(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	defer stopLoad()
+	batches := src.start(loadCtx)
+	err = ui.Run(ctx, ui.Options{Index: model.NewIndex(), Batches: batches, Source: src.desc, Banner: src.banner, StopLoad: stopLoad})
+	stopLoad()
+	// Let the source end (Athena stops its query) before the process does.
+	drain := time.NewTimer(stopWait)
+	defer drain.Stop()
+	for done := false; !done; {
+		select {
+		case _, ok := <-batches:
+			done = !ok
+		case <-drain.C:
+			done = true
+		}
+	}
+	logged.Lock()
+	defer logged.Unlock()
+	for _, s := range said {
+		fmt.Fprintln(stderr, "trailscope:", model.Sanitize(s))
+	}
+	return err
 }
+
+// stopWait bounds how long leaving the console waits for a source to stop.
+const stopWait = 15 * time.Second
 
 // progressEvery paces the progress lines of a slow load on stderr.
 const progressEvery = 3 * time.Second
@@ -208,7 +254,7 @@ investigate). trailscope only ever reads from AWS.`,
 		if about {
 			return printAbout(stdout, cmp.Or(src.sample, sample.Default))
 		}
-		return src.console(cmd.Context(), args, stdin)
+		return src.console(cmd.Context(), args, stdin, stderr)
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -242,11 +288,16 @@ An empty FILTER ('') matches every event.`,
   trailscope query --format json logs/ 'principal:alice' | jq .eventName
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
+  trailscope query --athena security.cloudtrail --since 2024-03-04 --until 2024-03-05 'event:TerminateInstances resource:i-0abc'
   trailscope query --sample invictus 'event:CreateUser'`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			paths, filter := args[:len(args)-1], args[len(args)-1]
 			src.filter = filter
+			src.logTo(stderr)
+			if explain {
+				src.explain = stderr
+			}
 			f, err := report.ParseFormat(format)
 			if err != nil {
 				return err
@@ -272,7 +323,7 @@ An empty FILTER ('') matches every event.`,
 	}
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
-	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv);\nwith --athena, print the SQL and where each filter term runs (stderr)")
 	return cmd
 }
 

@@ -57,6 +57,7 @@ console. The thresholds of the counting rules have flags; --list-rules names eve
 					return err
 				}
 			}
+			src.logTo(stderr)
 			idx, err := src.load(cmd.Context(), args, stdin, stderr)
 			if err != nil {
 				return err

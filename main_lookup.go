@@ -37,11 +37,11 @@ func (f *lookupFlags) register(cmd *cobra.Command) {
 	f.cmd = cmd
 	fl := cmd.Flags()
 	fl.BoolVar(&f.enabled, "lookup", false, "read the account's CloudTrail event history (LookupEvents) instead of archives")
-	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup: regions to read, comma-separated; all for every enabled region, -NAME leaves one out\n(default: the configured region, and us-east-1 for IAM, STS and sign-in events)")
-	fl.StringVar(&f.profile, "profile", "", "with --lookup: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
-	fl.StringVar(&f.since, "since", "", "with --lookup: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
-	fl.StringVar(&f.until, "until", "", "with --lookup: the end of the window, a duration back or a time (default: now)")
-	fl.BoolVar(&f.noCache, "no-cache", false, "with --lookup: neither read nor write the cache of fetched pages")
+	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup or --athena: regions to read, comma-separated; all for every enabled region, -NAME leaves one out\n(default: the configured region, and us-east-1 for IAM, STS and sign-in events; with --athena: all)")
+	fl.StringVar(&f.profile, "profile", "", "with --lookup or --athena: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
+	fl.StringVar(&f.since, "since", "", "with --lookup or --athena: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
+	fl.StringVar(&f.until, "until", "", "with --lookup or --athena: the end of the window, a duration back or a time (default: now)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "with --lookup or --athena: neither read nor write the cache of fetched pages or results")
 	fl.BoolVar(&f.pushDown, "push-down", true, "with --lookup: let CloudTrail apply the filter's most selective term\n(false: fetch the whole window and filter here)")
 }
 
@@ -89,54 +89,67 @@ func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
 	}}, nil
 }
 
-// newCache is `trailscope cache`: the pages --lookup keeps in the user's cache directory.
+// newCache is `trailscope cache`: the pages --lookup and the results --athena keep in the user's
+// cache directory.
 func newCache(stdout io.Writer) *cobra.Command {
-	dir := func() (*lookup.Cache, error) {
-		root, err := lookup.DefaultCacheDir()
-		return &lookup.Cache{Root: root}, err
+	caches := func() ([]*lookup.Cache, error) {
+		var out []*lookup.Cache
+		for _, name := range []string{"lookup", "athena"} {
+			root, err := lookup.UserCacheDir(name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, &lookup.Cache{Root: root})
+		}
+		return out, nil
 	}
 	cmd := &cobra.Command{
 		Use:   "cache",
-		Short: "The cache of LookupEvents pages (clear, info)",
-		Long: `--lookup keeps the pages it fetches as CloudTrail archive files (0600, in a 0700 folder)
-in the user's cache directory, so that a second look at the same time fetches only what
-is missing. --no-cache does without it.`,
+		Short: "The cache of LookupEvents pages and Athena results (clear, info)",
+		Long: `--lookup keeps the pages it fetches, and --athena the results of its queries over a window
+that has ended, as CloudTrail archive files (0600, in 0700 folders) in the user's cache
+directory, so that a second look at the same time fetches only what is missing and the same
+query is not paid for twice. --no-cache does without it.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "clear",
-		Short: "Forget every cached LookupEvents page",
+		Short: "Forget every cached LookupEvents page and Athena result",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			c, err := dir()
+			cs, err := caches()
 			if err != nil {
 				return err
 			}
-			n, size, err := c.Clear()
-			if err != nil {
-				return err
+			for _, c := range cs {
+				n, size, err := c.Clear()
+				if err != nil {
+					return err
+				}
+				if n == 0 {
+					fmt.Fprintf(stdout, "the cache was empty (%s)\n", c.Root)
+					continue
+				}
+				fmt.Fprintf(stdout, "removed %d cached files (%s) from %s\n", n, report.Bytes(size), c.Root)
 			}
-			if n == 0 {
-				fmt.Fprintf(stdout, "the cache was empty (%s)\n", c.Root)
-				return nil
-			}
-			fmt.Fprintf(stdout, "removed %d cached pages (%s) from %s\n", n, report.Bytes(size), c.Root)
 			return nil
 		},
 	}, &cobra.Command{
 		Use:   "info",
-		Short: "Say where the cache is and how much it holds",
+		Short: "Say where the caches are and how much they hold",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			c, err := dir()
+			cs, err := caches()
 			if err != nil {
 				return err
 			}
-			n, size, err := c.Usage()
-			if err != nil {
-				return err
+			for _, c := range cs {
+				n, size, err := c.Usage()
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "%s: %d files, %s\n", c.Root, n, report.Bytes(size))
 			}
-			fmt.Fprintf(stdout, "%s: %d pages, %s\n", c.Root, n, report.Bytes(size))
 			return nil
 		},
 	})

@@ -647,6 +647,11 @@ func (a *App) back() tea.Cmd {
 		if a.view != viewTimeline {
 			return a.switchView(viewTimeline)
 		}
+		if a.loading && a.opt.StopLoad != nil {
+			a.opt.StopLoad()
+			a.status, a.statusErr = "stopping the load: what has arrived stays", false
+			return nil
+		}
 		a.status, a.statusErr = "nothing to go back to: q quits", false
 		return nil
 	}

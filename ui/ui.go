@@ -26,6 +26,10 @@ type Options struct {
 	// met so far (a list that only grows; the console reads it, never changes it). It is asked on
 	// every poll. nil: nobody reports, the index is simply there.
 	Status func() (model.Progress, []model.Problem)
+
+	// StopLoad, with Batches set, stops the load: esc with nothing to go back to calls it while
+	// the console loads (what has arrived stays). nil: esc does not stop a load.
+	StopLoad func()
 }
 
 // FilterKeys are the keys of the filter bar.

@@ -240,7 +240,7 @@ func (s *Session) readTable(ctx context.Context, cfg aws.Config, name TableName)
 			tr := s.describeTrail(ctx, cfg)
 			return &Error{Kind: ErrTableNotFound, Err: err, Msg: fmt.Sprintf("Athena has no table %s in %s (%s): create it over the trail's bucket "+
 				"with this statement (from the Athena User Guide; run it in the Athena console, or `aws athena start-query-execution`), "+
-				"then try again:\n\n%s", name, s.Region, shortMessage(err), DDL(name, tr, s.From.AddDate(0, 0, -1)))}
+				"then try again:\n\n%s", name, s.Region, shortMessage(err), DDL(name, tr, projectionStart(s.From)))}
 		}
 		return explain(err, permTable, s.opt.AWS.Profile)
 	}
@@ -253,6 +253,15 @@ func (s *Session) readTable(ctx context.Context, cfg aws.Config, name TableName)
 	}
 	s.Table = t
 	return nil
+}
+
+// projectionStart is the first day a new table's partitions cover: the documentation's 2020/01/01,
+// or the window's start when that is earlier. Projected days cost nothing until queried.
+func projectionStart(from time.Time) time.Time {
+	if doc := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC); from.After(doc) {
+		return doc
+	}
+	return from
 }
 
 // notFound tells a missing table or database from other failures.

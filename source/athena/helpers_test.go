@@ -1,55 +1,23 @@
 package athena_test
 
 import (
-	"bytes"
 	"context"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/tidwall/gjson"
 
 	"github.com/trailscope/trailscope/model"
 	"github.com/trailscope/trailscope/source/athena"
 	"github.com/trailscope/trailscope/source/athena/fakeathena"
 )
 
-// The tests' table holds three days of the built-in scenarios sample moved to March 2024 (3 to 5
-// March: 14,000 records of two accounts and seven regions), and one real TerminateInstances
-// record (from the Invictus sample) of instance i-0abc1234567890def on 4 March.
+// The tests' table: fakeathena.IncidentRecords.
 var (
 	testNow   = time.Date(2024, 3, 10, 0, 0, 0, 0, time.UTC)
-	targetID  = "0abc0abc-1111-4222-8333-444455556666"
-	targetArn = "i-0abc1234567890def"
+	targetID  = fakeathena.IncidentEventID
+	targetArn = fakeathena.IncidentInstance
+	fixture   = fakeathena.IncidentRecords
 )
-
-var fixture = sync.OnceValues(func() ([][]byte, error) {
-	week, err := fakeathena.SampleRecords("scenarios", fakeathena.ScenariosTo2024)
-	if err != nil {
-		return nil, err
-	}
-	var recs [][]byte
-	for _, r := range week {
-		if at := gjson.GetBytes(r, "eventTime").String(); at >= "2024-03-03" && at < "2024-03-06" {
-			recs = append(recs, r)
-		}
-	}
-	inv, err := fakeathena.SampleRecords("invictus", 0)
-	if err != nil {
-		return nil, err
-	}
-	term, err := fakeathena.Find(inv, "TerminateInstances")
-	if err != nil {
-		return nil, err
-	}
-	old := gjson.GetBytes(term, "requestParameters.instancesSet.items.0.instanceId").String()
-	term = bytes.ReplaceAll(term, []byte(old), []byte(targetArn))
-	term, err = fakeathena.Retime(term, time.Date(2024, 3, 4, 10, 15, 0, 0, time.UTC), targetID)
-	if err != nil {
-		return nil, err
-	}
-	return append(recs, term), nil
-})
 
 func records(t testing.TB) [][]byte {
 	t.Helper()

@@ -1,14 +1,18 @@
 package fakeathena
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/trailscope/trailscope/model"
 	"github.com/trailscope/trailscope/source/sample"
@@ -16,6 +20,44 @@ import (
 
 // ScenariosTo2024 moves the built-in scenarios sample (2 to 8 March 2026) to 2 to 8 March 2024.
 const ScenariosTo2024 = -730 * 24 * time.Hour
+
+// The incident of the tests' tables: user/bert-jan terminates instance i-0abc1234567890def at
+// 10:15 on 4 March 2024 (a real record of the Invictus sample, moved and renamed).
+const (
+	IncidentEventID  = "0abc0abc-1111-4222-8333-444455556666"
+	IncidentInstance = "i-0abc1234567890def"
+)
+
+// IncidentRecords are the records of the tests' tables: three days of the built-in scenarios
+// sample moved to March 2024 (3 to 5 March: 14,000 records of two accounts and seven regions), and
+// the incident's TerminateInstances.
+var IncidentRecords = sync.OnceValues(func() ([][]byte, error) {
+	week, err := SampleRecords("scenarios", ScenariosTo2024)
+	if err != nil {
+		return nil, err
+	}
+	var recs [][]byte
+	for _, r := range week {
+		if at := gjson.GetBytes(r, "eventTime").String(); at >= "2024-03-03" && at < "2024-03-06" {
+			recs = append(recs, r)
+		}
+	}
+	inv, err := SampleRecords("invictus", 0)
+	if err != nil {
+		return nil, err
+	}
+	term, err := Find(inv, "TerminateInstances")
+	if err != nil {
+		return nil, err
+	}
+	old := gjson.GetBytes(term, "requestParameters.instancesSet.items.0.instanceId").String()
+	term = bytes.ReplaceAll(term, []byte(old), []byte(IncidentInstance))
+	term, err = Retime(term, time.Date(2024, 3, 4, 10, 15, 0, 0, time.UTC), IncidentEventID)
+	if err != nil {
+		return nil, err
+	}
+	return append(recs, term), nil
+})
 
 // SampleRecords returns the raw records of a built-in sample ("scenarios", "invictus"), their
 // eventTime moved by shift.
