@@ -2,22 +2,21 @@ package main
 
 // This file wires Athena (source/athena) into the command line: the --athena flags every command
 // that loads events shares. The window, the regions, the profile and the cache are --lookup's
-// flags, which mean the same here.
+// flags and the accounts s3://'s --account, which mean the same here.
 
 import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/athena"
-	"github.com/trailscope/trailscope/source/lookup"
+	"github.com/trailscope/trailscope/source/awsconf"
 )
 
 // athenaFlags are the options of --athena.
@@ -26,21 +25,19 @@ type athenaFlags struct {
 	workgroup string
 	output    string
 	limit     int
-	accounts  []string
 	cmd       *cobra.Command
 }
 
 // athenaOptions are the flags that mean nothing without --athena.
-var athenaOptions = []string{"workgroup", "output-location", "athena-limit", "account"}
+var athenaOptions = []string{"workgroup", "output-location", "athena-limit"}
 
 func (f *athenaFlags) register(cmd *cobra.Command) {
 	f.cmd = cmd
 	fl := cmd.Flags()
-	fl.StringVar(&f.table, "athena", "", "read a CloudTrail table with Amazon Athena: `[CATALOG.]DATABASE.TABLE`\n(with --since, --until, --region, --account, --profile)")
+	fl.StringVar(&f.table, "athena", "", "read a CloudTrail table with Amazon Athena: `[CATALOG.]DATABASE.TABLE`\n(with --since, --until, --region, --account, --profile, --no-cache)")
 	fl.StringVar(&f.workgroup, "workgroup", athena.DefaultWorkGroup, "with --athena: the Athena workgroup to run the query in")
 	fl.StringVar(&f.output, "output-location", "", "with --athena: where Athena writes the query's results, `s3://BUCKET/PREFIX/`\n(default: the workgroup's result location)")
 	fl.IntVar(&f.limit, "athena-limit", athena.DefaultLimit, "with --athena: the most events to fetch (the newest)")
-	fl.StringSliceVar(&f.accounts, "account", nil, "with --athena: accounts to read, comma-separated; -ID leaves one out")
 }
 
 // wanted tells whether the flags ask for Athena: --athena, or one of its options, which open then
@@ -59,9 +56,9 @@ func (f *athenaFlags) stray() string {
 }
 
 // open reads the table's definition and the workgroup's and writes the SQL (so that the console
-// never opens on a mistake), and returns the Athena source. filter is the query's, which goes to
-// Athena where SQL can say it; explain prints the SQL and where each term runs to stderr.
-func (f *athenaFlags) open(paths []string, filter string, lk *lookupFlags, log func(string), explain io.Writer) (opened, error) {
+// never opens on a mistake), and returns the Athena source. text is the query's filter, which goes
+// to Athena where SQL can say it; explain, when not nil, gets the SQL and where each term runs.
+func (f *athenaFlags) open(paths []string, text string, lk *lookupFlags, accounts []string, log func(string), explain io.Writer) (opened, error) {
 	switch {
 	case f.table == "":
 		return opened{}, fmt.Errorf("--%s is an option of --athena: add --athena DATABASE.TABLE", f.stray())
@@ -72,18 +69,16 @@ func (f *athenaFlags) open(paths []string, filter string, lk *lookupFlags, log f
 	case len(paths) > 0:
 		return opened{}, fmt.Errorf("--athena reads from AWS, not from %s: give either PATHs or --athena", paths[0])
 	}
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		return opened{}, fmt.Errorf("filter: %w", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancel := preflight()
 	defer cancel()
 	s, err := athena.Open(ctx, athena.Options{
 		Table: f.table, WorkGroup: f.workgroup, OutputLocation: f.output, Limit: f.limit,
-		Since: lk.since, Until: lk.until, Regions: lk.regions, Accounts: f.accounts,
-		Query: q, NoCache: lk.noCache, AWS: lookup.AWS{Profile: lk.profile}, Log: log,
+		Since: lk.since, Until: lk.until, Regions: lk.regions, Accounts: accounts,
+		Query: q, NoCache: lk.noCache, AWS: awsconf.Options{Profile: lk.profile}, Log: log,
 	})
 	if err != nil {
 		return opened{}, err
@@ -91,7 +86,7 @@ func (f *athenaFlags) open(paths []string, filter string, lk *lookupFlags, log f
 	if explain != nil {
 		writePlan(explain, s)
 	}
-	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- model.Batch) error {
+	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return s.Run(ctx, sendTo(ctx, out))
 	}}, nil
 }
@@ -101,16 +96,16 @@ func writePlan(w io.Writer, s *athena.Session) {
 	fmt.Fprintf(w, "trailscope: Athena, workgroup %s (%s), %s to %s:\n", s.WorkGroup, s.Region,
 		s.From.Format(time.RFC3339), s.To.Format(time.RFC3339))
 	for _, line := range strings.Split(s.Plan.SQL, "\n") {
-		fmt.Fprintln(w, "  "+model.Sanitize(line))
+		fmt.Fprintln(w, "  "+cloudtrail.Sanitize(line))
 	}
 	for _, t := range s.Plan.Terms {
 		where := t.Where.String()
 		if t.Why != "" {
 			where += ": " + t.Why
 		}
-		fmt.Fprintf(w, "  %-30s %s\n", model.Sanitize(t.Term), where)
+		fmt.Fprintf(w, "  %-30s %s\n", cloudtrail.Sanitize(t.Term), where)
 	}
 	for _, n := range s.Notes {
-		fmt.Fprintln(w, "  note: "+model.Sanitize(n))
+		fmt.Fprintln(w, "  note: "+cloudtrail.Sanitize(n))
 	}
 }

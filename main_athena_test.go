@@ -95,7 +95,7 @@ func TestAthenaFlagErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"query", "--workgroup", "x", "event:X"}, "--workgroup is an option of --athena"},
-		{[]string{"query", "--account", "123456789012", "event:X"}, "--account is an option of --athena"},
+		{[]string{"query", "--account", "123456789012", "event:X"}, "--account goes with s3:// URLs and --athena"},
 		{[]string{"query", "--athena", "security.cloudtrail", "--lookup", "event:X"}, "give one"},
 		{[]string{"query", "--athena", "security.cloudtrail", "--push-down=false", "event:X"}, "--push-down is an option of --lookup"},
 		{[]string{"query", "--athena", "security.cloudtrail", "logs/", "event:X"}, "either PATHs or --athena"},

@@ -1,21 +1,17 @@
 package main
 
 // This file wires LookupEvents (source/lookup) into the command line: the --lookup flags every
-// command that loads events shares, and `trailscope cache`.
+// command that loads events shares (s3:// sources share the window, the regions and the profile).
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"os/signal"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/lookup"
-	"github.com/trailscope/trailscope/ui/report"
 )
 
 // lookupFlags are the options of --lookup.
@@ -30,18 +26,19 @@ type lookupFlags struct {
 	cmd      *cobra.Command
 }
 
-// lookupOptions are the flags that mean nothing without --lookup.
+// lookupOptions are the flags that mean nothing without --lookup (or, for some, an s3:// URL).
 var lookupOptions = []string{"region", "profile", "since", "until", "no-cache", "push-down"}
 
 func (f *lookupFlags) register(cmd *cobra.Command) {
 	f.cmd = cmd
 	fl := cmd.Flags()
 	fl.BoolVar(&f.enabled, "lookup", false, "read the account's CloudTrail event history (LookupEvents) instead of archives")
-	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup or --athena: regions to read, comma-separated; all for every enabled region, -NAME leaves one out\n(default: the configured region, and us-east-1 for IAM, STS and sign-in events; with --athena: all)")
-	fl.StringVar(&f.profile, "profile", "", "with --lookup or --athena: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
-	fl.StringVar(&f.since, "since", "", "with --lookup or --athena: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
-	fl.StringVar(&f.until, "until", "", "with --lookup or --athena: the end of the window, a duration back or a time (default: now)")
-	fl.BoolVar(&f.noCache, "no-cache", false, "with --lookup or --athena: neither read nor write the cache of fetched pages or results")
+	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup or s3://: regions to read, comma-separated; all for every region, -NAME leaves one out\n(default with --lookup: the configured region, and us-east-1 for IAM, STS and sign-in events;\nwith s3://: every region the trail delivers for)")
+	complete(cmd, "region", awsRegions)
+	fl.StringVar(&f.profile, "profile", "", "with --lookup or s3://: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
+	fl.StringVar(&f.since, "since", "", "with --lookup or s3://: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
+	fl.StringVar(&f.until, "until", "", "with --lookup or s3://: the end of the window, a duration back or a time (default: now)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "with --lookup: neither read nor write the cache of fetched pages")
 	fl.BoolVar(&f.pushDown, "push-down", true, "with --lookup: let CloudTrail apply the filter's most selective term\n(false: fetch the whole window and filter here)")
 }
 
@@ -61,21 +58,19 @@ func (f *lookupFlags) stray() string {
 }
 
 // open checks the credentials, the regions and the window (so that the console never opens on a
-// mistake) and returns the LookupEvents source. filter is the query's filter, for the push-down.
-func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
+// mistake) and returns the LookupEvents source. text is the query's filter, for the push-down.
+func (f *lookupFlags) open(paths []string, text string) (opened, error) {
 	if !f.enabled {
-		return opened{}, fmt.Errorf("--%s is an option of --lookup: add --lookup to read from AWS", f.stray())
+		return opened{}, fmt.Errorf("--%s is an option of --lookup and s3:// URLs: add --lookup, or give s3://BUCKET/PREFIX, to read from AWS", f.stray())
 	}
 	if len(paths) > 0 {
 		return opened{}, fmt.Errorf("--lookup reads from AWS, not from %s: give either PATHs or --lookup", paths[0])
 	}
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		return opened{}, fmt.Errorf("filter: %w", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancel := preflight()
 	defer cancel()
 	s, err := lookup.Open(ctx, lookup.Options{
 		Profile: f.profile, Regions: f.regions, Since: f.since, Until: f.until,
@@ -84,74 +79,7 @@ func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
 	if err != nil {
 		return opened{}, err
 	}
-	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- model.Batch) error {
+	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return s.Run(ctx, sendTo(ctx, out))
 	}}, nil
-}
-
-// newCache is `trailscope cache`: the pages --lookup and the results --athena keep in the user's
-// cache directory.
-func newCache(stdout io.Writer) *cobra.Command {
-	caches := func() ([]*lookup.Cache, error) {
-		var out []*lookup.Cache
-		for _, name := range []string{"lookup", "athena"} {
-			root, err := lookup.UserCacheDir(name)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, &lookup.Cache{Root: root})
-		}
-		return out, nil
-	}
-	cmd := &cobra.Command{
-		Use:   "cache",
-		Short: "The cache of LookupEvents pages and Athena results (clear, info)",
-		Long: `--lookup keeps the pages it fetches, and --athena the results of its queries over a window
-that has ended, as CloudTrail archive files (0600, in 0700 folders) in the user's cache
-directory, so that a second look at the same time fetches only what is missing and the same
-query is not paid for twice. --no-cache does without it.`,
-		Args: cobra.NoArgs,
-	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "clear",
-		Short: "Forget every cached LookupEvents page and Athena result",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			cs, err := caches()
-			if err != nil {
-				return err
-			}
-			for _, c := range cs {
-				n, size, err := c.Clear()
-				if err != nil {
-					return err
-				}
-				if n == 0 {
-					fmt.Fprintf(stdout, "the cache was empty (%s)\n", c.Root)
-					continue
-				}
-				fmt.Fprintf(stdout, "removed %d cached files (%s) from %s\n", n, report.Bytes(size), c.Root)
-			}
-			return nil
-		},
-	}, &cobra.Command{
-		Use:   "info",
-		Short: "Say where the caches are and how much they hold",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			cs, err := caches()
-			if err != nil {
-				return err
-			}
-			for _, c := range cs {
-				n, size, err := c.Usage()
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(stdout, "%s: %d files, %s\n", c.Root, n, report.Bytes(size))
-			}
-			return nil
-		},
-	})
-	return cmd
 }

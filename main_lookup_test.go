@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailscope/trailscope/source/awsconf/awstest"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -32,20 +33,16 @@ func lookupEnv(t *testing.T) *fakect.Server {
 	t.Cleanup(srv.Close)
 	// An hour of history that ended 20 minutes ago: within LookupEvents' 90 days, and settled.
 	srv.Add("us-east-1", fakect.Recent(events, time.Now().Add(-20*time.Minute))...)
-	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty")
-	os.WriteFile(empty, nil, 0o600)
-	for k, v := range map[string]string{
-		"HOME": dir, "XDG_CACHE_HOME": filepath.Join(dir, "cache"),
-		"AWS_ACCESS_KEY_ID": lookupTestKey, "AWS_SECRET_ACCESS_KEY": lookupTestSecret, "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty,
-		"AWS_CA_BUNDLE": "", "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": srv.URL,
-		"AWS_ENDPOINT_URL_CLOUDTRAIL": "", "AWS_ENDPOINT_URL_STS": "", "AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
-		"HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "", "http_proxy": "",
-	} {
-		t.Setenv(k, v)
-	}
+	awsTestEnv(t, srv.URL)
 	return srv
+}
+
+// awsTestEnv points the AWS SDK at a local endpoint through AWS_ENDPOINT_URL, as a user would, with
+// credentials, config and cache of the test's own (awstest.Env).
+func awsTestEnv(t *testing.T, endpoint string) {
+	t.Helper()
+	awstest.Env(t, lookupTestKey, lookupTestSecret)
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
 }
 
 func TestQueryLookup(t *testing.T) {

@@ -12,11 +12,8 @@ package athena
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -27,9 +24,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/athena/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/archive"
-	"github.com/trailscope/trailscope/source/lookup"
+	"github.com/trailscope/trailscope/source/awsconf"
+	"github.com/trailscope/trailscope/source/cachedir"
+	"github.com/trailscope/trailscope/source/scope"
 )
 
 // Options says which table to read, which part of it, and how.
@@ -40,11 +39,11 @@ type Options struct {
 	Since, Until   string // the window, as --lookup takes it; empty: the last 24 hours, or the filter's since:/until:
 	Regions        []string
 	Accounts       []string // accounts to read (12 digits), "-ID" to leave one out
-	Query          model.Query
+	Query          filter.Query
 	Limit          int  // rows at most; DefaultLimit when 0
 	NoCache        bool // neither read nor write the cache of results
 	CacheDir       string
-	AWS            lookup.AWS // the profile, and for tests an endpoint
+	AWS            awsconf.Options // the profile, and for tests an endpoint
 
 	// Poll is the first wait between GetQueryExecution calls (DefaultPoll when 0); it grows to
 	// maxPoll while the query runs.
@@ -87,7 +86,7 @@ type Session struct {
 
 	opt    Options
 	client athenaAPI
-	cache  *lookup.Cache // nil with NoCache
+	cache  *cachedir.Dir // nil with NoCache
 	key    string        // the cache folder of this SQL
 	mem    *archive.MemStore
 
@@ -110,11 +109,9 @@ func Cost(scanned int64) float64 {
 	return float64(max(scanned, minBilled)) / 1e12 * PricePerTB
 }
 
-var accountID = regexp.MustCompile(`^[0-9]{12}$`)
-
 // Open reads the table's definition and the workgroup's, resolves the window, the regions and the
 // accounts, and writes the SQL, so that every mistake is reported before anything runs. Errors are
-// *Error or *lookup.Error.
+// *Error or *awsconf.Error.
 func Open(ctx context.Context, opt Options) (*Session, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -134,18 +131,25 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 		return nil, &Error{Kind: ErrUsage, Msg: fmt.Sprintf("--output-location %q: want an S3 URL, s3://BUCKET/PREFIX/", abbreviate(opt.OutputLocation, 80))}
 	}
 	now := opt.Now()
-	from, to, err := lookup.Window(opt.Since, opt.Until, opt.Query, now)
+	w, err := scope.ParseWindow(opt.Since, opt.Until, opt.Query, now)
 	if err != nil {
-		return nil, err
+		return nil, &Error{Kind: ErrUsage, Msg: err.Error()}
 	}
+	from, to := w.From, w.To
 	sc := Scope{From: from, To: to, Limit: opt.Limit, DeliveryMargin: opt.DeliveryMargin}
-	if sc.Regions, sc.NotRegions, err = narrow("--region", opt.Regions, opt.Query, model.FieldRegion, lookup.ValidRegion); err != nil {
-		return nil, err
+	regions, err := scope.ParseRegions(opt.Regions)
+	if err != nil {
+		return nil, &Error{Kind: ErrUsage, Msg: err.Error()}
 	}
-	if sc.Accounts, sc.NotAccounts, err = narrow("--account", opt.Accounts, opt.Query, model.FieldAccount, accountID.MatchString); err != nil {
-		return nil, err
+	allow, deny := scope.FilterRegions(opt.Query)
+	sc.Regions, sc.NotRegions = choice(scope.Choose(regions, allow, deny))
+	accounts, err := scope.ParseAccounts(opt.Accounts)
+	if err != nil {
+		return nil, &Error{Kind: ErrUsage, Msg: err.Error()}
 	}
-	cfg, err := lookup.LoadConfig(ctx, opt.AWS)
+	allow, deny = scope.FilterAccounts(opt.Query)
+	sc.Accounts, sc.NotAccounts = choice(scope.Choose(accounts, allow, deny))
+	cfg, err := awsconf.Load(ctx, opt.AWS)
 	if err != nil {
 		return nil, err
 	}
@@ -166,69 +170,35 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if !opt.NoCache {
 		dir := opt.CacheDir
 		if dir == "" {
-			if dir, err = lookup.UserCacheDir("athena"); err != nil {
+			if dir, err = DefaultCacheDir(); err != nil {
 				return nil, err
 			}
 		}
-		s.cache = &lookup.Cache{Root: dir}
+		s.cache = &cachedir.Dir{Root: dir}
 		s.key = cacheKey(s.Region, name, s.Table.Location, s.Plan.SQL)
 	}
 	return s, nil
 }
 
-// narrow resolves a source option that lists values to read ("-x" leaves one out) and the filter's
-// terms on the same field into what to keep (nil: any) and what to leave out.
-func narrow(flag string, values []string, q model.Query, f model.Field, valid func(string) bool) (allow, deny []string, err error) {
-	var flagAllow []string
-	all := false
-	for _, v := range values {
-		for item := range strings.SplitSeq(v, ",") {
-			item = strings.ToLower(strings.TrimSpace(item))
-			neg := strings.HasPrefix(item, "-")
-			item = strings.TrimPrefix(item, "-")
-			switch {
-			case item == "":
-			case item == "all" && !neg:
-				all = true
-			case !valid(item):
-				return nil, nil, &Error{Kind: ErrUsage, Msg: fmt.Sprintf("%s %q: not a %s name", flag, item, f)}
-			case neg:
-				deny = append(deny, item)
-			default:
-				flagAllow = append(flagAllow, item)
-			}
+// choice is a scope.Choice as lists: the names to keep (nil: any; empty: none) and, sorted, those
+// to leave out.
+func choice(c scope.Choice) (only, not []string) {
+	for n := range c.Not {
+		not = append(not, n)
+	}
+	slices.Sort(not)
+	if c.Only != nil {
+		only = slices.DeleteFunc(slices.Clone(c.Only), func(n string) bool { return c.Not[n] })
+		if only == nil {
+			only = []string{}
 		}
 	}
-	fAllow, fDeny := lookup.FilterValues(q, f)
-	switch {
-	case all || (flagAllow == nil && fAllow == nil):
-		allow = fAllow
-	case fAllow == nil:
-		allow = flagAllow
-	case flagAllow == nil:
-		allow = fAllow
-	default:
-		allow = []string{}
-		for _, v := range flagAllow {
-			if slices.Contains(fAllow, v) {
-				allow = append(allow, v)
-			}
-		}
-	}
-	for v := range fDeny {
-		if valid(v) && !slices.Contains(deny, v) {
-			deny = append(deny, v)
-		}
-	}
-	slices.Sort(deny)
-	if allow != nil {
-		allow = slices.DeleteFunc(allow, func(v string) bool { return !valid(v) || slices.Contains(deny, v) })
-		if allow == nil {
-			allow = []string{}
-		}
-	}
-	return allow, deny, nil
+	return only, not
 }
+
+// DefaultCacheDir is where Athena's results are kept: trailscope/athena in the user's cache
+// directory.
+func DefaultCacheDir() (string, error) { return cachedir.Default("athena") }
 
 // readTable reads the table's definition; a table that does not exist gets the DDL to create it.
 func (s *Session) readTable(ctx context.Context, cfg aws.Config, name TableName) error {
@@ -417,11 +387,4 @@ func (s *Session) log(format string, args ...any) {
 	if s.opt.Log != nil {
 		s.opt.Log(fmt.Sprintf(format, args...))
 	}
-}
-
-// runID tells this run's temporary files apart.
-func runID() string {
-	var b [4]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }

@@ -10,7 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/athena"
 	"github.com/trailscope/trailscope/source/athena/fakeathena"
 )
@@ -45,7 +46,7 @@ func TestTerminatedInstance(t *testing.T) {
 	if r.EventID != targetID || r.Name != "TerminateInstances" || r.Identity.Principal != "user/bert-jan" {
 		t.Errorf("got %s %s by %s", r.EventID, r.Name, r.Identity.Principal)
 	}
-	if !slices.ContainsFunc(r.Resources, func(x model.Resource) bool { return x.ID == targetArn }) {
+	if !slices.ContainsFunc(r.Resources, func(x cloudtrail.Resource) bool { return x.ID == targetArn }) {
 		t.Errorf("resources %v lack %s", r.Resources, targetArn)
 	}
 	raw, err := res.idx.Raw(0)
@@ -76,7 +77,7 @@ func TestAgreesWithIndex(t *testing.T) {
 		t.Fatal(res.err)
 	}
 	all := res.idx
-	some := all.Record(all.Query(model.Query{}).Refs[100])
+	some := all.Record(all.Query(filter.Query{}).Refs[100])
 	filters := []string{
 		"",
 		"event:TerminateInstances resource:i-0abc",
@@ -91,6 +92,9 @@ func TestAgreesWithIndex(t *testing.T) {
 		"error:AccessDenied*",
 		"-error:none",
 		"error:none event:Get*",
+		"error:Failure",
+		"-error:any source:signin",
+		"event:ConsoleLogin -error:none",
 		"ua:aws-cli",
 		"ua:Boto3/*",
 		"-ua:HashiCorp",
@@ -143,7 +147,7 @@ func TestAgreesWithIndex(t *testing.T) {
 				t.Fatal(res.err)
 			}
 			// The index over all the records, narrowed to the same window.
-			q, _ := model.ParseQuery(fmt.Sprintf("since:%s until:%s %s",
+			q, _ := filter.ParseQuery(fmt.Sprintf("since:%s until:%s %s",
 				res.s.From.Format(time.RFC3339), res.s.To.Format(time.RFC3339), f))
 			want := ids(all, q)
 			got := ids(res.idx, opt.Query)
@@ -176,8 +180,8 @@ func TestLayouts(t *testing.T) {
 			if res.err != nil {
 				t.Fatal(res.err)
 			}
-			q, _ := model.ParseQuery("since:2024-03-04T00:00:00Z until:2024-03-05T00:00:00Z region:us-east-1,us-west-2 event:TerminateInstances")
-			if got, want := ids(res.idx, model.Query{}), ids(local(), q); !maps.Equal(got, want) {
+			q, _ := filter.ParseQuery("since:2024-03-04T00:00:00Z until:2024-03-05T00:00:00Z region:us-east-1,us-west-2 event:TerminateInstances")
+			if got, want := ids(res.idx, filter.Query{}), ids(local(), q); !maps.Equal(got, want) {
 				t.Errorf("%d events, want %d\n%s", len(got), len(want), res.s.Plan.SQL)
 			}
 			sql := srv.Queries()[0].SQL
@@ -193,7 +197,7 @@ func TestLayouts(t *testing.T) {
 				}
 			}
 			// Records rebuilt from rows cast as arrays (Manual here) read as those cast as objects.
-			r := res.idx.Record(res.idx.Query(model.Query{}).Refs[0])
+			r := res.idx.Record(res.idx.Query(filter.Query{}).Refs[0])
 			if r.Identity.Principal == "" || r.Identity.Principal == "(no identity)" || len(r.Resources) == 0 {
 				t.Errorf("rebuilt record: %+v", r)
 			}
@@ -211,13 +215,13 @@ func TestRebuiltRecords(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	orig := map[string]model.Record{}
+	orig := map[string]cloudtrail.Record{}
 	all := local()
-	for _, ref := range all.Query(model.Query{}).Refs {
+	for _, ref := range all.Query(filter.Query{}).Refs {
 		r := all.Record(ref)
 		orig[r.EventID] = r
 	}
-	refs := res.idx.Query(model.Query{}).Refs
+	refs := res.idx.Query(filter.Query{}).Refs
 	if len(refs) != len(orig) {
 		t.Errorf("%d events rebuilt, %d in the table", len(refs), len(orig))
 	}
@@ -228,7 +232,7 @@ func TestRebuiltRecords(t *testing.T) {
 		// What the documented table has no column for: the session's source identity and a SAML
 		// user's identity provider; the principal is derived without them.
 		want.Identity.SourceIdentity, want.Identity.Provider = "", ""
-		model.DeriveIdentity(&want.Identity)
+		cloudtrail.DeriveIdentity(&want.Identity)
 		if diff := differ(got, want); diff != "" {
 			if bad++; bad <= 3 {
 				t.Errorf("event %s: %s", got.EventID, diff)
@@ -296,7 +300,7 @@ func TestCache(t *testing.T) {
 	if n := len(srv.Queries()); n != 1 {
 		t.Errorf("%d queries, want 1", n)
 	}
-	if a, b := ids(first.idx, model.Query{}), ids(second.idx, model.Query{}); len(a) == 0 || !maps.Equal(a, b) {
+	if a, b := ids(first.idx, filter.Query{}), ids(second.idx, filter.Query{}); len(a) == 0 || !maps.Equal(a, b) {
 		t.Errorf("%d events, then %d from the cache", len(a), len(b))
 	}
 	if st := second.s.Stats(); st.State != "cache" || st.QueryID != srv.Queries()[0].ID {
@@ -317,7 +321,7 @@ func TestCache(t *testing.T) {
 }
 
 // differ names the fields of two records that differ, as the index and the findings read them.
-func differ(got, want model.Record) string {
+func differ(got, want cloudtrail.Record) string {
 	var out []string
 	check := func(name string, eq bool, g, w any) {
 		if !eq {
@@ -340,7 +344,7 @@ func differ(got, want model.Record) string {
 	check("mfa", got.Identity.MFA == want.Identity.MFA, got.Identity.MFA, want.Identity.MFA)
 	check("console", got.Identity.Console == want.Identity.Console, got.Identity.Console, want.Identity.Console)
 	// A resource's ARN is the index's (the first one it saw), not the event's: kinds and IDs.
-	keys := func(rs []model.Resource) []string {
+	keys := func(rs []cloudtrail.Resource) []string {
 		var out []string
 		for _, r := range rs {
 			out = append(out, r.Key())

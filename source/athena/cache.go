@@ -1,20 +1,23 @@
 package athena
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
-	"github.com/trailscope/trailscope/source/lookup"
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
-// The results of a query are kept like LookupEvents pages (lookup.Cache: CloudTrail delivery files,
+// The results of a query are kept like LookupEvents pages (cachedir: CloudTrail delivery files,
 // 0600 in 0700 folders, written atomically), one folder per SQL: <root>/<key>/page-NNNNN.json.gz,
 // and done.json, written last, which says the pages are complete. The same SQL over a settled
 // window (its end further back than the delivery margin) is answered from there, without running
@@ -49,7 +52,7 @@ func pageName(page int) string { return fmt.Sprintf("page-%05d.json.gz", page) }
 
 // fromCache sends the cached results of this SQL, if there are complete ones. ok is false when the
 // query must run; a broken cache entry is discarded.
-func (s *Session) fromCache(ctx context.Context, send func(model.Batch, bool)) (ok bool, err error) {
+func (s *Session) fromCache(ctx context.Context, send func(cloudtrail.Batch, bool)) (ok bool, err error) {
 	if s.cache == nil {
 		return false, nil
 	}
@@ -60,7 +63,7 @@ func (s *Session) fromCache(ctx context.Context, send func(model.Batch, bool)) (
 	}
 	var m manifest
 	if json.Unmarshal(data, &m) != nil || m.SQL != s.Plan.SQL || m.Pages < 0 {
-		s.cache.Discard(dir)
+		s.cache.RemoveAll(dir)
 		return false, nil
 	}
 	s.update(func(st *Stats) {
@@ -77,17 +80,17 @@ func (s *Session) fromCache(ctx context.Context, send func(model.Batch, bool)) (
 		if len(probs) > 0 {
 			// A page that cannot be read back: run the query again (what was sent stays, the index
 			// drops the duplicates).
-			s.cache.Discard(dir)
+			s.cache.RemoveAll(dir)
 			s.log("Athena cache of query %s is broken (%s): running the query again", m.QueryID, probs[0])
 			s.update(func(st *Stats) { *st = Stats{} })
 			return false, nil
 		}
 		rows += len(recs)
 		s.update(func(st *Stats) { st.Rows, st.Pages = rows, page })
-		send(model.Batch{Records: recs}, page == m.Pages)
+		send(cloudtrail.Batch{Records: recs}, page == m.Pages)
 	}
 	if m.Pages == 0 {
-		send(model.Batch{}, true)
+		send(cloudtrail.Batch{}, true)
 	}
 	return true, nil
 }
@@ -95,7 +98,6 @@ func (s *Session) fromCache(ctx context.Context, send func(model.Batch, bool)) (
 // cacheWriter stores one run's pages, and the manifest once they are all there.
 type cacheWriter struct {
 	s       *Session
-	cache   *lookup.Cache
 	dir     string
 	queryID string
 }
@@ -106,20 +108,33 @@ func (s *Session) newCacheWriter(queryID string) *cacheWriter {
 	if s.cache == nil || s.To.After(s.opt.Now().Add(-s.opt.DeliveryMargin)) {
 		return nil
 	}
-	w := &cacheWriter{s: s, cache: s.cache, dir: s.cacheDir(), queryID: queryID}
-	s.cache.Discard(w.dir) // pages of an earlier, unfinished run
+	w := &cacheWriter{s: s, dir: s.cacheDir(), queryID: queryID}
+	s.cache.RemoveAll(w.dir) // pages of an earlier, unfinished run
 	return w
 }
 
-// page stores a page and reads it back as records.
-func (w *cacheWriter) page(page int, raws [][]byte) ([]model.Record, []model.Problem, error) {
-	data, err := lookup.EncodePage(raws)
+// page stores a page, as a gzipped CloudTrail delivery file, and reads it back as records.
+func (w *cacheWriter) page(page int, raws [][]byte) ([]cloudtrail.Record, []cloudtrail.Problem, error) {
+	path := filepath.Join(w.dir, pageName(page))
+	err := w.s.cache.Write(path, true, func(f io.Writer) error {
+		zw, _ := gzip.NewWriterLevel(f, gzip.BestSpeed)
+		bw := bufio.NewWriter(zw)
+		bw.WriteString(`{"Records":[`)
+		for i, r := range raws {
+			if i > 0 {
+				bw.WriteByte(',')
+			}
+			bw.WriteString("\n")
+			bw.Write(r)
+		}
+		bw.WriteString("\n]}\n")
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		return zw.Close()
+	})
 	if err != nil {
-		return nil, nil, err
-	}
-	path, err := w.cache.Put(w.dir, pageName(page), data)
-	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("write the cache: %w", err)
 	}
 	return readPages(context.Background(), []string{path})
 }
@@ -131,7 +146,11 @@ func (w *cacheWriter) finish(st Stats) {
 	}
 	data, _ := json.MarshalIndent(manifest{QueryID: w.queryID, SQL: w.s.Plan.SQL, Pages: st.Pages, Rows: st.Rows,
 		Scanned: st.Scanned, LimitReached: st.LimitReached, At: w.s.opt.Now()}, "", "  ")
-	if _, err := w.cache.Put(w.dir, manifestName, data); err != nil {
+	err := w.s.cache.Write(filepath.Join(w.dir, manifestName), true, func(f io.Writer) error {
+		_, err := f.Write(data)
+		return err
+	})
+	if err != nil {
 		w.s.log("Athena results not cached: %v", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 
 	"github.com/aws/smithy-go"
 
-	"github.com/trailscope/trailscope/source/lookup"
+	"github.com/trailscope/trailscope/source/awsconf"
 )
 
 // Error is a failure said so that a person can act on it. Kind tells failures apart (errors.Is);
@@ -51,25 +51,24 @@ const (
 // glue:GetTable on resource: ...").
 var notAuthorized = regexp.MustCompile(`perform:? ([a-z0-9-]+:[A-Za-z0-9*]+)`)
 
-// explain turns an error of an Athena call into one that says what to do. call is the action as IAM
-// names it; profile is for the credentials' own advice.
+// explain turns an error of an Athena call into one that says what to do: Athena's own errors
+// here, the credentials, the network and throttling as every source says them (awsconf). call is
+// the action as IAM names it; profile is for the credentials' own advice.
 func explain(err error, call, profile string) error {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return lookup.Explain(err, call, "", profile)
-	}
-	code, msg := ae.ErrorCode(), ae.ErrorMessage()
-	switch {
-	case strings.Contains(code, "AccessDenied") || code == "UnauthorizedOperation" || strings.Contains(msg, "not authorized to perform"):
-		perm := call
-		if m := notAuthorized.FindStringSubmatch(msg); m != nil {
-			perm = m[1]
+	return awsconf.Explain(err, call, "", profile, func(ae smithy.APIError) *awsconf.Error {
+		code, msg := ae.ErrorCode(), ae.ErrorMessage()
+		switch {
+		case strings.Contains(code, "AccessDenied") || code == "UnauthorizedOperation" || strings.Contains(msg, "not authorized to perform"):
+			perm := call
+			if m := notAuthorized.FindStringSubmatch(msg); m != nil {
+				perm = m[1]
+			}
+			return awsconf.Fail("", ErrAccessDenied, ae, "not allowed to call %s: %s", perm, permissionHint(perm))
+		case code == "InvalidRequestException" && strings.Contains(strings.ToLower(msg), "output location"):
+			return awsconf.Fail("", ErrNoOutputLocation, ae, "%s", noOutputLocation(""))
 		}
-		return &Error{Kind: ErrAccessDenied, Err: err, Msg: fmt.Sprintf("not allowed to call %s: %s", perm, permissionHint(perm))}
-	case code == "InvalidRequestException" && strings.Contains(strings.ToLower(msg), "output location"):
-		return &Error{Kind: ErrNoOutputLocation, Err: err, Msg: noOutputLocation("")}
-	}
-	return lookup.Explain(err, call, "", profile)
+		return nil
+	})
 }
 
 // permissionHint says what a permission is for and where it is granted.

@@ -103,3 +103,42 @@ func TestWorkGroupUnreadable(t *testing.T) {
 		t.Errorf("ops %v", srv.Ops())
 	}
 }
+
+// TestOnlyReadOperationsOnTheWire: the operations that reach the stand-in in runs that use them all
+// (a query, a cancelled one, a missing table) are the read operations of the project's
+// aws_ops_test.go, and every statement is a SELECT.
+func TestOnlyReadOperationsOnTheWire(t *testing.T) {
+	srv := server(t, fakeathena.Config{Hold: true}, fakeathena.Projected)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan result, 1)
+	go func() { done <- run(t, ctx, options(t, "event:RunInstances")) }()
+	<-srv.Running()
+	cancel()
+	<-done
+	missing := options(t, "")
+	missing.Table = "security.missing"
+	run(t, context.Background(), missing)
+	released := make(chan result, 1)
+	go func() { released <- run(t, context.Background(), options(t, "event:TerminateInstances")) }()
+	srv.Release(<-srv.Running())
+	if res := <-released; res.err != nil {
+		t.Fatal(res.err)
+	}
+	var got []string
+	for _, op := range srv.Ops() {
+		if !slices.Contains(got, op) {
+			got = append(got, op)
+		}
+	}
+	slices.Sort(got)
+	want := []string{"athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetTableMetadata", "athena:GetWorkGroup",
+		"athena:StartQueryExecution", "athena:StopQueryExecution", "cloudtrail:DescribeTrails"}
+	if !slices.Equal(got, want) {
+		t.Errorf("operations on the wire: %v, want %v", got, want)
+	}
+	for _, q := range srv.Queries() {
+		if !strings.HasPrefix(q.SQL, "SELECT ") {
+			t.Errorf("sent:\n%s", q.SQL)
+		}
+	}
+}

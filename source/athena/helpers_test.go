@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/athena"
 	"github.com/trailscope/trailscope/source/athena/fakeathena"
 )
@@ -45,9 +47,9 @@ func server(t testing.TB, cfg fakeathena.Config, layout fakeathena.Layout) *fake
 }
 
 // options reads 4 March 2024 of the tests' table.
-func options(t testing.TB, filter string) athena.Options {
+func options(t testing.TB, text string) athena.Options {
 	t.Helper()
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,8 +60,8 @@ func options(t testing.TB, filter string) athena.Options {
 // result is what a run gave.
 type result struct {
 	s     *athena.Session
-	idx   *model.Index
-	batch []model.Batch
+	idx   *index.Index
+	batch []cloudtrail.Batch
 	err   error
 }
 
@@ -69,8 +71,8 @@ func run(t testing.TB, ctx context.Context, opt athena.Options) result {
 	if err != nil {
 		return result{err: err}
 	}
-	res := result{s: s, idx: model.NewIndex()}
-	res.err = s.Run(ctx, func(b model.Batch) {
+	res := result{s: s, idx: index.New()}
+	res.err = s.Run(ctx, func(b cloudtrail.Batch) {
 		res.idx.Add(b.Records)
 		res.batch = append(res.batch, b)
 	})
@@ -78,7 +80,7 @@ func run(t testing.TB, ctx context.Context, opt athena.Options) result {
 }
 
 // ids are the event IDs of the events of an index that a filter matches.
-func ids(idx *model.Index, q model.Query) map[string]bool {
+func ids(idx *index.Index, q filter.Query) map[string]bool {
 	out := map[string]bool{}
 	for _, ref := range idx.Query(q).Refs {
 		out[idx.Record(ref).EventID] = true
@@ -87,12 +89,12 @@ func ids(idx *model.Index, q model.Query) map[string]bool {
 }
 
 // local is the index of every record of the table, the answer Athena's must agree with.
-var local = sync.OnceValue(func() *model.Index {
-	idx := model.NewIndex()
+var local = sync.OnceValue(func() *index.Index {
+	idx := index.New()
 	recs, _ := fixture()
-	var batch []model.Record
+	var batch []cloudtrail.Record
 	for _, raw := range recs {
-		if r, err := model.DecodeRecord(raw); err == nil {
+		if r, err := cloudtrail.DecodeRecord(raw); err == nil {
 			batch = append(batch, r)
 		}
 	}

@@ -86,10 +86,11 @@ func (p *typeParser) eat(c byte) bool {
 	return false
 }
 
-// word reads a name: letters, digits, '_' (and anything between backquotes).
-func (p *typeParser) word() string {
+// word reads a name: letters, digits, '_' (and, for a field's name, anything between backquotes
+// but a backquote).
+func (p *typeParser) word(quoted bool) string {
 	p.space()
-	if p.i < len(p.s) && p.s[p.i] == '`' {
+	if quoted && p.i < len(p.s) && p.s[p.i] == '`' {
 		end := strings.IndexByte(p.s[p.i+1:], '`')
 		if end < 0 {
 			p.i = len(p.s)
@@ -114,7 +115,7 @@ func (p *typeParser) parse(depth int) (Type, error) {
 	if depth > maxTypeDepth {
 		return Type{}, fmt.Errorf("nested more than %d deep", maxTypeDepth)
 	}
-	name := strings.ToLower(p.word())
+	name := strings.ToLower(p.word(false))
 	if name == "" {
 		return Type{}, fmt.Errorf("a type name expected at %d", p.i)
 	}
@@ -129,7 +130,7 @@ func (p *typeParser) parse(depth int) (Type, error) {
 			return t, nil
 		}
 		for {
-			fname := p.word()
+			fname := p.word(true)
 			if fname == "" || !p.eat(':') {
 				return Type{}, fmt.Errorf("a field name: expected at %d", p.i)
 			}
@@ -202,7 +203,11 @@ func (t Type) String() string {
 	case "struct":
 		parts := make([]string, len(t.Fields))
 		for i, f := range t.Fields {
-			parts[i] = f.Name + ":" + f.Type.String()
+			name := f.Name
+			if !plainName(name) {
+				name = "`" + name + "`"
+			}
+			parts[i] = name + ":" + f.Type.String()
 		}
 		return "struct<" + strings.Join(parts, ",") + ">"
 	case "array":
@@ -215,4 +220,15 @@ func (t Type) String() string {
 		}
 	}
 	return t.Kind
+}
+
+// plainName reports whether a field's name needs no backquotes.
+func plainName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c == '$' || c == '-' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/athena/types"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/archive"
 )
 
@@ -21,10 +21,10 @@ const stopTimeout = 10 * time.Second
 // Run runs the query (or reads its cached results) and calls emit, from one goroutine, with a
 // batch of records per page of results as they arrive, each batch's progress saying where the query
 // is. When ctx ends first, the query is stopped (StopQueryExecution) and ctx's error returned.
-func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
+func (s *Session) Run(ctx context.Context, emit func(cloudtrail.Batch)) error {
 	start := time.Now()
 	var total int
-	send := func(b model.Batch, final bool) {
+	send := func(b cloudtrail.Batch, final bool) {
 		total += len(b.Records)
 		b.Progress.Records = total
 		b.Progress.Problems = len(b.Problems)
@@ -83,7 +83,7 @@ func (s *Session) start(ctx context.Context) (string, error) {
 }
 
 // wait polls the query until it ends, saying how it goes; a cancel stops it.
-func (s *Session) wait(ctx context.Context, id string, send func(model.Batch, bool)) error {
+func (s *Session) wait(ctx context.Context, id string, send func(cloudtrail.Batch, bool)) error {
 	pause := s.opt.Poll
 	if pause <= 0 {
 		pause = DefaultPoll
@@ -134,7 +134,7 @@ func (s *Session) wait(ctx context.Context, id string, send func(model.Batch, bo
 			return &Error{Kind: ErrQueryFailed, Msg: fmt.Sprintf("Athena query %s was cancelled (by someone else: the Athena console, or a workgroup's limit): %s",
 				id, cmpOr(aws.ToString(qe.Status.StateChangeReason), "no reason given"))}
 		}
-		send(model.Batch{}, false)
+		send(cloudtrail.Batch{}, false)
 		timer.Reset(pause)
 		pause = min(pause*3/2, maxPoll)
 	}
@@ -155,7 +155,7 @@ func (s *Session) stop(id string) {
 
 // fetch pages through the results, rebuilding each row into a record and handing each page on as
 // a batch, up to the limit.
-func (s *Session) fetch(ctx context.Context, id string, send func(model.Batch, bool)) error {
+func (s *Session) fetch(ctx context.Context, id string, send func(cloudtrail.Batch, bool)) error {
 	size := s.opt.PageSize
 	if size <= 0 || size > PageSize {
 		size = PageSize
@@ -189,7 +189,7 @@ func (s *Session) fetch(ctx context.Context, id string, send func(model.Batch, b
 			}
 		}
 		var raws [][]byte
-		var problems []model.Problem
+		var problems []cloudtrail.Problem
 		limited := false
 		for i, row := range data {
 			if rows == s.Plan.Limit {
@@ -202,7 +202,7 @@ func (s *Session) fetch(ctx context.Context, id string, send func(model.Batch, b
 			}
 			buf, err = rb.rebuild(buf[:0], vals)
 			if err != nil {
-				problems = append(problems, model.Problem{File: fmt.Sprintf("Athena query %s page %d", id, page), Record: i + 1, Reason: err.Error()})
+				problems = append(problems, cloudtrail.Problem{File: fmt.Sprintf("Athena query %s page %d", id, page), Record: i + 1, Reason: err.Error()})
 				continue
 			}
 			raws = append(raws, append([]byte(nil), buf...))
@@ -219,10 +219,10 @@ func (s *Session) fetch(ctx context.Context, id string, send func(model.Batch, b
 		}
 		if last {
 			w.finish(s.Stats())
-			send(model.Batch{Records: recs, Problems: append(problems, probs...)}, true)
+			send(cloudtrail.Batch{Records: recs, Problems: append(problems, probs...)}, true)
 			return nil
 		}
-		send(model.Batch{Records: recs, Problems: append(problems, probs...)}, false)
+		send(cloudtrail.Batch{Records: recs, Problems: append(problems, probs...)}, false)
 		in.NextToken = out.NextToken
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -262,20 +262,20 @@ func isHeader(row types.Row, cols []Column) bool {
 
 // keep stores a page's records (in the cache, read back from there, or in memory) and returns them
 // as records whose raw JSON the detail view reads back.
-func (s *Session) keep(w *cacheWriter, page int, raws [][]byte) ([]model.Record, []model.Problem, error) {
+func (s *Session) keep(w *cacheWriter, page int, raws [][]byte) ([]cloudtrail.Record, []cloudtrail.Problem, error) {
 	if w != nil {
 		return w.page(page, raws)
 	}
-	recs := make([]model.Record, 0, len(raws))
-	var probs []model.Problem
+	recs := make([]cloudtrail.Record, 0, len(raws))
+	var probs []cloudtrail.Problem
 	for i, raw := range raws {
-		r, err := model.DecodeRecord(raw)
+		r, err := cloudtrail.DecodeRecord(raw)
 		if err != nil {
-			probs = append(probs, model.Problem{File: "Athena results", Record: i + 1, Reason: err.Error()})
+			probs = append(probs, cloudtrail.Problem{File: "Athena results", Record: i + 1, Reason: err.Error()})
 			continue
 		}
 		off, n := s.mem.Put(raw)
-		r.Raw = model.RawRef{Store: s.mem, Off: off, Len: n}
+		r.Raw = cloudtrail.RawRef{Store: s.mem, Off: off, Len: n}
 		recs = append(recs, r)
 	}
 	return recs, probs, nil
@@ -337,10 +337,10 @@ func dollars(v float64) string {
 
 // readPages reads cached or fresh pages back with the archive reader, so that their records'
 // raw JSON is re-read from the file on demand rather than held in memory.
-func readPages(ctx context.Context, paths []string) ([]model.Record, []model.Problem, error) {
-	var recs []model.Record
-	var probs []model.Problem
-	err := archive.Read(ctx, paths, archive.Options{Workers: 1}, func(b model.Batch) {
+func readPages(ctx context.Context, paths []string) ([]cloudtrail.Record, []cloudtrail.Problem, error) {
+	var recs []cloudtrail.Record
+	var probs []cloudtrail.Problem
+	err := archive.Read(ctx, paths, archive.Options{Workers: 1}, func(b cloudtrail.Batch) {
 		recs = append(recs, b.Records...)
 		probs = append(probs, b.Problems...)
 	})

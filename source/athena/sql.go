@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 // This file writes the one SELECT trailscope sends: the columns of the table (nested ones as JSON
@@ -85,7 +85,7 @@ const maxLiteral = 1024
 const maxInList = 1000
 
 // BuildPlan writes the SELECT for a table, a scope and a filter.
-func BuildPlan(t *Table, sc Scope, q model.Query) Plan {
+func BuildPlan(t *Table, sc Scope, q filter.Query) Plan {
 	var p Plan
 	p.Limit = sc.Limit
 	var where []string

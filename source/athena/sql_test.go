@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/source/scope"
 )
 
 func TestParseType(t *testing.T) {
@@ -87,7 +88,7 @@ func TestPartitions(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			p := BuildPlan(tc.table, sc, model.Query{})
+			p := BuildPlan(tc.table, sc, filter.Query{})
 			for _, w := range tc.want {
 				if !strings.Contains(p.SQL, w) {
 					t.Errorf("the SQL lacks %s:\n%s", w, p.SQL)
@@ -99,7 +100,7 @@ func TestPartitions(t *testing.T) {
 		})
 	}
 	none := testTable(map[string]string{}, "dt")
-	if p := BuildPlan(none, sc, model.Query{}); len(p.Notes) == 0 || !strings.Contains(p.Notes[0], "no date partition") {
+	if p := BuildPlan(none, sc, filter.Query{}); len(p.Notes) == 0 || !strings.Contains(p.Notes[0], "no date partition") {
 		t.Errorf("notes %q", p.Notes)
 	}
 }
@@ -108,9 +109,9 @@ func TestPartitions(t *testing.T) {
 func TestPlacement(t *testing.T) {
 	tbl := testTable(map[string]string{}, "timestamp")
 	for _, tc := range []struct {
-		filter string
-		where  Placement
-		why    string
+		text  string
+		where Placement
+		why   string
 	}{
 		{"event:Run*", Exact, ""},
 		{"-event:Run*", Exact, ""},
@@ -130,27 +131,34 @@ func TestPlacement(t *testing.T) {
 		{"ua:\u00e9t\u00e9", Local, "beyond ASCII"},
 		{"ua:\x07", Local, "characters that are not sent"},
 		{"readonly:false", Exact, ""},
+		{"error:AccessDenied", Exact, ""},
+		{"-error:AccessDenied", Exact, ""},
+		{"error:any", Narrowed, ""},
+		{"-error:none", Narrowed, ""},
+		{"error:none", Narrowed, ""},
+		{"error:Fail*", Narrowed, ""},
+		{"-error:Failure", Local, "opposite of a wider condition"},
 		{"id:abc", Exact, ""},
 		{"req:abc", Exact, ""},
 		{"alice", Narrowed, ""},
 		{"role", Local, "as a bare word"},
 	} {
-		q, err := model.ParseQuery(tc.filter)
+		q, err := filter.ParseQuery(tc.text)
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := BuildPlan(tbl, Scope{From: time.Unix(0, 0), To: time.Unix(3600, 0), Limit: 10}, q)
 		tp := p.Terms[0]
 		if tp.Where != tc.where || !strings.Contains(tp.Why, tc.why) {
-			t.Errorf("%s: %v (%s), want %v (%s)", tc.filter, tp.Where, tp.Why, tc.where, tc.why)
+			t.Errorf("%s: %v (%s), want %v (%s)", tc.text, tp.Where, tp.Why, tc.where, tc.why)
 		}
 		if (tp.Where == Exact || tp.Where == Narrowed) && !strings.Contains(p.SQL, tp.SQL) {
-			t.Errorf("%s: the SQL lacks %s", tc.filter, tp.SQL)
+			t.Errorf("%s: the SQL lacks %s", tc.text, tp.SQL)
 		}
 	}
 	// A column the table lacks keeps its terms here.
 	thin := &Table{Name: TableName{DefaultCatalog, "db", "t"}, Columns: []Column{{"eventtime", Type{Kind: "string"}}, {"eventname", Type{Kind: "string"}}}}
-	q, _ := model.ParseQuery("ua:curl")
+	q, _ := filter.ParseQuery("ua:curl")
 	if tp := BuildPlan(thin, Scope{}, q).Terms[0]; tp.Where != Local || !strings.Contains(tp.Why, "no column useragent") {
 		t.Errorf("%+v", tp)
 	}
@@ -173,15 +181,16 @@ func TestQuoting(t *testing.T) {
 	}
 }
 
-func TestNarrow(t *testing.T) {
-	q, _ := model.ParseQuery("region:us-east-1,eu-west-1 -region:ap-south-1")
-	allow, deny, err := narrow("--region", []string{"us-east-1,us-west-2", "-us-west-2"}, q, model.FieldRegion, func(string) bool { return true })
-	if err != nil || strings.Join(allow, ",") != "us-east-1" || strings.Join(deny, ",") != "ap-south-1,us-west-2" {
-		t.Errorf("%v %v %v", allow, deny, err)
+func TestChoice(t *testing.T) {
+	only, not := choice(scope.Choice{Only: []string{"us-east-1", "eu-west-1"}, Not: map[string]bool{"eu-west-1": true, "ap-south-1": true}})
+	if strings.Join(only, ",") != "us-east-1" || strings.Join(not, ",") != "ap-south-1,eu-west-1" {
+		t.Errorf("%v %v", only, not)
 	}
-	allow, _, _ = narrow("--region", []string{"all"}, model.Query{}, model.FieldRegion, func(string) bool { return true })
-	if allow != nil {
-		t.Errorf("all: %v", allow)
+	if only, _ := choice(scope.Choice{Only: []string{"x"}, Not: map[string]bool{"x": true}}); only == nil || len(only) != 0 {
+		t.Errorf("nothing left must stay nothing, not any: %v", only)
+	}
+	if only, _ := choice(scope.Choice{}); only != nil {
+		t.Errorf("any: %v", only)
 	}
 }
 

@@ -5,7 +5,8 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 // This file translates the filter's terms into SQL conditions, term by term. A term goes to Athena
@@ -27,9 +28,9 @@ type cond struct {
 
 func local(format string, args ...any) cond { return cond{why: fmt.Sprintf(format, args...)} }
 
-func (b builder) plan(t model.Term) TermPlan {
+func (b builder) plan(t filter.Term) TermPlan {
 	tp := TermPlan{Term: t.Text}
-	if t.Field == model.FieldSince || t.Field == model.FieldUntil {
+	if t.Field == filter.FieldSince || t.Field == filter.FieldUntil {
 		if t.Negate {
 			tp.Why = "a negated time bound is not a window"
 			return tp
@@ -41,6 +42,15 @@ func (b builder) plan(t model.Term) TermPlan {
 		if !safeLiteral(v) {
 			tp.Why = "its value has characters that are not sent to Athena"
 			return tp
+		}
+	}
+	if t.Field == filter.FieldError && t.Negate && len(t.Values) == 1 {
+		// -error:none is error:any, and the other way round: both can go, narrowed.
+		switch strings.ToLower(t.Values[0]) {
+		case "none":
+			t.Negate, t.Values = false, []string{"any"}
+		case "any":
+			t.Negate, t.Values = false, []string{"none"}
 		}
 	}
 	c := b.term(t)
@@ -68,27 +78,27 @@ func (b builder) need(paths ...string) cond {
 }
 
 // term translates a term, ignoring its negation.
-func (b builder) term(t model.Term) cond {
+func (b builder) term(t filter.Term) cond {
 	switch t.Field {
-	case model.FieldEvent:
+	case filter.FieldEvent:
 		return b.anyValue(t.Values, func(v string) cond { return b.equalFold("eventname", v) })
-	case model.FieldSource:
-		return b.anyValue(t.Values, func(v string) cond { return b.equalFold("eventsource", model.NormalizeSource(v)) })
-	case model.FieldType:
+	case filter.FieldSource:
+		return b.anyValue(t.Values, func(v string) cond { return b.equalFold("eventsource", filter.EventSource(v)) })
+	case filter.FieldType:
 		return b.anyValue(t.Values, func(v string) cond { return b.equalFold("useridentity.type", v) })
-	case model.FieldKey:
+	case filter.FieldKey:
 		return b.anyValue(t.Values, func(v string) cond { return b.equalFold("useridentity.accesskeyid", v) })
-	case model.FieldRegion:
+	case filter.FieldRegion:
 		return b.anyValue(t.Values, func(v string) cond { return b.equalFold("awsregion", v) })
-	case model.FieldAccount:
+	case filter.FieldAccount:
 		return b.anyValue(t.Values, func(v string) cond {
 			return b.or(b.equalFold("recipientaccountid", v), b.equalFold("useridentity.accountid", v))
 		})
-	case model.FieldError:
+	case filter.FieldError:
 		return b.anyValue(t.Values, b.errorCode)
-	case model.FieldUA:
+	case filter.FieldUA:
 		return b.anyValue(t.Values, func(v string) cond { return b.contains("useragent", v) })
-	case model.FieldReadOnly:
+	case filter.FieldReadOnly:
 		if c := b.need("readonly"); c.why != "" {
 			return c
 		}
@@ -99,17 +109,17 @@ func (b builder) term(t model.Term) cond {
 			vals = []string{"false", "False", "FALSE"}
 		}
 		return cond{sql: strOf("readonly") + " IN (" + quoteList(vals) + ")", where: Exact}
-	case model.FieldID:
+	case filter.FieldID:
 		return b.anyValue(t.Values, func(v string) cond { return b.equal("eventid", v) })
-	case model.FieldRequest:
+	case filter.FieldRequest:
 		return b.anyValue(t.Values, func(v string) cond { return b.or(b.equal("requestid", v), b.equal("sharedeventid", v)) })
-	case model.FieldIP:
+	case filter.FieldIP:
 		return b.ip(t)
-	case model.FieldPrincipal:
+	case filter.FieldPrincipal:
 		return b.anyValue(t.Values, b.principal)
-	case model.FieldResource:
+	case filter.FieldResource:
 		return b.anyValue(t.Values, b.resource)
-	case model.FieldText:
+	case filter.FieldText:
 		return b.anyValue(t.Values, b.text)
 	}
 	return local("no SQL for %s:", t.Field)
@@ -180,23 +190,53 @@ func (b builder) contains(path, v string) cond {
 	return cond{sql: like(lowerOf(path), "%"+likePattern(strings.ToLower(v))+"%"), where: Exact}
 }
 
+// reportingTexts are where a sign-in reports its failure when it has no errorCode
+// (cloudtrail.DecodeRecord makes "Failure" there the event's error).
+var reportingTexts = []string{"responseelements", "serviceeventdetails", "additionaleventdata"}
+
+// errorCode is the index's error: the errorCode, or for a sign-in a failure reported in its
+// response. An error code that is not such a failure is matched exactly; the rest is narrowed to
+// the rows whose response texts say "fail" somewhere.
 func (b builder) errorCode(v string) cond {
 	if c := b.need("errorcode"); c.why != "" {
 		return c
 	}
+	reported := func() string {
+		var ors []string
+		for _, col := range reportingTexts {
+			if b.t.has(col) {
+				ors = append(ors, "strpos("+lowerOf(col)+", 'fail') > 0")
+			}
+		}
+		return strings.Join(ors, " OR ")
+	}
+	widen := func(c cond) cond {
+		if r := reported(); r != "" {
+			return cond{sql: c.sql + " OR " + r, where: Narrowed}
+		}
+		return c
+	}
 	switch strings.ToLower(v) {
 	case "any":
-		return cond{sql: strOf("errorcode") + " <> ''", where: Exact}
+		return widen(cond{sql: strOf("errorcode") + " <> ''", where: Exact})
 	case "none":
-		return cond{sql: strOf("errorcode") + " = ''", where: Exact}
+		c := cond{sql: strOf("errorcode") + " = ''", where: Exact}
+		if reported() != "" {
+			c.where = Narrowed // a reported failure has no errorCode either
+		}
+		return c
 	}
-	return b.equalFold("errorcode", v)
+	c := b.equalFold("errorcode", v)
+	if c.why == "" && (filter.MatchWildcard(v, "failure") || filter.MatchWildcard(v, "failed")) {
+		return widen(c)
+	}
+	return c
 }
 
 // ip: a service name is matched whole, as the index does; an address or CIDR is narrowed to the
 // rows whose source IP text holds its leading whole octets (the index parses the addresses, which
 // may be several, mapped, or spelt differently; it finishes the job). IPv6 stays here.
-func (b builder) ip(t model.Term) cond {
+func (b builder) ip(t filter.Term) cond {
 	var cs []cond
 	for _, name := range t.Names {
 		cs = append(cs, b.equalFold("sourceipaddress", name))
@@ -242,7 +282,7 @@ func prefixText(p netip.Prefix, octets int) string {
 	return sb.String()
 }
 
-// identityFields are the userIdentity fields the readable principal is made from (model.DeriveIdentity).
+// identityFields are the userIdentity fields the readable principal is made from (cloudtrail.DeriveIdentity).
 var identityFields = []string{
 	"useridentity.type", "useridentity.principalid", "useridentity.arn", "useridentity.accountid",
 	"useridentity.invokedby", "useridentity.username", "useridentity.identityprovider",
@@ -285,7 +325,7 @@ func (b builder) principal(v string) cond {
 	return cond{sql: "(" + strings.Join(ors, " OR ") + ")", where: Narrowed}
 }
 
-// resourceTexts are where the resources of a rebuilt record come from (model.ExtractResources):
+// resourceTexts are where the resources of a rebuilt record come from (cloudtrail.ExtractResources):
 // the resources[] ARNs and the request and response.
 var resourceTexts = []string{"resources", "requestparameters", "responseelements"}
 
@@ -294,10 +334,10 @@ var resourceTexts = []string{"resources", "requestparameters", "responseelements
 // value of the plain characters of IDs that is not part of a kind's name can only match there.
 func (b builder) resource(v string) cond {
 	id := v
-	if r, ok := model.ResourceFromARN(v); ok {
+	if r, ok := cloudtrail.ResourceFromARN(v); ok {
 		id = r.ID
 	} else {
-		id = model.NormalizeResourceTerm(v)
+		id = cloudtrail.NormalizeResourceTerm(v)
 	}
 	lv := strings.ToLower(id)
 	switch {
@@ -353,7 +393,7 @@ func plainID(s string) bool {
 // finds by its key in a request ("ec2:instance" for an instanceId): such a resource's kind is not
 // written in the record.
 func kindPart(s string) bool {
-	for _, k := range model.ResourceKinds() {
+	for _, k := range cloudtrail.ResourceKinds() {
 		if strings.Contains(k, s) {
 			return true
 		}

@@ -204,13 +204,13 @@ func TestExplain(t *testing.T) {
 		{&net.DNSError{Name: "cloudtrail.xx-nowhere-1.amazonaws.com", Err: "no such host"}, "xx-nowhere-1", ErrNetwork, "cannot resolve cloudtrail.xx-nowhere-1.amazonaws.com"},
 		{fmt.Errorf("tls: %w", x509.UnknownAuthorityError{}), "us-east-1", ErrNetwork, "AWS_CA_BUNDLE"},
 	} {
-		err := Explain(tc.err, "cloudtrail:LookupEvents", tc.region, "")
+		err := explain(tc.err, "cloudtrail:LookupEvents", tc.region, "")
 		wantErr(t, err, tc.kind, tc.words)
 		if tc.region != "" && !strings.HasPrefix(err.Error(), tc.region+": ") {
 			t.Errorf("%q does not start with its region", err)
 		}
 	}
-	if err := Explain(context.Canceled, "cloudtrail:LookupEvents", "us-east-1", ""); err != context.Canceled {
+	if err := explain(context.Canceled, "cloudtrail:LookupEvents", "us-east-1", ""); err != context.Canceled {
 		t.Errorf("a canceled lookup is not an error to explain: %v", err)
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/source/awsconf/awstest"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -40,43 +42,10 @@ func invictusEvents(t testing.TB) []fakect.Event {
 	return evs
 }
 
-// awsEnv gives the test an AWS environment of its own: static test credentials, empty config
-// files, no CA bundle, no instance metadata, so that it behaves the same on every machine.
+// awsEnv gives the test an AWS environment of its own (awstest.Env).
 func awsEnv(t testing.TB) {
 	t.Helper()
-	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty")
-	os.WriteFile(empty, nil, 0o600)
-	for k, v := range map[string]string{
-		"HOME":                        dir,
-		"AWS_ACCESS_KEY_ID":           testKey,
-		"AWS_SECRET_ACCESS_KEY":       testSecret,
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_REGION":                  "us-east-1",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_PROFILE":                 "",
-		"AWS_DEFAULT_PROFILE":         "",
-		"AWS_CONFIG_FILE":             empty,
-		"AWS_SHARED_CREDENTIALS_FILE": empty,
-		"AWS_CA_BUNDLE":               "",
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_ENDPOINT_URL":            "",
-		"AWS_ENDPOINT_URL_CLOUDTRAIL": "",
-		"AWS_ENDPOINT_URL_STS":        "",
-		"AWS_ENDPOINT_URL_EC2":        "",
-		"AWS_MAX_ATTEMPTS":            "",
-		"AWS_RETRY_MODE":              "",
-		"AWS_NEW_RETRIES_2026":        "",
-		"AWS_USE_FIPS_ENDPOINT":       "",
-		"AWS_USE_DUALSTACK_ENDPOINT":  "",
-		"HTTPS_PROXY":                 "",
-		"HTTP_PROXY":                  "",
-		"https_proxy":                 "",
-		"http_proxy":                  "",
-		"XDG_CACHE_HOME":              filepath.Join(dir, "cache"),
-	} {
-		t.Setenv(k, v)
-	}
+	awstest.Env(t, testKey, testSecret)
 }
 
 // fakeServer starts a server that checks signatures against the test credentials.
@@ -106,10 +75,10 @@ func fastOptions(srv *fakect.Server, regions ...string) Options {
 // result is what a run produced.
 type result struct {
 	session  *Session
-	index    *model.Index
-	records  []model.Record
-	problems []model.Problem
-	batches  []model.Batch
+	index    *index.Index
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
+	batches  []cloudtrail.Batch
 	err      error
 }
 
@@ -121,9 +90,9 @@ func (r result) ids() map[string]int {
 	return m
 }
 
-func (r result) last() model.Progress {
+func (r result) last() cloudtrail.Progress {
 	if len(r.batches) == 0 {
-		return model.Progress{}
+		return cloudtrail.Progress{}
 	}
 	return r.batches[len(r.batches)-1].Progress
 }
@@ -140,8 +109,8 @@ func runCtx(t testing.TB, ctx context.Context, opt Options) result {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	res := result{session: s, index: model.NewIndex()}
-	res.err = s.Run(ctx, func(b model.Batch) {
+	res := result{session: s, index: index.New()}
+	res.err = s.Run(ctx, func(b cloudtrail.Batch) {
 		res.index.Add(b.Records)
 		res.records = append(res.records, b.Records...)
 		res.problems = append(res.problems, b.Problems...)

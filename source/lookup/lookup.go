@@ -3,8 +3,9 @@
 // term sent to the server, pages streamed as they arrive and kept in an on-disk cache that the
 // archive reader reads back, so that a second run fetches only what is missing.
 //
-// trailscope only reads: LookupEvents, sts:GetCallerIdentity (the account, which keys the cache) and
-// ec2:DescribeRegions (for --region all) are the only calls it makes.
+// trailscope only reads: LookupEvents, sts:GetCallerIdentity (the account, which keys the cache),
+// ec2:DescribeRegions (for --region all) and, for `trailscope verify`, cloudtrail:ListPublicKeys
+// (keys.go) are the only calls it makes.
 package lookup
 
 import (
@@ -12,22 +13,23 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	ctsdk "github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	json "github.com/goccy/go-json"
 	"golang.org/x/time/rate"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/archive"
+	"github.com/trailscope/trailscope/source/scope"
 )
 
 // Options says what to look up, and how.
@@ -36,7 +38,7 @@ type Options struct {
 	Regions []string // region names, "all" (the regions enabled for the account), "-name" to leave one out; empty: the configured region
 	Since   string   // how far back: a duration (24h, 7d) or a time (RFC 3339, a date); empty: 24h, or the filter's since:
 	Until   string   // the end, in the same forms; empty: now, or the filter's until:
-	Query   model.Query
+	Query   filter.Query
 	// NoPushDown keeps every filter term local: LookupEvents returns everything in the window.
 	NoPushDown bool
 	NoCache    bool   // neither read nor write the cache
@@ -46,9 +48,9 @@ type Options struct {
 	Endpoint string
 	// Rate is the requests per second per region; DefaultRate when 0.
 	Rate float64
-	// RetryBase is the first backoff after a throttled or failed attempt; DefaultRetryBase when 0.
+	// RetryBase is the first backoff after a throttled or failed attempt; awsconf.DefaultRetryBase when 0.
 	RetryBase time.Duration
-	// MaxAttempts bounds the tries of one request; DefaultMaxAttempts when 0.
+	// MaxAttempts bounds the tries of one request; awsconf.DefaultMaxAttempts when 0.
 	MaxAttempts int
 	// Settle is how long CloudTrail may take to make an event visible: the cache does not count the
 	// most recent Settle of a fetch as complete. DefaultSettle when 0, none when negative.
@@ -60,7 +62,7 @@ type Options struct {
 // Other defaults.
 const (
 	// DefaultSince is how far back a lookup goes unless told.
-	DefaultSince = 24 * time.Hour
+	DefaultSince = scope.DefaultSince
 	// DefaultSettle: CloudTrail makes most events visible within 5 minutes, not guaranteed.
 	DefaultSettle = 15 * time.Minute
 	// History is how far back LookupEvents can see.
@@ -116,10 +118,10 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	}
 	id, err := newIdentityClient(cfg, home).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 	if err != nil {
-		return nil, Explain(err, "sts:GetCallerIdentity", "", opt.Profile)
+		return nil, explain(err, "sts:GetCallerIdentity", "", opt.Profile)
 	}
 	s.Account, s.Caller = aws.ToString(id.Account), aws.ToString(id.Arn)
-	if !accountID.MatchString(s.Account) {
+	if !scope.IsAccount(s.Account) {
 		return nil, &Error{Msg: fmt.Sprintf("sts:GetCallerIdentity returned an odd account ID %q", s.Account)}
 	}
 	if err := s.regions(ctx, home); err != nil {
@@ -148,82 +150,17 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	return s, nil
 }
 
-var (
-	accountID  = regexp.MustCompile(`^[0-9]{12}$`)
-	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-)
-
-// ValidRegion reports whether name has the form of an AWS region name (us-east-1, us-gov-west-1).
-func ValidRegion(name string) bool { return regionName.MatchString(name) }
-
 // window resolves --since, --until and the filter's time terms into whole seconds.
 func (s *Session) window(now time.Time) error {
-	from, to, err := Window(s.opt.Since, s.opt.Until, s.opt.Query, now)
+	w, err := scope.ParseWindow(s.opt.Since, s.opt.Until, s.opt.Query, now)
 	if err != nil {
-		return err
+		return &Error{Msg: err.Error(), Err: err}
 	}
-	s.From, s.To = from, to
+	s.From, s.To = w.From, w.To
 	if s.From.Unix() < s.floor {
 		s.Notes = append(s.Notes, "CloudTrail keeps 90 days: older events come only from the cache")
 	}
 	return nil
-}
-
-// Window resolves a source's --since and --until (empty: the last DefaultSince up to now) and the
-// filter's since: and until: terms (which narrow it) into a window of whole seconds, UTC, never past
-// now. Every source that reads a window of time from AWS shares it. Errors are *Error.
-func Window(since, until string, q model.Query, now time.Time) (from, to time.Time, err error) {
-	from, to = now.Add(-DefaultSince), now
-	fFrom, fTo := FilterWindow(q, now)
-	if since != "" {
-		t, err := parseTime(since, "--since", now)
-		if err != nil {
-			return from, to, err
-		}
-		from = t
-		if fFrom.After(from) {
-			from = fFrom
-		}
-	} else if !fFrom.IsZero() {
-		from = fFrom
-	}
-	if until != "" {
-		t, err := parseTime(until, "--until", now)
-		if err != nil {
-			return from, to, err
-		}
-		to = t
-	}
-	if !fTo.IsZero() && fTo.Before(to) {
-		to = fTo
-	}
-	if to.After(now) {
-		to = now
-	}
-	from, to = time.Unix(from.Unix(), 0).UTC(), time.Unix(to.Unix(), 0).UTC()
-	if !from.Before(to) {
-		return from, to, &Error{Msg: fmt.Sprintf("the time window is empty: from %s to %s; check --since, --until and the filter's since:/until:",
-			from.Format(time.RFC3339), to.Format(time.RFC3339))}
-	}
-	return from, to, nil
-}
-
-// parseTime reads a flag's time: a duration back from now or an absolute time, as the filter's
-// since: and until: take them.
-func parseTime(v, flag string, now time.Time) (time.Time, error) {
-	bad := &Error{Msg: fmt.Sprintf("%s %q: not a duration or a time; e.g. 2h, 7d, 1h30m, 2024-05-01 or 2024-05-01T10:00Z", flag, v)}
-	if strings.ContainsAny(v, `"\`) {
-		return time.Time{}, bad
-	}
-	q, err := model.ParseQuery(`since:"` + v + `"`)
-	if err != nil || len(q.Terms) != 1 {
-		return time.Time{}, bad
-	}
-	if t := q.Terms[0]; !t.At.IsZero() {
-		return t.At, nil
-	} else {
-		return now.Add(-t.Ago), nil
-	}
 }
 
 // globalRegion is where a partition's global services (IAM, STS, console sign-in) log their events.
@@ -239,27 +176,11 @@ func globalRegion(region string) string {
 
 // regions resolves --region and the filter's region: terms into the regions to read.
 func (s *Session) regions(ctx context.Context, home string) error {
-	var include []string
-	exclude := map[string]bool{}
-	all := false
-	for _, v := range s.opt.Regions {
-		for _, r := range strings.Split(v, ",") {
-			r = strings.ToLower(strings.TrimSpace(r))
-			neg := strings.HasPrefix(r, "-")
-			r = strings.TrimPrefix(r, "-")
-			switch {
-			case r == "":
-			case r == "all" && !neg:
-				all = true
-			case !regionName.MatchString(r):
-				return &Error{Msg: fmt.Sprintf("--region %q: not a region name; e.g. us-east-1, eu-west-1,us-east-1, or all", r)}
-			case neg:
-				exclude[r] = true
-			default:
-				include = append(include, r)
-			}
-		}
+	names, err := scope.ParseRegions(s.opt.Regions)
+	if err != nil {
+		return &Error{Msg: err.Error(), Err: err}
 	}
+	include, exclude, all := names.Include, names.Exclude, names.All
 	explicit := all || len(include) > 0
 	global := globalRegion(home)
 	if all {
@@ -276,7 +197,7 @@ func (s *Session) regions(ctx context.Context, home string) error {
 			include = append(include, s.cfg.Region)
 		}
 	}
-	allow, deny := FilterValues(s.opt.Query, model.FieldRegion)
+	allow, deny := scope.FilterRegions(s.opt.Query)
 	switch {
 	case allow != nil && !explicit:
 		include = allow // the filter names the regions
@@ -307,11 +228,11 @@ func (s *Session) regions(ctx context.Context, home string) error {
 func (s *Session) enabledRegions(ctx context.Context, home string) ([]string, error) {
 	out, err := newRegionsClient(s.cfg, home).DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(false)})
 	if err != nil {
-		return nil, Explain(err, "ec2:DescribeRegions", "", s.opt.Profile)
+		return nil, explain(err, "ec2:DescribeRegions", "", s.opt.Profile)
 	}
 	var names []string
 	for _, r := range out.Regions {
-		if name := aws.ToString(r.RegionName); regionName.MatchString(name) && aws.ToString(r.OptInStatus) != "not-opted-in" {
+		if name := aws.ToString(r.RegionName); scope.IsRegion(name) && aws.ToString(r.OptInStatus) != "not-opted-in" {
 			names = append(names, name)
 		}
 	}
@@ -372,8 +293,8 @@ func (s *Session) Stats() map[string]Stats {
 // update is what a region's fetcher tells the collector.
 type update struct {
 	region   string
-	records  []model.Record
-	problems []model.Problem
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
 	pages    int       // pages fetched with this update
 	cached   int       // records read from the cache with this update
 	oldest   time.Time // how far back the region has got, when known
@@ -385,7 +306,7 @@ type update struct {
 // pages arrive (at most every ~100 ms), each batch's progress saying where every region is. A region
 // that fails is reported as a problem and the others go on; Run returns an error when every region
 // failed, or ctx's error when it ends first.
-func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
+func (s *Session) Run(ctx context.Context, emit func(cloudtrail.Batch)) error {
 	start := time.Now()
 	updates := make(chan update, 4*len(s.Regions))
 	var wg sync.WaitGroup
@@ -410,8 +331,8 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 	for _, r := range s.Regions {
 		states[r] = &regionState{}
 	}
-	var pending model.Batch
-	var prog model.Progress
+	var pending cloudtrail.Batch
+	var prog cloudtrail.Progress
 	dirty := false
 	tick := time.NewTicker(batchInterval)
 	defer tick.Stop()
@@ -421,10 +342,10 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 		prog.Detail = s.detail(states, final)
 		pending.Progress = prog
 		emit(pending)
-		pending, dirty = model.Batch{}, false
+		pending, dirty = cloudtrail.Batch{}, false
 	}
 	var failures []error
-	var failed []model.Problem // said at the end, unless every region failed and Run says it
+	var failed []cloudtrail.Problem // said at the end, unless every region failed and Run says it
 	for open := true; open; {
 		select {
 		case u, ok := <-updates:
@@ -454,7 +375,7 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 					if e, ok := u.err.(*Error); ok && e.Region == u.region {
 						reason = e.Msg
 					}
-					failed = append(failed, model.Problem{File: "LookupEvents " + u.region, Reason: reason})
+					failed = append(failed, cloudtrail.Problem{File: "LookupEvents " + u.region, Reason: reason})
 				}
 			}
 			dirty = true
@@ -614,8 +535,8 @@ func (s *Session) readCache(ctx context.Context, region string, w span, send fun
 		return coverage(files), nil
 	}
 	broken := map[string]bool{}
-	err = archive.Read(ctx, paths, archive.Options{}, func(b model.Batch) {
-		recs := slices.DeleteFunc(b.Records, func(r model.Record) bool {
+	err = archive.Read(ctx, paths, archive.Options{}, func(b cloudtrail.Batch) {
+		recs := slices.DeleteFunc(b.Records, func(r cloudtrail.Record) bool {
 			t := r.Time.Unix()
 			return t < w.from || t >= w.to
 		})
@@ -650,7 +571,7 @@ type rawEvent struct {
 // the events of that oldest second wait for the next page, which may hold more of them, so that
 // every cached file holds exactly the events of its span.
 func (s *Session) fetchGap(ctx context.Context, client lookupAPI, region string, g span, send func(update)) error {
-	in := &cloudtrail.LookupEventsInput{
+	in := &ctsdk.LookupEventsInput{
 		StartTime:  aws.Time(time.Unix(g.from, 0)),
 		EndTime:    aws.Time(time.Unix(g.to-1, 0)), // inclusive
 		MaxResults: aws.Int32(PageSize),
@@ -667,7 +588,7 @@ func (s *Session) fetchGap(ctx context.Context, client lookupAPI, region string,
 				recs, probs := s.decode(region, carry)
 				send(update{records: recs, problems: probs})
 			}
-			return Explain(err, "cloudtrail:LookupEvents", region, s.opt.Profile)
+			return explain(err, "cloudtrail:LookupEvents", region, s.opt.Profile)
 		}
 		events, problems := checkEvents(region, page, out.Events)
 		last := out.NextToken == nil || aws.ToString(out.NextToken) == ""
@@ -713,13 +634,13 @@ func (s *Session) fetchGap(ctx context.Context, client lookupAPI, region string,
 }
 
 // checkEvents takes the records out of a page, reporting events without a usable one.
-func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []model.Problem) {
+func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []cloudtrail.Problem) {
 	out := make([]rawEvent, 0, len(events))
-	var problems []model.Problem
+	var problems []cloudtrail.Problem
 	for i, e := range events {
 		raw := []byte(aws.ToString(e.CloudTrailEvent))
 		if len(raw) == 0 || !json.Valid(raw) {
-			problems = append(problems, model.Problem{
+			problems = append(problems, cloudtrail.Problem{
 				File: fmt.Sprintf("LookupEvents %s page %d", region, page), Record: i + 1,
 				Reason: fmt.Sprintf("event %s: CloudTrailEvent is not a JSON record", aws.ToString(e.EventId)),
 			})
@@ -728,7 +649,7 @@ func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []m
 		var t int64
 		if e.EventTime != nil {
 			t = e.EventTime.Unix()
-		} else if r, err := model.DecodeRecord(raw); err == nil {
+		} else if r, err := cloudtrail.DecodeRecord(raw); err == nil {
 			t = r.Time.Unix()
 		}
 		out = append(out, rawEvent{t: t, raw: raw})
@@ -738,7 +659,7 @@ func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []m
 
 // store keeps a page's events (in the cache, split at the settling time, or in memory) and returns
 // them as records whose raw JSON is read back from where they are kept.
-func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]model.Record, []model.Problem, error) {
+func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]cloudtrail.Record, []cloudtrail.Problem, error) {
 	if s.cache == nil {
 		recs, probs := s.decode(region, events)
 		return recs, probs, nil
@@ -780,9 +701,9 @@ func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]
 	if settled == nil && recent == nil {
 		return nil, nil, nil
 	}
-	var recs []model.Record
-	var probs []model.Problem
-	err := archive.Read(context.Background(), paths, archive.Options{Workers: 1}, func(b model.Batch) {
+	var recs []cloudtrail.Record
+	var probs []cloudtrail.Problem
+	err := archive.Read(context.Background(), paths, archive.Options{Workers: 1}, func(b cloudtrail.Batch) {
 		recs = append(recs, b.Records...)
 		probs = append(probs, b.Problems...)
 	})
@@ -790,17 +711,17 @@ func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]
 }
 
 // decode turns events into records kept in memory, for runs without a cache.
-func (s *Session) decode(region string, events []rawEvent) ([]model.Record, []model.Problem) {
-	recs := make([]model.Record, 0, len(events))
-	var probs []model.Problem
+func (s *Session) decode(region string, events []rawEvent) ([]cloudtrail.Record, []cloudtrail.Problem) {
+	recs := make([]cloudtrail.Record, 0, len(events))
+	var probs []cloudtrail.Problem
 	for _, e := range events {
-		r, err := model.DecodeRecord(e.raw)
+		r, err := cloudtrail.DecodeRecord(e.raw)
 		if err != nil {
-			probs = append(probs, model.Problem{File: "LookupEvents " + region, Reason: err.Error()})
+			probs = append(probs, cloudtrail.Problem{File: "LookupEvents " + region, Reason: err.Error()})
 			continue
 		}
 		off, n := s.mem.Put(e.raw)
-		r.Raw = model.RawRef{Store: s.mem, Off: off, Len: n}
+		r.Raw = cloudtrail.RawRef{Store: s.mem, Off: off, Len: n}
 		recs = append(recs, r)
 	}
 	return recs, probs

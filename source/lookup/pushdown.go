@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 // Attribute is the one lookup attribute a LookupEvents call may carry: the filter term that the
@@ -43,15 +43,15 @@ func (a Attribute) cacheKey() string {
 // pushRank orders the fields that map to a lookup attribute, most selective first: an event ID names
 // one event, an access key one session; an event name or a resource is usually rarer than a principal's
 // whole activity; a service or readonly:false keep most of the account.
-var pushRank = []model.Field{
-	model.FieldID, model.FieldKey, model.FieldEvent, model.FieldResource,
-	model.FieldPrincipal, model.FieldSource, model.FieldReadOnly,
+var pushRank = []filter.Field{
+	filter.FieldID, filter.FieldKey, filter.FieldEvent, filter.FieldResource,
+	filter.FieldPrincipal, filter.FieldSource, filter.FieldReadOnly,
 }
 
 // PushDown chooses the term of q to send to CloudTrail as the lookup attribute: the most selective
 // one that maps to a single attribute without losing events the filter would keep. Negated terms,
 // comma lists and wildcards stay local: LookupEvents takes one value and matches it exactly.
-func PushDown(q model.Query) Attribute {
+func PushDown(q filter.Query) Attribute {
 	for _, f := range pushRank {
 		for _, t := range q.Terms {
 			if t.Field != f || t.Negate || len(t.Values) != 1 {
@@ -66,25 +66,25 @@ func PushDown(q model.Query) Attribute {
 	return Attribute{}
 }
 
-func attributeFor(t model.Term) (Attribute, bool) {
+func attributeFor(t filter.Term) (Attribute, bool) {
 	v := strings.TrimSpace(t.Values[0])
 	if v == "" || strings.Contains(v, "*") {
 		return Attribute{}, false
 	}
 	switch t.Field {
-	case model.FieldID:
+	case filter.FieldID:
 		return Attribute{Key: types.LookupAttributeKeyEventId, Value: v}, true
-	case model.FieldKey:
+	case filter.FieldKey:
 		return Attribute{Key: types.LookupAttributeKeyAccessKeyId, Value: strings.ToUpper(v)}, true
-	case model.FieldEvent:
+	case filter.FieldEvent:
 		return Attribute{Key: types.LookupAttributeKeyEventName, Value: canonicalEventName(v)}, true
-	case model.FieldSource:
-		return Attribute{Key: types.LookupAttributeKeyEventSource, Value: strings.ToLower(model.NormalizeSource(v))}, true
-	case model.FieldReadOnly:
+	case filter.FieldSource:
+		return Attribute{Key: types.LookupAttributeKeyEventSource, Value: strings.ToLower(filter.EventSource(v))}, true
+	case filter.FieldReadOnly:
 		return Attribute{Key: types.LookupAttributeKeyReadOnly, Value: fmt.Sprint(t.Bool)}, true
-	case model.FieldResource:
+	case filter.FieldResource:
 		return Attribute{Key: types.LookupAttributeKeyResourceName, Value: v, Approximate: true}, true
-	case model.FieldPrincipal:
+	case filter.FieldPrincipal:
 		// CloudTrail's Username is a user, role or session name: an ARN or "role/x" does not map.
 		if strings.ContainsAny(v, "/:") {
 			return Attribute{}, false
@@ -98,7 +98,7 @@ func attributeFor(t model.Term) (Attribute, bool) {
 // ignores case, LookupEvents does not.
 var eventNames = sync.OnceValue(func() map[string]string {
 	m := make(map[string]string)
-	for _, e := range model.Catalog() {
+	for _, e := range catalog.All() {
 		m[strings.ToLower(e.Name)] = e.Name
 	}
 	return m
@@ -109,74 +109,4 @@ func canonicalEventName(v string) string {
 		return n
 	}
 	return v
-}
-
-// FilterWindow returns the time bounds the filter's since: and until: terms set, relative to now
-// (the index takes durations back from the newest event; before anything is fetched, now is the
-// best estimate of it). A zero time means no bound.
-func FilterWindow(q model.Query, now time.Time) (from, to time.Time) {
-	for _, t := range q.Terms {
-		if t.Negate || (t.Field != model.FieldSince && t.Field != model.FieldUntil) {
-			continue
-		}
-		at := t.At
-		if at.IsZero() {
-			at = now.Add(-t.Ago)
-		}
-		if t.Field == model.FieldSince && (from.IsZero() || at.After(from)) {
-			from = at
-		}
-		if t.Field == model.FieldUntil && (to.IsZero() || at.Before(to)) {
-			to = at
-		}
-	}
-	return from, to
-}
-
-// FilterValues returns the values (in lower case) that the filter's terms on a field allow (nil: any)
-// and those they exclude, for the fields a source narrows what it reads by: region:, account:. Only
-// exact names count; a wildcard leaves the choice to the source's options.
-func FilterValues(q model.Query, field model.Field) (allow []string, deny map[string]bool) {
-	deny = map[string]bool{}
-	first := true
-	for _, t := range q.Terms {
-		if t.Field != field {
-			continue
-		}
-		var vals []string
-		for _, v := range t.Values {
-			if !strings.Contains(v, "*") {
-				vals = append(vals, strings.ToLower(v))
-			} else if !t.Negate {
-				vals = nil // region:eu-* allows regions this function cannot list
-				break
-			}
-		}
-		if t.Negate {
-			for _, v := range vals {
-				deny[v] = true
-			}
-			continue
-		}
-		if vals == nil {
-			continue
-		}
-		if first {
-			allow, first = vals, false
-			continue
-		}
-		var both []string
-		for _, v := range allow {
-			for _, w := range vals {
-				if v == w {
-					both = append(both, v)
-				}
-			}
-		}
-		allow = both
-		if allow == nil {
-			allow = []string{} // region:a region:b: nothing can match
-		}
-	}
-	return allow, deny
 }

@@ -16,7 +16,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // Format is an output format.
@@ -46,7 +48,7 @@ type Options struct {
 }
 
 // Write writes the events refs of idx to w in format f.
-func Write(w io.Writer, f Format, idx *model.Index, refs []model.EventRef, opt Options) error {
+func Write(w io.Writer, f Format, idx *index.Index, refs []index.EventRef, opt Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch f {
@@ -67,33 +69,52 @@ func Write(w io.Writer, f Format, idx *model.Index, refs []model.EventRef, opt O
 var Columns = []string{"time", "event", "principal", "resource", "source_ip", "region", "error"}
 
 // Row returns an event's cells, sanitised for a terminal.
-func Row(r model.Record) []string {
+func Row(r cloudtrail.Record) []string {
 	return []string{
 		r.Time.Format("2006-01-02T15:04:05Z"),
-		model.Sanitize(r.Name),
-		model.Sanitize(r.Identity.Principal),
-		model.Sanitize(ResourceCell(r.Resources)),
-		model.Sanitize(r.SourceIP),
-		model.Sanitize(r.Region),
-		model.Sanitize(r.ErrorCode),
+		cloudtrail.Sanitize(r.Name),
+		cloudtrail.Sanitize(r.Identity.Principal),
+		cloudtrail.Sanitize(ResourceCell(r.Resources)),
+		cloudtrail.Sanitize(r.SourceIP),
+		cloudtrail.Sanitize(r.Region),
+		cloudtrail.Sanitize(r.ErrorCode),
 	}
 }
 
-// ResourceCell names an event's resources in one cell: the first, and how many more.
-func ResourceCell(res []model.Resource) string {
-	switch len(res) {
-	case 0:
-		return ""
-	case 1:
-		return res[0].ID
+// cellResources is how many resources a cell names before it counts the rest.
+const cellResources = 3
+
+// ResourceCell names an event's resources in one cell: up to three, and how many more. The user and
+// the access key of a CreateAccessKey both show.
+func ResourceCell(res []cloudtrail.Resource) string {
+	ids := make([]string, 0, min(len(res), cellResources))
+	for _, r := range res[:min(len(res), cellResources)] {
+		ids = append(ids, r.ID)
 	}
-	return fmt.Sprintf("%s +%d", res[0].ID, len(res)-1)
+	s := strings.Join(ids, ", ")
+	if n := len(res) - cellResources; n > 0 {
+		s += fmt.Sprintf(" +%d", n)
+	}
+	return s
 }
 
-// maxWidth caps a table column: long ARNs and user agents are cut with an ellipsis.
-var maxWidth = []int{20, 40, 56, 44, 39, 16, 32}
+// ResourceList names every resource of an event, for the CSV.
+func ResourceList(res []cloudtrail.Resource) string {
+	ids := make([]string, len(res))
+	for i, r := range res {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, ", ")
+}
 
-func writeTable(w io.Writer, idx *model.Index, refs []model.EventRef, opt Options) error {
+// maxWidth caps a table column: longer cells are cut, in the middle for the columns of middleCut.
+var maxWidth = []int{20, 40, 56, 60, 39, 16, 32}
+
+// middleCut are the columns whose tail tells values apart (principals with their sessions, ARNs, S3
+// keys): they are cut in the middle, the others at the end.
+var middleCut = []bool{false, false, true, true, false, false, false}
+
+func writeTable(w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	columns, widest := Columns, maxWidth
 	if opt.Explain {
 		columns, widest = append(columns[:len(columns):len(columns)], "explanation"), append(widest[:len(widest):len(widest)], 80)
@@ -106,21 +127,22 @@ func writeTable(w io.Writer, idx *model.Index, refs []model.EventRef, opt Option
 			rows[i] = append(rows[i], Explanation(r))
 		}
 	}
-	return writeRows(w, columns, widest, rows)
+	return writeRows(w, columns, widest, middleCut, rows)
 }
 
 // Explanation says what an event's call does and why it matters, from the event catalog; for a
 // call the catalog does not know, only its service.
-func Explanation(r model.Record) string {
-	if e, ok := model.Explain(r.Source, r.Name); ok {
+func Explanation(r cloudtrail.Record) string {
+	if e, ok := catalog.Explain(r.Source, r.Name); ok {
 		return e.Summary + " " + e.Why + " [" + string(e.Tactic) + "]"
 	}
-	return model.Sanitize(model.ServiceName(r.Source)) + " call (not in the catalog)"
+	return cloudtrail.Sanitize(catalog.ServiceName(r.Source)) + " call (not in the catalog)"
 }
 
 // writeRows writes rows under a header of columns, each column as wide as its widest cell up to
-// its cap in widest (longer cells are cut with an ellipsis).
-func writeRows(w io.Writer, columns []string, widest []int, rows [][]string) error {
+// its cap in widest (longer cells are cut with an ellipsis: in the middle for the columns middle
+// says, at the end for the others).
+func writeRows(w io.Writer, columns []string, widest []int, middle []bool, rows [][]string) error {
 	widths := make([]int, len(columns))
 	header := make([]string, len(columns))
 	for i, c := range columns {
@@ -132,11 +154,11 @@ func writeRows(w io.Writer, columns []string, widest []int, rows [][]string) err
 			widths[j] = max(widths[j], min(ansi.StringWidth(cell), widest[j]))
 		}
 	}
-	if err := writeAligned(w, header, widths); err != nil {
+	if err := writeAligned(w, header, widths, nil); err != nil {
 		return err
 	}
 	for _, row := range rows {
-		if err := writeAligned(w, row, widths); err != nil {
+		if err := writeAligned(w, row, widths, middle); err != nil {
 			return err
 		}
 	}
@@ -176,10 +198,14 @@ func Bytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-func writeAligned(w io.Writer, cells []string, widths []int) error {
+func writeAligned(w io.Writer, cells []string, widths []int, middle []bool) error {
 	var b strings.Builder
 	for i, cell := range cells {
-		cell = ansi.Truncate(cell, widths[i], "…")
+		if i < len(middle) && middle[i] {
+			cell = CutMiddle(cell, widths[i])
+		} else {
+			cell = ansi.Truncate(cell, widths[i], "…")
+		}
 		b.WriteString(cell)
 		if i < len(cells)-1 {
 			b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(cell)+2))
@@ -190,7 +216,7 @@ func writeAligned(w io.Writer, cells []string, widths []int) error {
 	return err
 }
 
-func writeJSON(w io.Writer, idx *model.Index, refs []model.EventRef) error {
+func writeJSON(w io.Writer, idx *index.Index, refs []index.EventRef) error {
 	var buf bytes.Buffer
 	for _, ref := range refs {
 		raw, err := idx.Raw(ref)
@@ -214,7 +240,7 @@ func writeJSON(w io.Writer, idx *model.Index, refs []model.EventRef) error {
 // SafeJSON returns JSON with every character a terminal could act on escaped as \uXXXX: the same
 // JSON value, safe to print. Bytes that are not UTF-8 become U+FFFD.
 func SafeJSON(b []byte) []byte {
-	if utf8.Valid(b) && model.Sanitize(string(b)) == string(b) {
+	if utf8.Valid(b) && cloudtrail.Sanitize(string(b)) == string(b) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+16)
@@ -223,7 +249,7 @@ func SafeJSON(b []byte) []byte {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			out = append(out, `\ufffd`...)
-		case r < 0x20 || r == 0x7f || model.Sanitize(string(r)) != string(r):
+		case r < 0x20 || r == 0x7f || cloudtrail.Sanitize(string(r)) != string(r):
 			out = fmt.Appendf(out, `\u%04x`, r)
 		default:
 			out = append(out, b[i:i+size]...)
@@ -233,7 +259,7 @@ func SafeJSON(b []byte) []byte {
 	return out
 }
 
-func writeCSV(w io.Writer, idx *model.Index, refs []model.EventRef, opt Options) error {
+func writeCSV(w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	cw := csv.NewWriter(w)
 	header := append(append([]string(nil), Columns...), "event_id", "source", "account", "access_key", "user_agent", "error_message")
 	if opt.Explain {
@@ -244,9 +270,11 @@ func writeCSV(w io.Writer, idx *model.Index, refs []model.EventRef, opt Options)
 	}
 	for _, ref := range refs {
 		r := idx.Record(ref)
-		row := append(Row(r),
-			r.EventID, model.Sanitize(r.Source), r.Account, model.Sanitize(r.Identity.AccessKey),
-			model.Sanitize(r.UserAgent), model.Sanitize(r.ErrorMessage))
+		row := Row(r)
+		row[3] = cloudtrail.Sanitize(ResourceList(r.Resources)) // a file holds every resource
+		row = append(row,
+			r.EventID, cloudtrail.Sanitize(r.Source), r.Account, cloudtrail.Sanitize(r.Identity.AccessKey),
+			cloudtrail.Sanitize(r.UserAgent), cloudtrail.Sanitize(r.ErrorMessage))
 		if opt.Explain {
 			row = append(row, Explanation(r))
 		}

@@ -5,16 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/tidwall/gjson"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/source/awsconf/awstest"
 	"github.com/trailscope/trailscope/source/sample"
 )
 
@@ -68,7 +66,7 @@ func SampleRecords(name string, shift time.Duration) ([][]byte, error) {
 	}
 	var out [][]byte
 	var failed error
-	err = s.Read(context.Background(), func(b model.Batch) {
+	err = s.Read(context.Background(), func(b cloudtrail.Batch) {
 		for _, r := range b.Records {
 			raw, err := r.Raw.Store.Raw(r.Raw.Off, r.Raw.Len)
 			if err == nil && shift != 0 {
@@ -111,30 +109,11 @@ func Find(records [][]byte, name string) ([]byte, error) {
 	return nil, fmt.Errorf("no %s record", name)
 }
 
-// Setenv gives a test an AWS environment of its own that reaches this server: static credentials,
-// a region, empty config files, no CA bundle or instance metadata, and a cache folder of its own,
-// with AWS_ENDPOINT_URL as a user would set it.
+// Setenv gives a test an AWS environment of its own (awstest.Env: static credentials, the region
+// us-east-1, empty config files, a cache folder of its own) that reaches this server through
+// AWS_ENDPOINT_URL, as a user would set it.
 func (s *Server) Setenv(t testing.TB) {
 	t.Helper()
-	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty")
-	if err := os.WriteFile(empty, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{
-		"HOME": dir, "XDG_CACHE_HOME": filepath.Join(dir, "cache"),
-		"AWS_ACCESS_KEY_ID": "AKIDFAKEATHENA000001", "AWS_SECRET_ACCESS_KEY": "fake-athena-secret", "AWS_SESSION_TOKEN": "",
-		"AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "", "AWS_PROFILE": "", "AWS_DEFAULT_PROFILE": "",
-		"AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty, "AWS_CA_BUNDLE": "",
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": s.URL, "AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
-		"HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "", "http_proxy": "",
-	}
-	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "AWS_ENDPOINT_URL_") {
-			env[k] = ""
-		}
-	}
-	for k, v := range env {
-		t.Setenv(k, v)
-	}
+	awstest.Env(t, "AKIDFAKEATHENA000001", "fake-athena-secret")
+	t.Setenv("AWS_ENDPOINT_URL", s.URL)
 }
