@@ -1,14 +1,13 @@
 package athena
 
 import (
-	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	json "github.com/goccy/go-json"
+	"github.com/tidwall/gjson"
 )
 
 // This file rebuilds CloudTrail records from result rows: each column under CloudTrail's own name
@@ -98,17 +97,15 @@ func (r *rebuilder) rebuild(dst []byte, vals []*string) ([]byte, error) {
 		dst = append(dst, r.keys[i]...)
 		switch {
 		case c.Type.Complex():
-			var val any
-			dec := json.NewDecoder(strings.NewReader(s))
-			dec.UseNumber() // numbers as written, not as float64
-			if err := dec.Decode(&val); err != nil {
-				return dst, fmt.Errorf("column %s is not the JSON it was selected as: %w", c.Name, err)
+			v := gjson.Parse(s)
+			if !gjson.Valid(s) {
+				return dst, fmt.Errorf("column %s is not the JSON it was selected as: %.40q", c.Name, s)
 			}
-			if val == nil {
+			if v.Type == gjson.Null {
 				dst = dst[:mark]
 				continue
 			}
-			dst = writeTyped(dst, val, c.Type, c.Name == "resources")
+			dst = writeTyped(dst, v, c.Type, c.Name == "resources")
 		case jsonColumns[c.Name] && isJSONContainer(s):
 			dst = append(dst, s...)
 		case boolColumns[c.Name] && (s == "true" || s == "false"):
@@ -144,42 +141,41 @@ func isJSONScalar(s string) bool {
 	return err == nil && json.Valid([]byte(s))
 }
 
-// writeTyped writes a nested value along its type: struct fields under CloudTrail's names in the
-// type's order, NULLs left out. A row may arrive as a JSON array of its fields (Presto and older
-// Trino cast rows so): the type names them.
-func writeTyped(dst []byte, v any, t Type, inResources bool) []byte {
-	switch t.Kind {
-	case "struct":
-		var get func(i int, name string) any
-		switch o := v.(type) {
-		case map[string]any:
-			get = func(_ int, name string) any {
-				if x, ok := o[name]; ok {
-					return x
-				}
-				for k, x := range o { // a catalog that kept the case of a field's name
-					if equalFoldASCII(k, name) {
-						return x
-					}
-				}
-				return nil
-			}
-		case []any:
-			get = func(i int, _ string) any {
-				if i < len(o) {
-					return o[i]
-				}
-				return nil
-			}
-		default:
-			return writeAny(dst, v)
-		}
+// writeTyped writes a nested value along its type: struct fields under CloudTrail's names, in the
+// order they come, NULLs left out. A row may arrive as a JSON array of its fields (Presto and
+// older Trino cast rows so): the type names them. Scalars are copied as they are written.
+func writeTyped(dst []byte, v gjson.Result, t Type, inResources bool) []byte {
+	switch {
+	case t.Kind == "struct" && v.IsObject():
 		dst = append(dst, '{')
 		first := true
-		for i, f := range t.Fields {
-			x := get(i, f.Name)
-			if x == nil {
-				continue
+		v.ForEach(func(k, x gjson.Result) bool {
+			if x.Type == gjson.Null {
+				return true
+			}
+			ft, _ := t.Field(k.Str)
+			if !first {
+				dst = append(dst, ',')
+			}
+			first = false
+			dst = appendString(dst, fieldName(strings.ToLower(k.Str), inResources))
+			dst = append(dst, ':')
+			dst = writeTyped(dst, x, ft, false)
+			return true
+		})
+		return append(dst, '}')
+	case t.Kind == "struct" && v.IsArray():
+		dst = append(dst, '{')
+		first := true
+		i := 0
+		v.ForEach(func(_, x gjson.Result) bool {
+			if i >= len(t.Fields) {
+				return false
+			}
+			f := t.Fields[i]
+			i++
+			if x.Type == gjson.Null {
+				return true
 			}
 			if !first {
 				dst = append(dst, ',')
@@ -188,23 +184,23 @@ func writeTyped(dst []byte, v any, t Type, inResources bool) []byte {
 			dst = appendString(dst, fieldName(f.Name, inResources))
 			dst = append(dst, ':')
 			dst = writeTyped(dst, x, f.Type, false)
-		}
+			return true
+		})
 		return append(dst, '}')
-	case "array":
-		a, ok := v.([]any)
-		if !ok || t.Elem == nil {
-			return writeAny(dst, v)
-		}
+	case t.Kind == "array" && v.IsArray() && t.Elem != nil:
 		dst = append(dst, '[')
-		for i, x := range a {
+		i := 0
+		v.ForEach(func(_, x gjson.Result) bool {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
+			i++
 			dst = writeTyped(dst, x, *t.Elem, inResources)
-		}
+			return true
+		})
 		return append(dst, ']')
 	}
-	return writeAny(dst, v) // maps keep their keys; scalars are what they are
+	return append(dst, v.Raw...) // maps keep their keys; scalars are what they are
 }
 
 // fieldName is CloudTrail's name of a nested field.
@@ -221,47 +217,6 @@ func fieldName(name string, inResources bool) string {
 		return n
 	}
 	return name
-}
-
-// writeAny writes a decoded JSON value, map keys sorted.
-func writeAny(dst []byte, v any) []byte {
-	switch x := v.(type) {
-	case nil:
-		return append(dst, "null"...)
-	case string:
-		return appendString(dst, x)
-	case bool:
-		return strconv.AppendBool(dst, x)
-	case json.Number:
-		return append(dst, x...)
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		dst = append(dst, '{')
-		for i, k := range keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, k)
-			dst = append(dst, ':')
-			dst = writeAny(dst, x[k])
-		}
-		return append(dst, '}')
-	case []any:
-		dst = append(dst, '[')
-		for i, e := range x {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = writeAny(dst, e)
-		}
-		return append(dst, ']')
-	}
-	b, _ := json.Marshal(v)
-	return append(dst, b...)
 }
 
 // appendString writes s as a JSON string; bytes that are not UTF-8 become U+FFFD.
@@ -293,8 +248,4 @@ func appendString(dst []byte, s string) []byte {
 		i += size
 	}
 	return append(dst, '"')
-}
-
-func equalFoldASCII(a, b string) bool {
-	return len(a) == len(b) && bytes.EqualFold([]byte(a), []byte(b))
 }
