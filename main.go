@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/source/synth/world"
@@ -71,13 +73,14 @@ type sourceFlags struct {
 	athena      athenaFlags
 	filter      string       // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
 	loaded      string       // what load read, for titles: "3 paths", "sample: scenarios"
+	publicKeys  []string     // the console's --public-keys, for the check of the loaded files' integrity
 	log         func(string) // what a source says worth keeping (Athena's query IDs); nil: nothing
 	explain     io.Writer    // where a source says what it will run (Athena's SQL); nil: nowhere
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
-		"skip files that decompress to more than this many MB")
+		"read no further than this many MB of a file, decompressed (a gzip bomb): the records before are kept")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
 	complete(cmd, "sample", sampleNames)
 	f.lookup.register(cmd)
@@ -100,6 +103,9 @@ type opened struct {
 	banner string // what the console says first, if anything
 	notice string // what a one-shot command says on stderr first (that it reads stdin, or the sample)
 	files  bool   // a source of files: finding none to read is an error, not an empty result
+	// check checks the log file integrity of what was read (local folders and s3:// buckets); nil
+	// for other sources.
+	check check
 }
 
 // open chooses the source that the flags and paths name. It fails before anything is read when a
@@ -151,9 +157,13 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		desc = fmt.Sprintf("%d paths", len(paths))
 	}
 	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
-	return opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
+	src := opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
-	}}, nil
+	}}
+	if !slices.Contains(paths, "-") {
+		src.check = f.checkFiles(paths)
+	}
+	return src, nil
 }
 
 // preflight is the context of the checks a source makes before it opens (credentials, buckets):
@@ -266,7 +276,11 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	batches := src.start(loadCtx)
-	err = ui.Run(ctx, ui.Options{Index: index.New(), Batches: batches, Source: src.desc, Banner: src.banner, StopLoad: stopLoad})
+	opt := ui.Options{Index: index.New(), Batches: batches, Source: src.desc, Banner: src.banner, StopLoad: stopLoad}
+	if src.check != nil {
+		opt.Verify = func() (*integrity.Report, map[string]string, error) { return src.check(ctx) }
+	}
+	err = ui.Run(ctx, opt)
 	stopLoad()
 	// Let the source end (Athena stops its query) before the process does.
 	drain := time.NewTimer(stopWait)
@@ -316,6 +330,7 @@ investigate). trailscope only ever reads from AWS.`,
 	var src sourceFlags
 	src.register(root)
 	var about bool
+	root.Flags().StringArrayVar(&src.publicKeys, "public-keys", nil, "CloudTrail's public keys (the JSON of 'aws cloudtrail list-public-keys'), for the check of the\nloaded files' integrity (default: public-keys.json beside the archive, if there is one)")
 	root.Flags().BoolVar(&about, "about", false, "with --sample: say what the sample is, where it comes from and its license, and exit")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if about {
@@ -446,12 +461,21 @@ func newSynth(stdout io.Writer) *cobra.Command {
 	var opt world.Options
 	var plain, digests bool
 	var backfill int
+	var shape string
 	cmd := &cobra.Command{
 		Use:    "synth [flags] DIR",
 		Short:  "Write a deterministic synthetic CloudTrail archive, for benchmarks",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch shape {
+			case "org":
+				opt.Shape = world.ShapeOrg
+			case "simple":
+				opt.Shape = world.ShapeSimple
+			default:
+				return fmt.Errorf("--shape %q: want org or simple", shape)
+			}
 			opt.Gzip = !plain
 			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			st, err := world.Generate(opt, args[0])
@@ -460,12 +484,15 @@ func newSynth(stdout io.Writer) *cobra.Command {
 			}
 			fmt.Fprintf(stdout, "%d files, %d records (%d unique), %d MB written, %d MB of JSON\n",
 				st.Files, st.Records, st.Unique, st.Bytes>>20, st.JSONBytes>>20)
+			fmt.Fprintf(stdout, "%d accounts, %d regions, %d event names, %d principals, %d identity ARNs, %d access keys\n",
+				st.Accounts, st.Regions, st.EventNames, st.Principals, st.ARNs, st.AccessKeys)
 			if digests {
 				return signSynth(args[0], opt.Start, opt.Days, backfill, stdout)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&shape, "shape", "org", "org: an organization trail with keys rotating as in AWS; simple: a few accounts, few keys")
 	cmd.Flags().BoolVar(&digests, "digests", false, "sign the archive as log file validation does: hourly digests, a key and the digests' signatures beside them")
 	cmd.Flags().IntVar(&backfill, "backfill", 0, "with --digests: list every Nth log file in a backfill digest instead of its hour's")
 	cmd.Flags().IntVar(&opt.Events, "events", 1_000_000, "records to write, duplicates included")

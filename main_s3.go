@@ -59,7 +59,11 @@ func (f *sourceFlags) openS3(paths []string, text string) (opened, error) {
 	if err != nil {
 		return opened{}, err
 	}
-	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
+	src := opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return s.Run(ctx, sendTo(ctx, out))
-	}}, nil
+	}}
+	if len(paths) == 1 {
+		src.check = f.checkBucket(paths[0], s.Window)
+	}
+	return src, nil
 }

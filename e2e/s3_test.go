@@ -55,14 +55,14 @@ func TestS3ConsoleInTmux(t *testing.T) {
 	}, " ")
 	session := sessionName(t)
 	open := func() *term {
-		exec.Command("tmux", "kill-session", "-t", session).Run()
+		tmux("kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --since 2024-03-04 --until 2024-03-05 s3://trail-bucket/AWSLogs/", env, bin)
-		if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
+		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
 		return &term{t: t, session: session}
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
 
 	tm := open()
 	tm.waitFor("s3://trail-bucket/AWSLogs/", "S3 2024-03-04 00:00Z to 2024-03-05 00:00Z; 2 accounts, 2 regions")
@@ -71,16 +71,23 @@ func TestS3ConsoleInTmux(t *testing.T) {
 	if s := tm.screen(); strings.Contains(s, "problem") {
 		t.Errorf("problems:\n%s", s)
 	}
+	// Once loaded, the console checks the files against their digests, fetching the digests into
+	// the cache too. The week's 4 digests are empty shells: they are invalid, and the 52 log files
+	// not covered. (S3 stops throttling: that was the load's test.)
+	srv.FailWith(nil)
+	tm.send("j")
+	tm.waitFor("integrity: 56 problems")
 	tm.send("q")
 	reqs := srv.Requests()
 	if got := fakes3.Count(reqs, "GetObject"); got < 52 {
 		t.Errorf("%d objects fetched, want 52 and the retries of those throttled", got)
 	}
 
-	srv.FailWith(nil)
 	tm = open()
 	tm.waitFor(fmt.Sprintf("%d of %d events", want, want))
 	waitLoaded(tm)
+	tm.send("j")
+	tm.waitFor("integrity: 56 problems")
 	tm.send("q")
 	if got := fakes3.Count(srv.Requests(), "GetObject"); got != 0 {
 		t.Errorf("the second run fetched %d objects", got)

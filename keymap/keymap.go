@@ -169,6 +169,7 @@ var Commands = []Command{
 	{"findings", []string{"finding", "f", "6"}, "what to look at first: the detection rules over the loaded events"},
 	{"count", []string{"counts", "#"}, "the result counted by a field: :count ip, :count key, ... (←/→ another field)"},
 	{"coverage", []string{"cov", "7"}, "what the records can show: time spans and gaps, trails and their changes, data events"},
+	{"integrity", []string{"verify", "int"}, "log file integrity: every loaded file against its digest, the worst first (when the files hold digests)"},
 	{"help", []string{"h", "?"}, "every key"},
 	{"export", []string{"e"}, "write the result to a file (.jsonl or .csv)"},
 	{"quit", []string{"q", "q!"}, "leave"},

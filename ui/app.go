@@ -122,6 +122,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.StatusMsg:
 		a.status = msg
 		return a, nil
+	case integrityMsg:
+		a.state.Integrity = msg.in
+		if msg.in.Err != nil {
+			a.report("integrity: %s", cloudtrail.Sanitize(msg.in.Err.Error()))
+		}
+		return a, nil
 	case common.GotoMsg:
 		return a, a.goTo(msg)
 	case common.OpenMsg:

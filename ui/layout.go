@@ -211,6 +211,13 @@ func (a *App) statusLine() string {
 	if len(s.Problems) > 0 {
 		line += " · " + report.Count(len(s.Problems), "problem") + ": press 4"
 	}
+	if w := s.Integrity.Word(); w != "" {
+		if p, _ := s.Integrity.Problems(); p > 0 {
+			line += " · " + w + " (:integrity)"
+		} else {
+			line += " · " + w
+		}
+	}
 	if len(a.stack) > 0 {
 		line += " · esc: back"
 	}

@@ -124,7 +124,7 @@ func (a *App) onBatch(msg batchMsg) tea.Cmd {
 		if a.opt.Banner == "" { // a banner says what the data is: it stays until the first key
 			a.status = common.StatusMsg{}
 		}
-		return tea.Batch(a.runQuery(a.state.Applied), a.broadcast(common.LoadedMsg{}))
+		return tea.Batch(a.runQuery(a.state.Applied), a.broadcast(common.LoadedMsg{}), a.verifyCmd())
 	}
 	cmds := []tea.Cmd{loadCmd(a.state.Index, a.opt.Batches)}
 	if msg.added > 0 || len(msg.problems) > 0 {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/integrity"
 )
 
 // Options configures a console.
@@ -30,6 +31,12 @@ type Options struct {
 	// StopLoad, with Batches set, stops the load: esc with nothing to go back to calls it while
 	// the console loads (what has arrived stays). nil: esc does not stop a load.
 	StopLoad func()
+
+	// Verify, when set, checks the log file integrity of what was loaded (`trailscope verify`'s
+	// check, offline), off the UI loop once the load is done. It returns the report, nil when the
+	// files hold no digests, and the path each result's file was read from when the report names
+	// it otherwise (an S3 object's copy in the cache).
+	Verify func() (*integrity.Report, map[string]string, error)
 }
 
 // New returns the console's root model.

@@ -11,6 +11,7 @@ import (
 	"github.com/trailscope/trailscope/ui/views/detail"
 	"github.com/trailscope/trailscope/ui/views/findings"
 	"github.com/trailscope/trailscope/ui/views/help"
+	"github.com/trailscope/trailscope/ui/views/integrity"
 	"github.com/trailscope/trailscope/ui/views/principals"
 	"github.com/trailscope/trailscope/ui/views/problems"
 	"github.com/trailscope/trailscope/ui/views/resources"
@@ -39,6 +40,7 @@ func (a *App) register(c common.Common) {
 		{findings.New(c), key.Binding{}},
 		{coverage.New(c), key.Binding{}},
 		{counts.New(c), g.Count},
+		{integrity.New(c), key.Binding{}},
 	}
 }
 

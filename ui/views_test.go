@@ -85,5 +85,5 @@ func TestUnknownCommand(t *testing.T) {
 	if !a.status.Err {
 		t.Fatal("not an error")
 	}
-	mustContain(t, a.status.Text, `unknown command "zzz": try :timeline :principals :resources :problems :scenarios :findings :count :coverage :help`)
+	mustContain(t, a.status.Text, `unknown command "zzz": try :timeline :principals :resources :problems :scenarios :findings :count :coverage :integrity :help`)
 }

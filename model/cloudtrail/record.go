@@ -94,6 +94,13 @@ type RawStore interface {
 	Raw(off int64, n int) ([]byte, error)
 }
 
+// FileStore is a RawStore that re-reads one file: File is its path, as the source read it. The
+// console uses it to tell which file an event came from (log file integrity is checked per file).
+type FileStore interface {
+	RawStore
+	File() string
+}
+
 // RawRef locates a record's raw JSON in a RawStore, for drill-down.
 type RawRef struct {
 	Store RawStore

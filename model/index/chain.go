@@ -32,7 +32,7 @@ const MaxChain = 16
 func (x *Index) Chain(ref EventRef) []Link {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return x.chainOf(x.idents[x.events.at(ref).ident].key)
+	return x.chainOf(x.idents.at(x.events.at(ref).ident).key)
 }
 
 // KeyChain is Chain for an access key: the events that minted it and its forebears, nearest first.
@@ -52,12 +52,12 @@ func (x *Index) chainOf(key Sym) []Link {
 	seen := map[Sym]bool{}
 	for key != 0 && !seen[key] && len(chain) < MaxChain {
 		seen[key] = true
-		m, ok := x.minted[key]
+		m, ok := x.mintedLocked(key)
 		if !ok {
 			break
 		}
 		e := x.events.at(m)
-		who := &x.idents[e.ident]
+		who := x.idents.at(e.ident)
 		l := Link{
 			Key:       x.syms.strs[key],
 			Minted:    m,
@@ -96,7 +96,7 @@ func (x *Index) MintedBy(key string) (EventRef, bool) {
 	if !ok {
 		return 0, false
 	}
-	ref, ok := x.minted[k]
+	ref, ok := x.mintedLocked(k)
 	return ref, ok
 }
 
@@ -107,9 +107,12 @@ func (x *Index) lineageLocked(s bitset, keys []Sym) {
 		return
 	}
 	children := map[Sym][]Sym{} // a key -> the keys minted with it
-	for k, ref := range x.minted {
-		if parent := x.idents[x.events.at(ref).ident].key; parent != 0 {
-			children[parent] = append(children[parent], k)
+	for k, r := range x.mintedBy {
+		if r == 0 {
+			continue
+		}
+		if parent := x.idents.at(x.events.at(r - 1).ident).key; parent != 0 {
+			children[parent] = append(children[parent], Sym(k))
 		}
 	}
 	seen := map[Sym]bool{}
@@ -126,10 +129,8 @@ func (x *Index) lineageLocked(s bitset, keys []Sym) {
 	for len(queue) > 0 {
 		k := queue[0]
 		queue = queue[1:]
-		if list := x.post[pKey][k]; list != nil {
-			for _, ref := range *list {
-				s.set(ref)
-			}
+		for _, ref := range x.posting(pKey, k) {
+			s.set(ref)
 		}
 		for _, c := range children[k] {
 			if !seen[c] {

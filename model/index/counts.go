@@ -28,7 +28,7 @@ func (x *Index) CountBy(refs []EventRef, f filter.Field) ([]ValueCount, error) {
 			continue
 		}
 		e := x.events.at(ref)
-		who := &x.idents[e.ident]
+		who := x.idents.at(e.ident)
 		switch f {
 		case filter.FieldEvent:
 			counts[e.name]++

@@ -181,7 +181,7 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 					keys = append(keys, k)
 				}
 			}
-			if k, ok := x.syms.lookup(v); ok && x.post[pKey][k] == nil {
+			if k, ok := x.syms.lookup(v); ok && x.posting(pKey, k) == nil {
 				keys = append(keys, k) // a key minted in the records and never used
 			}
 		}
@@ -219,7 +219,7 @@ func (x *Index) lookupID(id string) (EventRef, bool) {
 // union adds the events of every value of field p that m matches.
 func (x *Index) union(s bitset, p posted, m matcher) {
 	add := func(v Sym) {
-		for _, ref := range *x.post[p][v] {
+		for _, ref := range x.posting(p, v) {
 			s.set(ref)
 		}
 	}
@@ -246,7 +246,7 @@ func (x *Index) ipSet(s bitset, t filter.Term) {
 			if !anyContains(t.Prefixes, x.ips[v]) {
 				continue
 			}
-			for _, ref := range *list {
+			for _, ref := range *x.lists.at(list) {
 				s.set(ref)
 			}
 		}

@@ -280,7 +280,7 @@ func TestIndexSharedKeyMakesFewIdentities(t *testing.T) {
 		}))
 	}
 	x.Add(batch)
-	if n := len(x.idents); n != 3 {
+	if n := x.idents.len(); n != 3 {
 		t.Errorf("%d identities for 3 principals sharing a key", n)
 	}
 	if got := len(x.Query(mustParse(t, "principal:user1")).Refs); got != 333 {

@@ -43,7 +43,7 @@ func (x *Index) Profile(refs []EventRef) Profile {
 			last = e.time
 		}
 		p.Events++
-		count(keys, x.idents[e.ident].key)
+		count(keys, x.idents.at(e.ident).key)
 		count(ips, e.ip)
 		count(uas, e.ua)
 		count(regions, e.region)

@@ -60,7 +60,7 @@ func (v View) Postings(f filter.Field) iter.Seq2[Sym, []EventRef] {
 			return
 		}
 		for s, list := range v.x.post[p] {
-			if !yield(s, *list) {
+			if !yield(s, *v.x.lists.at(list)) {
 				return
 			}
 		}
@@ -74,10 +74,7 @@ func (v View) Posting(f filter.Field, s Sym) []EventRef {
 	if !ok {
 		return nil
 	}
-	if list := v.x.post[p][s]; list != nil {
-		return *list
-	}
-	return nil
+	return v.x.posting(p, s)
 }
 
 // Addrs returns the addresses a source IP value holds (a record may carry a comma-separated list; a
@@ -86,7 +83,7 @@ func (v View) Addrs(ip Sym) []netip.Addr { return v.x.ips[ip] }
 
 // MintedBy returns the event that minted a temporary access key, when it is in the index.
 func (v View) MintedBy(key Sym) (EventRef, bool) {
-	ref, ok := v.x.minted[key]
+	ref, ok := v.x.mintedLocked(key)
 	return ref, ok
 }
 
@@ -95,7 +92,7 @@ func (v View) Inspected(ref EventRef) string { return v.x.inspected[ref] }
 
 // Identities returns how many distinct identities the index holds: IdentityIDs run from 0 to
 // Identities()-1.
-func (v View) Identities() int { return len(v.x.idents) }
+func (v View) Identities() int { return v.x.idents.len() }
 
 // TimeOrder returns refs sorted by time, then arrival, without duplicates, in a new slice.
 func (v View) TimeOrder(refs []EventRef) []EventRef {
@@ -175,7 +172,7 @@ func (ev Event) Resources() []Sym { return ev.x.res[ev.e.resOff : ev.e.resOff+ev
 func (ev Event) RawPos() (store uint32, off int64) { return ev.e.store, ev.e.rawOff }
 
 // Who returns the event's identity.
-func (ev Event) Who() Who { return Who{i: &ev.x.idents[ev.e.ident], id: IdentityID(ev.e.ident)} }
+func (ev Event) Who() Who { return Who{i: ev.x.idents.at(ev.e.ident), id: IdentityID(ev.e.ident)} }
 
 // IdentityID numbers the distinct identities of an index from 0 (View.Identities): an analyser keeps
 // what it works out per identity in a slice by it.

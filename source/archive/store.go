@@ -57,6 +57,9 @@ func (s *fileStore) Raw(off int64, n int) ([]byte, error) {
 	return b, nil
 }
 
+// File is the path the store re-reads (cloudtrail.FileStore).
+func (s *fileStore) File() string { return s.path }
+
 func (s *fileStore) open() (io.ReadCloser, error) {
 	if s.fsys != nil {
 		return s.fsys.Open(s.path)

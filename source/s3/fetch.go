@@ -89,7 +89,9 @@ func (b *Bucket) fetchOnce(ctx context.Context, cache *Cache, o Object, ifMatch 
 	return path, nil
 }
 
-// Head describes one object (HeadObject), for a URL that names a file rather than a folder.
+// Head describes one object (HeadObject): for a URL that names a file rather than a folder, and
+// for a digest file's signature, which S3 keeps in its metadata. An object that does not exist is
+// an error that wraps awsconf.ErrNotFound.
 func (b *Bucket) Head(ctx context.Context, key string) (Object, error) {
 	out, err := call(ctx, b, func(ctx context.Context, s api) (*awss3.HeadObjectOutput, error) {
 		return s.HeadObject(ctx, &awss3.HeadObjectInput{Bucket: aws.String(b.Name), Key: aws.String(key)})
@@ -97,5 +99,6 @@ func (b *Bucket) Head(ctx context.Context, key string) (Object, error) {
 	if err != nil {
 		return Object{}, b.explain(err, "s3:GetObject", key)
 	}
-	return Object{Key: key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag), Stamp: stamp(key)}, nil
+	return Object{Key: key, Size: aws.ToInt64(out.ContentLength), ETag: aws.ToString(out.ETag), Stamp: stamp(key),
+		Metadata: out.Metadata}, nil
 }

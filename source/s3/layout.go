@@ -31,6 +31,24 @@ func (k Kind) Folder() string {
 	return "CloudTrail"
 }
 
+// KindPrefix turns a prefix that names one kind's folder (.../ACCOUNT/CloudTrail/REGION/...) into
+// the same place in the folder of kind k (.../ACCOUNT/CloudTrail-Digest/REGION/...), so that one URL
+// names both a trail's logs and its digests. A prefix above those folders is returned as it is.
+func KindPrefix(prefix string, k Kind) string {
+	parts := strings.Split(prefix, "/")
+	i := slices.Index(parts, "AWSLogs")
+	if i < 0 {
+		return prefix
+	}
+	for j := i + 1; j < len(parts) && j <= i+3; j++ {
+		if (parts[j] == Logs.Folder() || parts[j] == Digests.Folder()) && scope.IsAccount(parts[j-1]) {
+			parts[j] = k.Folder()
+			return strings.Join(parts, "/")
+		}
+	}
+	return prefix
+}
+
 // Folder is one account's and one region's folder of a trail, which holds a folder per day:
 // [PREFIX/]AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/.
 type Folder struct {

@@ -183,3 +183,24 @@ func TestPathStyle(t *testing.T) {
 		}
 	}
 }
+
+func TestKindPrefix(t *testing.T) {
+	for _, tc := range []struct{ in, logs, digests string }{
+		{"", "", ""},
+		{"AWSLogs/", "AWSLogs/", "AWSLogs/"},
+		{"p/AWSLogs/111122223333/", "p/AWSLogs/111122223333/", "p/AWSLogs/111122223333/"},
+		{"AWSLogs/111122223333/CloudTrail/us-east-1/2024/", "AWSLogs/111122223333/CloudTrail/us-east-1/2024/", "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/"},
+		{"AWSLogs/o-abcdefghij/111122223333/CloudTrail-Digest/", "AWSLogs/o-abcdefghij/111122223333/CloudTrail/", "AWSLogs/o-abcdefghij/111122223333/CloudTrail-Digest/"},
+		{"CloudTrail/AWSLogs/", "CloudTrail/AWSLogs/", "CloudTrail/AWSLogs/"},
+	} {
+		if got := KindPrefix(tc.in, Logs); got != tc.logs {
+			t.Errorf("KindPrefix(%q, Logs) = %q, want %q", tc.in, got, tc.logs)
+		}
+		if got := KindPrefix(tc.in, Digests); got != tc.digests {
+			t.Errorf("KindPrefix(%q, Digests) = %q, want %q", tc.in, got, tc.digests)
+		}
+	}
+	if w, ok := NamedDays("AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/03/"); !ok || w.From.Format("2006-01-02") != "2024-03-01" {
+		t.Errorf("NamedDays: %v %v", w, ok)
+	}
+}

@@ -45,6 +45,9 @@ type Object struct {
 	Stamp time.Time // the delivery time in its name (to the minute, or second for digests); zero without one
 	// Account and Region are those of its folder.
 	Account, Region string
+	// Metadata is the object's user metadata (x-amz-meta-NAME, by NAME in lower case), known only
+	// from Head: a listing does not carry it.
+	Metadata map[string]string
 }
 
 // stampPart is the delivery time in a file name: 20240304T0005Z (logs), 20240304T000512Z (digests).

@@ -145,10 +145,20 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 // flags nor the filter bound the time.
 func (s *Session) selection(loc Location) Selection {
 	sel := Selection{Window: s.Window, Regions: s.Regions, Accounts: s.Accounts, Kind: Logs, Late: s.opt.Late}
-	if l, err := parseLayout(loc.Prefix, Logs); err == nil && l.dates != "" && !scope.Bounded(s.opt.Since, s.opt.Until, s.opt.Query) {
-		sel.Window = datesWindow(l.dates)
+	if w, ok := NamedDays(loc.Prefix); ok && !scope.Bounded(s.opt.Since, s.opt.Until, s.opt.Query) {
+		sel.Window = w
 	}
 	return sel
+}
+
+// NamedDays is the span of time that the date folders a prefix names cover
+// (.../CloudTrail/us-east-1/2024/03/ is March 2024); false when it names none.
+func NamedDays(prefix string) (scope.Window, bool) {
+	l, err := parseLayout(KindPrefix(prefix, Logs), Logs)
+	if err != nil || l.dates == "" {
+		return scope.Window{}, false
+	}
+	return datesWindow(l.dates), true
 }
 
 // datesWindow is the span of time a date folder covers: "2024/", "2024/03/" or "2024/03/04/"

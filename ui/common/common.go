@@ -35,6 +35,8 @@ type State struct {
 	Banner   string // what this data is, shown while the index is empty
 	Active   string // the name of the view on screen
 	LastStep string // how the last step Esc returns to was taken ("zoom", "open"...); "" when none
+	// Integrity is the check of the loaded files against their digests, once the load is done.
+	Integrity Integrity
 }
 
 // Component is a part of the screen: it handles messages, draws itself in its size and says which

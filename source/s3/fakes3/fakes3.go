@@ -114,7 +114,17 @@ func (s *Server) Put(bucket, key string, data []byte, gz bool) error {
 		zw.Close()
 		data = buf.Bytes()
 	}
-	_, err := s.backend.PutObject(bucket, key, map[string]string{}, bytes.NewReader(data), int64(len(data)), nil)
+	return s.PutObject(bucket, key, data, nil)
+}
+
+// PutObject stores an object's bytes as they are, with user metadata (by name: "signature" is
+// served as x-amz-meta-signature), as CloudTrail stores a digest file with its signature.
+func (s *Server) PutObject(bucket, key string, data []byte, meta map[string]string) error {
+	headers := map[string]string{}
+	for k, v := range meta {
+		headers[http.CanonicalHeaderKey("X-Amz-Meta-"+k)] = v
+	}
+	_, err := s.backend.PutObject(bucket, key, headers, bytes.NewReader(data), int64(len(data)), nil)
 	return err
 }
 

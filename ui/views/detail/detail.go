@@ -60,9 +60,9 @@ func (m *Model) Ref() (index.EventRef, bool) {
 // follow in a second command, so that the detail shows at once.
 func (m *Model) Open(ref index.EventRef, cursor int) tea.Cmd {
 	m.seq++
-	seq, idx, w := m.seq, m.State.Index, m.Width
+	seq, idx, w, in := m.seq, m.State.Index, m.Width, m.State.Integrity
 	return func() tea.Msg {
-		return builtMsg{seq: seq, page: build(idx, ref, w), cursor: cursor}
+		return builtMsg{seq: seq, page: build(idx, in, ref, w), cursor: cursor}
 	}
 }
 

@@ -100,7 +100,9 @@ func (d *page) setCounts(counts map[string]int) {
 }
 
 // build reads an event's record and works out its summary, chain and related events.
-func build(idx *index.Index, ref index.EventRef, width int) *page {
+// build makes the detail of ref; in is the check of the loaded files' integrity, which says
+// whether the file the event came from matches its digest.
+func build(idx *index.Index, in common.Integrity, ref index.EventRef, width int) *page {
 	d := &page{ref: ref, rec: idx.Record(ref), width: width}
 	r := &d.rec
 	id := &r.Identity
@@ -178,6 +180,10 @@ func build(idx *index.Index, ref index.EventRef, width int) *page {
 			rw += " · write"
 		}
 		field("result", rw, "")
+	}
+	if res, ok := in.Of(*r); ok {
+		add(dline{kind: lineField, label: "integrity", value: s(common.Note(res)), bad: common.Untrusted(res)})
+		field("file", res.File, "")
 	}
 	for i, res := range r.Resources {
 		if i == 8 {

@@ -34,7 +34,7 @@ type Model struct {
 // New returns the timeline over the console's state.
 func New(c common.Common) *Model {
 	m := &Model{Common: c, newestFirst: true}
-	m.table = table.Model[cloudtrail.Record]{Common: c, Mark: mark, Style: m.rowStyle}
+	m.table = table.Model[cloudtrail.Record]{Common: c, Mark: m.mark, Style: m.rowStyle}
 	m.table.Columns = []table.Column[cloudtrail.Record]{
 		{Title: "TIME", Min: 11, Max: 19, Cell: func(r cloudtrail.Record, w int) string { return r.Time.Format(m.timeFormat(w)) }},
 		{Title: "EVENT", Min: 16, Max: 34, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string {
@@ -53,7 +53,12 @@ func New(c common.Common) *Model {
 	return m
 }
 
-func mark(r cloudtrail.Record) string {
+// mark is ≠ before an event from a file that does not match its digest or that no digest lists,
+// ! before a failed call, • before a write.
+func (m *Model) mark(r cloudtrail.Record) string {
+	if res, ok := m.State.Integrity.Of(r); ok && common.Untrusted(res) {
+		return "≠"
+	}
 	switch {
 	case r.ErrorCode != "":
 		return "!"
