@@ -45,14 +45,14 @@ func TestAthenaConsoleInTmux(t *testing.T) {
 	}, " ")
 	session := sessionName(t)
 	open := func() *term {
-		exec.Command("tmux", "kill-session", "-t", session).Run()
+		tmux("kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --athena security.cloudtrail --since 2024-03-04 --until 2024-03-05 --region us-east-1", env, bin)
-		if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd).CombinedOutput(); err != nil {
+		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd).CombinedOutput(); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
 		return &term{t: t, session: session}
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
 
 	// The query runs (held by the stand-in): the status line says so; esc stops it in Athena.
 	tm := open()
@@ -64,6 +64,7 @@ func TestAthenaConsoleInTmux(t *testing.T) {
 	}
 	waitLoaded(tm)
 	tm.send("q")
+	tm.waitEnded()
 
 	// Again, let through: the window's events, the incident among them.
 	tm = open()
@@ -82,4 +83,5 @@ func TestAthenaConsoleInTmux(t *testing.T) {
 	tm.send("j", "j", "j", "j", "p")
 	tm.waitFor("/ principal:", "pivot")
 	tm.send("q")
+	tm.waitEnded()
 }
