@@ -12,15 +12,21 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/athena"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// readOperations is everything trailscope may call on AWS: it only reads.
+// readOperations is everything trailscope may call on AWS: it only reads. Athena's
+// StartQueryExecution only ever carries the SELECT that source/athena writes (its start refuses
+// anything else, and its tests check what reaches the wire); StopQueryExecution stops that query
+// when the user cancels it.
 var readOperations = []string{
-	"cloudtrail:ListPublicKeys", "cloudtrail:LookupEvents", "ec2:DescribeRegions",
+	"athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetTableMetadata", "athena:GetWorkGroup",
+	"athena:StartQueryExecution", "athena:StopQueryExecution",
+	"cloudtrail:DescribeTrails", "cloudtrail:ListPublicKeys", "cloudtrail:LookupEvents", "ec2:DescribeRegions",
 	"s3:GetBucketLocation", "s3:GetObject", "s3:HeadObject", "s3:ListObjectsV2",
 	"sts:GetCallerIdentity",
 }
@@ -31,6 +37,7 @@ var readOperations = []string{
 // (Each source's tests check the same on the wire: the operations that reach its test server.)
 func TestOnlyReadOperations(t *testing.T) {
 	clients := map[string]reflect.Type{
+		"athena":     reflect.TypeOf(&athena.Client{}),
 		"cloudtrail": reflect.TypeOf(&cloudtrail.Client{}),
 		"ec2":        reflect.TypeOf(&ec2.Client{}),
 		"s3":         reflect.TypeOf(&s3.Client{}),
@@ -70,7 +77,7 @@ func TestOnlyReadOperations(t *testing.T) {
 			}
 			svc, _, _ := strings.Cut(rest, "/")
 			if _, known := clients[svc]; !known && svc != "internal" {
-				t.Errorf("%s imports %s: trailscope uses only CloudTrail, STS, EC2 and S3", path, p)
+				t.Errorf("%s imports %s: trailscope uses only CloudTrail, Athena, STS, EC2 and S3", path, p)
 			}
 			name := filepath.Base(p)
 			if imp.Name != nil {

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -74,9 +75,12 @@ type sourceFlags struct {
 	sample      string
 	lookup      lookupFlags
 	s3          s3Flags
-	filter      string   // the query's filter, which --lookup pushes down to CloudTrail and S3 narrows its listing by
-	loaded      string   // what load read, for titles: "3 paths", "sample: scenarios"
-	publicKeys  []string // the console's --public-keys, for the check of the loaded files' integrity
+	athena      athenaFlags
+	filter      string       // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
+	loaded      string       // what load read, for titles: "3 paths", "sample: scenarios"
+	publicKeys  []string     // the console's --public-keys, for the check of the loaded files' integrity
+	log         func(string) // what a source says worth keeping (Athena's query IDs); nil: nothing
+	explain     io.Writer    // where a source says what it will run (Athena's SQL); nil: nowhere
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
@@ -86,6 +90,12 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 	complete(cmd, "sample", sampleNames)
 	f.lookup.register(cmd)
 	f.s3.register(cmd)
+	f.athena.register(cmd)
+}
+
+// logTo makes the source's log lines go to w, sanitised.
+func (f *sourceFlags) logTo(w io.Writer) {
+	f.log = func(s string) { fmt.Fprintln(w, "trailscope:", cloudtrail.Sanitize(s)) }
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
@@ -106,6 +116,9 @@ type opened struct {
 // open chooses the source that the flags and paths name. It fails before anything is read when a
 // path does not exist, so that the console never opens on a typo.
 func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
+	if f.athena.wanted() {
+		return f.athena.open(paths, f.filter, &f.lookup, f.s3.accounts, f.log, f.explain)
+	}
 	notice := ""
 	if len(paths) == 0 && f.sample == "" && !f.lookup.enabled && !stdinPiped(stdin) {
 		var err error
@@ -122,7 +135,7 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		return src, err
 	}
 	if f.s3.given() {
-		return opened{}, fmt.Errorf("--account goes with s3:// URLs")
+		return opened{}, fmt.Errorf("--account goes with s3:// URLs and --athena")
 	}
 	if f.lookup.wanted() {
 		return f.lookup.open(paths, f.filter)
@@ -251,23 +264,56 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 }
 
 // console opens the console on the source the flags name, streaming events in as they arrive.
-// With noMouse the terminal keeps the mouse (to select text).
-func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader, noMouse bool) error {
+// Leaving the console (or esc while it loads) stops the load; what the source said worth keeping
+// (Athena's query IDs) is printed once the terminal is back. With noMouse the terminal keeps the
+// mouse (to select text).
+func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer, noMouse bool) error {
 	cfg, state, err := userSettings()
 	if err != nil {
 		return err
+	}
+	var said []string
+	var logged sync.Mutex // the source logs from its goroutine
+	f.log = func(s string) {
+		logged.Lock()
+		defer logged.Unlock()
+		said = append(said, s)
 	}
 	src, err := f.open(paths, stdin)
 	if err != nil {
 		return err
 	}
-	opt := ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner,
+	loadCtx, stopLoad := context.WithCancel(ctx)
+	defer stopLoad()
+	batches := src.start(loadCtx)
+	opt := ui.Options{Index: index.New(), Batches: batches, Source: src.desc, Banner: src.banner, StopLoad: stopLoad,
 		Config: cfg, Settings: state, NoMouse: noMouse}
 	if src.check != nil {
 		opt.Verify = func() (*integrity.Report, map[string]string, error) { return src.check(ctx) }
 	}
-	return ui.Run(ctx, opt)
+	err = ui.Run(ctx, opt)
+	stopLoad()
+	// Let the source end (Athena stops its query) before the process does.
+	drain := time.NewTimer(stopWait)
+	defer drain.Stop()
+	for done := false; !done; {
+		select {
+		case _, ok := <-batches:
+			done = !ok
+		case <-drain.C:
+			done = true
+		}
+	}
+	logged.Lock()
+	defer logged.Unlock()
+	for _, s := range said {
+		fmt.Fprintln(stderr, "trailscope:", cloudtrail.Sanitize(s))
+	}
+	return err
 }
+
+// stopWait bounds how long leaving the console waits for a source to stop.
+const stopWait = 15 * time.Second
 
 // progressEvery paces the progress lines of a slow load on stderr.
 const progressEvery = 3 * time.Second
@@ -307,7 +353,7 @@ investigate). trailscope only ever reads from AWS.`,
 				return fmt.Errorf("unknown command %q: did you mean %s? (trailscope --help lists the commands)", args[0], strings.Join(near, " or "))
 			}
 		}
-		return src.console(cmd.Context(), args, stdin, noMouse)
+		return src.console(cmd.Context(), args, stdin, stderr, noMouse)
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -334,8 +380,8 @@ func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Use:   "query [flags] [PATH ...] FILTER ...",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
 		Long: `query loads the archives at PATHs (local, or s3://BUCKET/PREFIX; or LookupEvents with --lookup,
-or a built-in sample with --sample; with neither and no PATH, the scenarios sample) and prints
-the events matching FILTER, oldest first.
+an Athena table with --athena, or a built-in sample with --sample; with neither and no PATH, the
+scenarios sample) and prints the events matching FILTER, oldest first.
 
 FILTER is the filter language of the console: terms are ANDed, e.g.
   event:TerminateInstances            principal:alice        error:AccessDenied
@@ -349,6 +395,7 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
   trailscope query --since 2024-03-04 --until 2024-03-05 --region us-east-1 s3://trail-bucket/AWSLogs/ 'event:TerminateInstances'
+  trailscope query --athena security.cloudtrail --since 2024-03-04 --until 2024-03-05 'event:TerminateInstances resource:i-0abc'
   trailscope query --sample invictus 'event:CreateUser'
   trailscope query --count-by ip --sample invictus 'principal:bert-jan'`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -369,6 +416,10 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 				fmt.Fprintln(stderr, "trailscope:", hint)
 			}
 			src.filter = text
+			src.logTo(stderr)
+			if explain {
+				src.explain = stderr
+			}
 			f, err := report.ParseFormat(format)
 			if err != nil {
 				return err
@@ -407,7 +458,7 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 	}
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
-	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
+	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv);\nwith --athena, print the SQL and where each filter term runs (stderr)")
 	cmd.Flags().StringVar(&countBy, "count-by", "", "print each value of a field with its number of events, largest first, instead of the events:\n"+
 		"event, principal, key, ip, ua, resource, region, account, error or source")
 	complete(cmd, "format", func() []string { return []string{"table", "json", "csv"} })

@@ -1,7 +1,7 @@
 package main
 
-// This file is `trailscope cache`: what --lookup and s3:// sources keep in the user's cache
-// directory.
+// This file is `trailscope cache`: what --lookup, s3:// sources and --athena keep in the user's
+// cache directory.
 
 import (
 	"fmt"
@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trailscope/trailscope/source/athena"
+	"github.com/trailscope/trailscope/source/cachedir"
 	"github.com/trailscope/trailscope/source/lookup"
 	s3src "github.com/trailscope/trailscope/source/s3"
 	"github.com/trailscope/trailscope/ui/report"
@@ -36,16 +38,21 @@ var caches = []cacheKind{
 		root, err := s3src.DefaultCacheDir()
 		return root, s3src.NewCache(root), err
 	}},
+	{"Athena results", "file", func() (string, cacheStore, error) {
+		root, err := athena.DefaultCacheDir()
+		return root, &cachedir.Dir{Root: root}, err
+	}},
 }
 
 func newCache(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache",
-		Short: "The cache of LookupEvents pages and S3 objects (clear, info)",
-		Long: `--lookup keeps the pages it fetches as CloudTrail archive files, and s3:// sources the objects
-they fetch as they are in the bucket (0600 files in 0700 folders), in the user's cache
-directory, so that a second look at the same time fetches only what is missing.
---no-cache does without it for --lookup.`,
+		Short: "The cache of LookupEvents pages, S3 objects and Athena results (clear, info)",
+		Long: `--lookup keeps the pages it fetches as CloudTrail archive files, s3:// sources the objects
+they fetch as they are in the bucket, and --athena the results of a query over a window that
+has ended (0600 files in 0700 folders), in the user's cache directory, so that a second look
+at the same time fetches only what is missing and the same query is not paid for twice.
+--no-cache does without it for --lookup and --athena.`,
 		Args: cobra.NoArgs,
 	}
 	each := func(do func(k cacheKind, root string, c cacheStore) error) error {
@@ -62,7 +69,7 @@ directory, so that a second look at the same time fetches only what is missing.
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "clear",
-		Short: "Forget every cached LookupEvents page and S3 object",
+		Short: "Forget every cached LookupEvents page, S3 object and Athena result",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			return each(func(k cacheKind, root string, c cacheStore) error {

@@ -33,12 +33,12 @@ func (f *lookupFlags) register(cmd *cobra.Command) {
 	f.cmd = cmd
 	fl := cmd.Flags()
 	fl.BoolVar(&f.enabled, "lookup", false, "read the account's CloudTrail event history (LookupEvents) instead of archives")
-	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup or s3://: regions to read, comma-separated; all for every region, -NAME leaves one out\n(default with --lookup: the configured region, and us-east-1 for IAM, STS and sign-in events;\nwith s3://: every region the trail delivers for)")
+	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup, s3:// or --athena: regions to read, comma-separated; all for every region, -NAME leaves one out\n(default with --lookup: the configured region, and us-east-1 for IAM, STS and sign-in events;\nwith s3:// and --athena: every region the trail delivers for)")
 	complete(cmd, "region", awsRegions)
-	fl.StringVar(&f.profile, "profile", "", "with --lookup or s3://: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
-	fl.StringVar(&f.since, "since", "", "with --lookup or s3://: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
-	fl.StringVar(&f.until, "until", "", "with --lookup or s3://: the end of the window, a duration back or a time (default: now)")
-	fl.BoolVar(&f.noCache, "no-cache", false, "with --lookup: neither read nor write the cache of fetched pages")
+	fl.StringVar(&f.profile, "profile", "", "with --lookup, s3:// or --athena: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
+	fl.StringVar(&f.since, "since", "", "with --lookup, s3:// or --athena: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
+	fl.StringVar(&f.until, "until", "", "with --lookup, s3:// or --athena: the end of the window, a duration back or a time (default: now)")
+	fl.BoolVar(&f.noCache, "no-cache", false, "with --lookup or --athena: neither read nor write the cache of fetched pages or query results")
 	fl.BoolVar(&f.pushDown, "push-down", true, "with --lookup: let CloudTrail apply the filter's most selective term\n(false: fetch the whole window and filter here)")
 }
 

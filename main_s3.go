@@ -23,7 +23,7 @@ type s3Flags struct {
 
 func (f *s3Flags) register(cmd *cobra.Command) {
 	f.cmd = cmd
-	cmd.Flags().StringSliceVar(&f.accounts, "account", nil, "with s3://: the accounts' folders to read, comma-separated, -ID leaves one out\n(default: every account the trail delivers for)")
+	cmd.Flags().StringSliceVar(&f.accounts, "account", nil, "with s3:// or --athena: the accounts' folders (partitions) to read, comma-separated, -ID leaves one out\n(default: every account the trail delivers for)")
 }
 
 // given tells whether --account was given (without an s3:// URL, a mistake to report).

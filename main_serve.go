@@ -83,6 +83,7 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 	if f.refresh > 0 && !src.lookup.enabled {
 		return fmt.Errorf("--refresh goes with --lookup: archives and samples are loaded once")
 	}
+	src.log = func(s string) { logger.Info(cloudtrail.Sanitize(s)) }
 	source, err := src.open(paths, stdin)
 	if err != nil {
 		return err

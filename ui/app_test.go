@@ -206,6 +206,27 @@ func TestLoadFromBatches(t *testing.T) {
 	mustContain(t, screen(a), "bad.json.gz", "truncated gzip", "! 1 problem")
 }
 
+// TestEscStopsLoad: esc with nothing to go back to stops a load (an Athena query, say) and keeps
+// what has arrived; without a load, it says there is nothing to go back to.
+func TestEscStopsLoad(t *testing.T) {
+	ch := make(chan cloudtrail.Batch, 1)
+	ch <- cloudtrail.Batch{Records: synthRecords(50, 1), Progress: cloudtrail.Progress{Records: 50, Detail: "Athena query q-1 RUNNING"}}
+	stopped := 0
+	a := newApp(Options{Index: index.New(), Batches: ch, Source: "test", StopLoad: func() { stopped++ }})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	a.Update(loadCmd(a.state.Index, ch)()) // the first batch; the next read of the channel is not run
+	press(a, "esc")
+	if stopped != 1 || !strings.Contains(a.status.Text, "stopping the load") {
+		t.Fatalf("stopped %d times:\n%s", stopped, screen(a))
+	}
+	close(ch) // the source ends
+	drive(a, loadCmd(a.state.Index, ch))
+	press(a, "esc")
+	if stopped != 1 || a.state.Loading || a.state.Index.Len() != 50 || !strings.Contains(screen(a), "nothing to go back to") {
+		t.Errorf("after the load: stopped %d, loading %v, %d events\n%s", stopped, a.state.Loading, a.state.Index.Len(), screen(a))
+	}
+}
+
 func TestGolden(t *testing.T) {
 	idx := testIndex(2000)
 	for _, g := range []struct {

@@ -63,6 +63,11 @@ func (a *App) back() tea.Cmd {
 		if a.active != a.timeline {
 			return a.show(a.timeline.Name())
 		}
+		if a.state.Loading && a.opt.StopLoad != nil {
+			a.opt.StopLoad()
+			a.say("stopping the load: what has arrived stays")
+			return nil
+		}
 		a.say("nothing to go back to: q quits")
 		return nil
 	}

@@ -114,7 +114,8 @@ func (a *App) requery() tea.Cmd {
 // onBatch records what a load brought and re-runs the query; the end of the load is told to the views.
 func (a *App) onBatch(msg batchMsg) tea.Cmd {
 	a.state.Problems = append(a.state.Problems, msg.problems...)
-	if msg.progress.Files > 0 || msg.progress.Records > 0 || msg.progress.Done {
+	// A source may say where it is before any event has come (an Athena query running).
+	if msg.progress.Files > 0 || msg.progress.Records > 0 || msg.progress.Detail != "" || msg.progress.Done {
 		a.progress = msg.progress
 	}
 	if msg.done {

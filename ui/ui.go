@@ -40,6 +40,10 @@ type Options struct {
 	NoMouse bool
 	// Shared is a console served to others over SSH: no program (the pager) runs on the server.
 	Shared bool
+	// StopLoad, with Batches set, stops the load: esc with nothing to go back to calls it while
+	// the console loads (what has arrived stays). nil: esc does not stop a load.
+	StopLoad func()
+
 	// Verify, when set, checks the log file integrity of what was loaded (`trailscope verify`'s
 	// check, offline), off the UI loop once the load is done. It returns the report, nil when the
 	// files hold no digests, and the path each result's file was read from when the report names

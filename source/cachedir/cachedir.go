@@ -101,6 +101,14 @@ func (d *Dir) Remove(path string) {
 	}
 }
 
+// RemoveAll deletes a folder of the cache and what it holds (a set of files that turned out
+// incomplete); paths outside Root are left alone.
+func (d *Dir) RemoveAll(dir string) {
+	if strings.HasPrefix(dir, d.Root+string(filepath.Separator)) {
+		os.RemoveAll(dir)
+	}
+}
+
 // Usage counts the files and bytes the cache holds.
 func (d *Dir) Usage() (files int, size int64, err error) {
 	err = filepath.WalkDir(d.Root, func(_ string, e fs.DirEntry, err error) error {

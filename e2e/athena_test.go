@@ -1,0 +1,87 @@
+package e2e
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trailscope/trailscope/source/athena/fakeathena"
+)
+
+// TestAthenaConsoleInTmux opens the console on an Athena table (a local stand-in running the SQL in
+// DuckDB): esc while the query runs stops it in Athena; then the same window loads, and the
+// rebuilt records' detail, credential chain and pivots work.
+func TestAthenaConsoleInTmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: the end-to-end test needs it (CI installs it)")
+	}
+	recs, err := fakeathena.IncidentRecords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := fakeathena.New(fakeathena.Config{Hold: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.CreateTable(fakeathena.Table{Database: "security", Name: "cloudtrail", Layout: fakeathena.Organization}, recs); err != nil {
+		t.Fatal(err)
+	}
+
+	bin := filepath.Join(t.TempDir(), "trailscope")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	home := t.TempDir()
+	env := strings.Join([]string{
+		"TERM=xterm-256color", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
+		"AWS_ACCESS_KEY_ID=AKIDE2EATHENATEST001", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
+		"AWS_REGION=us-east-1", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+		"AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=" + srv.URL,
+	}, " ")
+	session := sessionName(t)
+	open := func() *term {
+		tmux("kill-session", "-t", session).Run()
+		cmd := fmt.Sprintf("env %s %s --athena security.cloudtrail --since 2024-03-04 --until 2024-03-05 --region us-east-1", env, bin)
+		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd).CombinedOutput(); err != nil {
+			t.Fatalf("tmux new-session: %v: %s", err, out)
+		}
+		return &term{t: t, session: session}
+	}
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
+
+	// The query runs (held by the stand-in): the status line says so; esc stops it in Athena.
+	tm := open()
+	id := <-srv.Running()
+	tm.waitFor("loading:", "Athena query "+id)
+	tm.send("Escape")
+	if q := srv.Wait(id); q.State != "CANCELLED" {
+		t.Fatalf("query %s is %s after esc", id, q.State)
+	}
+	waitLoaded(tm)
+	tm.send("q")
+	tm.waitEnded()
+
+	// Again, let through: the window's events, the incident among them.
+	tm = open()
+	srv.Release(<-srv.Running())
+	waitLoaded(tm)
+	tm.send("/")
+	tm.typeText("event:TerminateInstances resource:i-0abc")
+	tm.send("Enter")
+	tm.waitFor("/ event:TerminateInstances resource:i-0abc", "user/bert-jan")
+	tm.send("Enter")
+	s := tm.waitFor("credential chain", "who", "trailscopeRebuilt")
+	if !strings.Contains(s, "user/bert-jan") {
+		t.Fatalf("the detail names no principal:\n%s", s)
+	}
+	// Pivot on the principal: the "who" line is the cursor's fifth line (title, what, why, when, who).
+	tm.send("j", "j", "j", "j", "p")
+	tm.waitFor("/ principal:", "pivot")
+	tm.send("q")
+	tm.waitEnded()
+}
