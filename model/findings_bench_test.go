@@ -47,15 +47,14 @@ func loadArchive1M(b *testing.B) *model.Index {
 func loadMemory1M(b *testing.B) *model.Index {
 	memory1MOnce.Do(func() {
 		x := model.NewIndex()
-		store := archive.NewMemStore()
+		store := archive.NewStore()
 		batch := make([]model.Record, 0, 4096)
 		synth.Records(synth.Options{Events: 1_000_000, Files: 500, Seed: 1, Days: 7}, func(rec []byte) bool {
 			r, err := model.DecodeRecord(rec)
 			if err != nil {
 				return true
 			}
-			off, n := store.Put(rec)
-			r.Raw = model.RawRef{Store: store, Off: off, Len: n}
+			r.Raw = store.Put(rec)
 			batch = append(batch, r)
 			if len(batch) == cap(batch) {
 				x.Add(batch)

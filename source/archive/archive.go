@@ -45,6 +45,9 @@ type Options struct {
 	BatchSize   int       // DefaultBatchSize when 0
 	Stdin       io.Reader // read for the path "-"; os.Stdin when nil
 	FS          fs.FS     // when set, paths name files in it (the embedded samples) instead of the OS
+	// Store is where the records' raw bytes are found again; a new one when nil. A source that
+	// reads many times (LookupEvents, a page at a time) passes the same one each time.
+	Store *Store
 }
 
 // job is one file to read.
@@ -86,7 +89,7 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batc
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{opt: opt, out: pieces}
+			w := worker{opt: opt, out: pieces, store: opt.Store}
 			for j := range queue {
 				w.read(j)
 			}
@@ -157,6 +160,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Stdin == nil {
 		o.Stdin = os.Stdin
+	}
+	if o.Store == nil {
+		o.Store = NewStore()
 	}
 	return o
 }
@@ -237,11 +243,12 @@ func looksLikeData(name string) bool {
 
 // worker reads files one at a time, reusing its buffers.
 type worker struct {
-	opt  Options
-	out  chan<- piece
-	buf  bytes.Buffer
-	gzr  *gzip.Reader
-	file []byte
+	opt   Options
+	out   chan<- piece
+	store *Store
+	buf   bytes.Buffer
+	gzr   *gzip.Reader
+	file  []byte
 }
 
 func (w *worker) read(j job) {
@@ -255,20 +262,14 @@ func (w *worker) read(j job) {
 	}
 	p := parser{file: j.path, data: data, batch: w.opt.BatchSize, out: w.out}
 	if j.stdin {
-		mem := NewMemStore()
-		p.raw = func(_, _ int, rec []byte, _ bool) model.RawRef {
-			off, n := mem.Put(rec)
-			return model.RawRef{Store: mem, Off: off, Len: n}
-		}
+		p.raw = func(_, _ int, rec []byte, _ bool) model.RawRef { return w.store.Put(rec) }
 	} else {
-		store := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize}
-		escaped := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize, escaped: true}
-		p.raw = func(start, end int, _ []byte, isEscaped bool) model.RawRef {
-			s := store
-			if isEscaped { // the record is a JSON string literal: unescape it when it is read back
-				s = escaped
+		file := -1
+		p.raw = func(start, end int, _ []byte, escaped bool) model.RawRef {
+			if file < 0 {
+				file = w.store.addFile(w.opt.FS, j.path, gz)
 			}
-			return model.RawRef{Store: s, Off: int64(start), Len: end - start}
+			return w.store.fileRef(file, start, end, escaped)
 		}
 	}
 	p.parse()

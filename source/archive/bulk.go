@@ -1,0 +1,476 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscope/trailscope/model"
+)
+
+// A bulk read (Store.RawEach) hands out thousands to millions of records in an order of the
+// caller's (time order), which jumps between files. Reading a gzipped file from its start for each
+// record costs a file per record; instead the wanted records are grouped by unit (file or block),
+// each unit is read once, as a stream, by one of a few workers, and its records wait in memory
+// until their turn. Units are read in the order their first record is wanted, so that the first
+// lines go out early and, when files follow time as CloudTrail's do, only a window of files waits
+// at a time. Records that do not fit the memory budget wait in a spool file instead (spool.go).
+
+// defaultBudget is how many bytes of records a bulk read holds in memory waiting for their turn.
+const defaultBudget = 96 << 20
+
+// runMax is the most a worker gathers before writing records to the spool: a run, sorted in the
+// order they are wanted, so that they are read back sequentially.
+const runMax = 4 << 20
+
+// RawEach calls fn with the record at each of spans, in the order of spans, reading each file and
+// block at most once (model.RawBulkStore). raw is valid only during the call.
+func (s *Store) RawEach(ctx context.Context, spans []model.RawSpan, fn func(i int, raw []byte) error) error {
+	if len(spans) == 0 {
+		return nil
+	}
+	b, err := s.plan(spans)
+	if err != nil {
+		return err
+	}
+	return b.run(ctx, fn)
+}
+
+// bulk is one bulk read: the plan, and the state the workers and the emitter share.
+type bulk struct {
+	store  *Store
+	spans  []model.RawSpan
+	tasks  []task
+	order  []int32 // positions grouped by task, each task's by offset: tasks[k].lo..hi
+	taskOf []int32 // the task of each position
+	slots  []slot  // where each position's record waits, once its task is done
+	budget int64
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	next     int   // the next task to hand out
+	resident int64 // bytes of records held or reserved in memory
+	waiting  int   // the position the emitter waits for; -1 while it does not wait
+	stopped  bool
+	spool    *spool
+	spoolErr error
+	runs     []run
+}
+
+// task is one unit to read, and what became of it.
+type task struct {
+	unit   unit
+	u      int   // the unit's number in the store
+	first  int   // the first position that wants one of its records
+	lo, hi int   // its positions in bulk.order
+	size   int64 // bytes of the records wanted (an upper bound for escaped ones)
+
+	inMem bool   // its records wait in slab, not in the spool
+	slab  []byte // set by the worker
+	err   error
+	done  atomic.Bool
+	left  int // records not yet handed out (the emitter's count)
+}
+
+// slot is where a position's record waits: at off in its task's slab, or next in a run of the spool
+// (off = -1 - run).
+type slot struct {
+	off int64
+	n   int32
+}
+
+// run is records written to the spool in one piece, in the order they are wanted.
+type run struct{ base, size int64 }
+
+// plan groups the spans by unit and orders the units by the first position that wants them.
+func (s *Store) plan(spans []model.RawSpan) (*bulk, error) {
+	s.mu.Lock()
+	units := s.units
+	s.mu.Unlock()
+	b := &bulk{store: s, spans: spans, slots: make([]slot, len(spans)), taskOf: make([]int32, len(spans)), order: make([]int32, len(spans)),
+		budget: cmp.Or(s.budget, defaultBudget), waiting: -1}
+	b.cond = sync.NewCond(&b.mu)
+	taskOf := make(map[int]int32)
+	for i, sp := range spans {
+		u, _, _ := unpack(sp.Off)
+		if u < 0 || u >= len(units) || sp.Len <= 0 || sp.Len > 1<<31-1 {
+			return nil, fmt.Errorf("raw record %d: no record at %#x", i, sp.Off)
+		}
+		k, ok := taskOf[u]
+		if !ok {
+			k = int32(len(b.tasks))
+			taskOf[u] = k
+			b.tasks = append(b.tasks, task{unit: units[u], u: u, first: i})
+		}
+		j := &b.tasks[k]
+		j.hi++ // a count for now
+		j.size += int64(sp.Len)
+		b.taskOf[i] = k
+	}
+	// Counting sort of the positions by task, then each task's by offset.
+	at := 0
+	for k := range b.tasks {
+		j := &b.tasks[k]
+		j.lo, j.hi, j.left = at, at, j.hi
+		at += j.left
+	}
+	for i := range spans {
+		j := &b.tasks[b.taskOf[i]]
+		b.order[j.hi] = int32(i)
+		j.hi++
+	}
+	for k := range b.tasks {
+		j := &b.tasks[k]
+		slices.SortFunc(b.order[j.lo:j.hi], func(x, y int32) int {
+			return cmp.Or(cmp.Compare(spans[x].Off, spans[y].Off), cmp.Compare(x, y))
+		})
+	}
+	return b, nil
+}
+
+// run reads the units with a few workers and hands the records out in order from this goroutine.
+func (b *bulk) run(ctx context.Context, fn func(i int, raw []byte) error) (err error) {
+	stopWaiting := context.AfterFunc(ctx, b.stop)
+	defer stopWaiting()
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(b.tasks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := bulkWorker{b: b}
+			w.work()
+		}()
+	}
+	defer func() {
+		b.stop()
+		wg.Wait()
+		if cerr := b.spool.close(); err == nil {
+			err = cerr
+		}
+	}()
+	e := emitter{b: b, runs: map[int32]*runReader{}}
+	for i := range b.spans {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, err := e.record(i)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return err
+		}
+		if err := fn(i, rec); err != nil {
+			return err
+		}
+		e.handed(i)
+	}
+	return nil
+}
+
+// stop ends the workers and any wait.
+func (b *bulk) stop() {
+	b.mu.Lock()
+	b.stopped = true
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+// take hands out the next task: when its records fit the budget, or when the emitter waits for it
+// (then they go to the spool if they do not fit). A worker waits otherwise: reading further ahead
+// would only fill the spool while the consumer (a pipe to jq, say) is slower than the files.
+func (b *bulk) take() *task {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for !b.stopped && b.next < len(b.tasks) {
+		j := &b.tasks[b.next]
+		fits := b.resident+j.size <= b.budget
+		if fits || (b.waiting >= 0 && j.first <= b.waiting) {
+			b.next++
+			j.inMem = fits
+			if fits {
+				b.resident += j.size
+			}
+			return j
+		}
+		b.cond.Wait()
+	}
+	return nil
+}
+
+// finished publishes a task's records to the emitter.
+func (b *bulk) finished(j *task, err error) {
+	b.mu.Lock()
+	j.err = err
+	j.done.Store(true)
+	b.cond.Broadcast()
+	b.mu.Unlock()
+}
+
+// bulkWorker reads units one at a time, reusing its buffers.
+type bulkWorker struct {
+	b     *bulk
+	gzr   *gzip.Reader
+	br    *bufio.Reader
+	block []byte
+	rec   []byte // an escaped record before unescaping
+	run   []byte // records on their way to the spool, by offset
+	out   []byte // the same, in the order they are wanted
+	gone  []runRec
+}
+
+// runRec is a record gathered for the spool: its position, and where it is in bulkWorker.run.
+type runRec struct {
+	pos      int32
+	off, len int32
+}
+
+func (w *bulkWorker) work() {
+	for {
+		j := w.b.take()
+		if j == nil {
+			return
+		}
+		err := w.read(j)
+		if err != nil && !errors.Is(err, errStopped) {
+			err = fmt.Errorf("re-read %s: %w", j.unit.name(), err)
+		}
+		w.b.finished(j, err)
+	}
+}
+
+var errStopped = errors.New("stopped")
+
+// read reads one unit as a stream and places each wanted record in the task's slab or the spool.
+func (w *bulkWorker) read(j *task) error {
+	r, closer, err := w.open(j)
+	if err != nil {
+		return err
+	}
+	if closer != nil {
+		defer closer.Close()
+	}
+	if w.br == nil {
+		w.br = bufio.NewReaderSize(r, 64<<10)
+	} else {
+		w.br.Reset(r)
+	}
+	b := w.b
+	if j.inMem {
+		j.slab = make([]byte, 0, j.size)
+	}
+	w.run, w.gone = w.run[:0], w.gone[:0]
+	var pos, prevOff int64 = 0, -1
+	var prev slot
+	for n, i := range b.order[j.lo:j.hi] {
+		if n%256 == 0 && w.stopped() {
+			return errStopped
+		}
+		sp := b.spans[i]
+		_, at, escaped := unpack(sp.Off)
+		if sp.Off == prevOff { // the same record asked twice
+			if j.inMem {
+				b.slots[i] = prev
+			} else {
+				w.run = append(w.run, w.run[prev.off:prev.off+int64(prev.n)]...)
+				w.gone = append(w.gone, runRec{pos: i, off: int32(len(w.run)) - prev.n, len: prev.n})
+			}
+			continue
+		}
+		if at < pos {
+			return fmt.Errorf("records overlap at %d", at)
+		}
+		if _, err := w.br.Discard(int(at - pos)); err != nil {
+			return truncated(err)
+		}
+		rec, err := w.next(j, sp.Len, escaped)
+		if err != nil {
+			return err
+		}
+		pos, prevOff = at+int64(sp.Len), sp.Off
+		if j.inMem {
+			start := len(j.slab)
+			j.slab = append(j.slab, rec...)
+			prev = slot{off: int64(start), n: int32(len(rec))}
+			b.slots[i] = prev
+			continue
+		}
+		if len(w.run)+len(rec) > runMax && len(w.gone) > 0 {
+			if err := w.flush(); err != nil {
+				return err
+			}
+		}
+		prev = slot{off: int64(len(w.run)), n: int32(len(rec))}
+		w.run = append(w.run, rec...)
+		w.gone = append(w.gone, runRec{pos: i, off: int32(prev.off), len: prev.n})
+	}
+	if !j.inMem {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *bulkWorker) stopped() bool {
+	w.b.mu.Lock()
+	defer w.b.mu.Unlock()
+	return w.b.stopped
+}
+
+// next reads the record of n bytes that comes next in the stream, checked and unescaped.
+func (w *bulkWorker) next(j *task, n int, escaped bool) ([]byte, error) {
+	if cap(w.rec) < n {
+		w.rec = make([]byte, n)
+	}
+	buf := w.rec[:n]
+	if _, err := io.ReadFull(w.br, buf); err != nil {
+		return nil, truncated(err)
+	}
+	return finish(buf, escaped, j.unit.name())
+}
+
+// truncated says that a unit ended before a record it had when it was loaded.
+func truncated(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errChanged
+	}
+	return err
+}
+
+// open returns the decompressed bytes of a task's unit as a stream.
+func (w *bulkWorker) open(j *task) (io.Reader, io.Closer, error) {
+	if j.unit.isBlock {
+		var err error
+		w.block, err = w.b.store.block(j.u, w.block)
+		return bytes.NewReader(w.block), nil, err
+	}
+	f, err := j.unit.openFile()
+	if err != nil {
+		return nil, nil, err
+	}
+	if !j.unit.gz {
+		return f, f, nil
+	}
+	if w.gzr == nil {
+		w.gzr, err = gzip.NewReader(f)
+	} else {
+		err = w.gzr.Reset(f)
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("gzip: %w", err)
+	}
+	return w.gzr, f, nil
+}
+
+// flush writes the records gathered to the spool as one run, in the order they are wanted.
+func (w *bulkWorker) flush() error {
+	if len(w.gone) == 0 {
+		return nil
+	}
+	slices.SortFunc(w.gone, func(x, y runRec) int { return cmp.Compare(x.pos, y.pos) })
+	w.out = w.out[:0]
+	for _, g := range w.gone {
+		w.out = append(w.out, w.run[g.off:g.off+g.len]...)
+	}
+	r, err := w.b.write(w.out)
+	if err != nil {
+		return err
+	}
+	for _, g := range w.gone {
+		w.b.slots[g.pos] = slot{off: -1 - int64(r), n: g.len}
+	}
+	w.run, w.gone = w.run[:0], w.gone[:0]
+	return nil
+}
+
+// write appends a run to the spool, which it creates the first time, and returns the run's number.
+func (b *bulk) write(p []byte) (int, error) {
+	b.mu.Lock()
+	if b.spool == nil && b.spoolErr == nil {
+		b.spool, b.spoolErr = createSpool()
+	}
+	if b.spoolErr != nil {
+		b.mu.Unlock()
+		return 0, b.spoolErr
+	}
+	sp := b.spool
+	base := sp.reserve(int64(len(p)))
+	r := len(b.runs)
+	b.runs = append(b.runs, run{base: base, size: int64(len(p))})
+	b.mu.Unlock()
+	b.store.spooled.Add(int64(len(p)))
+	return r, sp.writeAt(p, base)
+}
+
+// emitter hands the records out in order.
+type emitter struct {
+	b    *bulk
+	runs map[int32]*runReader // runs being read back
+}
+
+// record returns position i's record, once its unit has been read.
+func (e *emitter) record(i int) ([]byte, error) {
+	b := e.b
+	j := &b.tasks[b.taskOf[i]]
+	if !j.done.Load() {
+		b.mu.Lock()
+		b.waiting = i
+		b.cond.Broadcast()
+		for !j.done.Load() && !b.stopped {
+			b.cond.Wait()
+		}
+		b.waiting = -1
+		b.mu.Unlock()
+		if !j.done.Load() {
+			return nil, errStopped
+		}
+	}
+	if j.err != nil {
+		return nil, j.err
+	}
+	sl := b.slots[i] // written by the worker before it was done
+	if sl.off >= 0 {
+		return j.slab[sl.off : sl.off+int64(sl.n)], nil
+	}
+	r := int32(-1 - sl.off)
+	rr := e.runs[r]
+	if rr == nil {
+		b.mu.Lock()
+		info, sp := b.runs[r], b.spool
+		b.mu.Unlock()
+		rr = &runReader{sp: sp, next: info.base, end: info.base + info.size}
+		e.runs[r] = rr
+	}
+	rec, err := rr.take(int(sl.n))
+	if rr.exhausted() {
+		delete(e.runs, r)
+	}
+	return rec, err
+}
+
+// handed notes that position i's record went out, and frees its unit's memory after its last.
+func (e *emitter) handed(i int) {
+	b := e.b
+	j := &b.tasks[b.taskOf[i]]
+	j.left--
+	if j.left > 0 {
+		return
+	}
+	if j.inMem {
+		b.mu.Lock()
+		b.resident -= j.size
+		j.slab = nil
+		b.cond.Broadcast()
+		b.mu.Unlock()
+	}
+}
