@@ -12,8 +12,10 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/trailscope/trailscope/model"
@@ -45,10 +47,15 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// A reader that goes away (`trailscope query ... | head`) makes writes fail with EPIPE instead of
+	// killing the process, so that the work stops early and quietly.
+	signal.Ignore(syscall.SIGPIPE)
 	root := newRoot(os.Stdin, os.Stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
 	var code exitCode
 	switch {
+	case errors.Is(err, syscall.EPIPE):
+		// The output went as far as its reader wanted: nothing to say.
 	case errors.As(err, &code):
 		os.Exit(int(code))
 	case err != nil:
@@ -181,6 +188,12 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	return ui.Run(ctx, ui.Options{Index: model.NewIndex(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
 }
 
+// isTerminal tells whether w is a terminal, where output must not carry control characters.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
 // progressEvery paces the progress lines of a slow load on stderr.
 const progressEvery = 3 * time.Second
 
@@ -264,10 +277,8 @@ An empty FILTER ('') matches every event.`,
 				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", filter, idx.Len())
 				return exitCode(exitNothing)
 			}
-			if err := report.Write(stdout, f, idx, res.Refs, report.Options{Explain: explain}); err != nil {
-				return err
-			}
-			return nil
+			opt := report.Options{Explain: explain, Terminal: isTerminal(stdout)}
+			return report.Write(cmd.Context(), stdout, f, idx, res.Refs, opt)
 		},
 	}
 	src.register(cmd)

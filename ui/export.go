@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,5 +45,5 @@ func writeExport(path string, format report.Format, idx *model.Index, refs []mod
 			err = cerr
 		}
 	}()
-	return report.Write(f, format, idx, refs, report.Options{})
+	return report.Write(context.Background(), f, format, idx, refs, report.Options{})
 }
