@@ -228,7 +228,7 @@ func (s *Store) block(u int, dst []byte) ([]byte, error) {
 }
 
 // openFile opens a file of the store.
-func (u unit) openFile() (io.ReadCloser, error) {
+func (u unit) openFile() (fs.File, error) {
 	if u.fsys != nil {
 		return u.fsys.Open(u.path)
 	}
