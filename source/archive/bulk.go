@@ -230,14 +230,15 @@ func (b *bulk) finished(j *task, err error) {
 
 // bulkWorker reads units one at a time, reusing its buffers.
 type bulkWorker struct {
-	b     *bulk
-	gzr   *gzip.Reader
-	br    *bufio.Reader
-	block []byte
-	rec   []byte // an escaped record before unescaping
-	run   []byte // records on their way to the spool, by offset
-	out   []byte // the same, in the order they are wanted
-	gone  []runRec
+	b       *bulk
+	gzr     *gzip.Reader
+	br      *bufio.Reader
+	block   []byte
+	rec     []byte // an escaped record before unescaping
+	scratch []byte // what skip reads past
+	run     []byte // records on their way to the spool, by offset
+	out     []byte // the same, in the order they are wanted
+	gone    []runRec
 }
 
 // runRec is a record gathered for the spool: its position, and where it is in bulkWorker.run.
@@ -271,11 +272,6 @@ func (w *bulkWorker) read(j *task) error {
 	if closer != nil {
 		defer closer.Close()
 	}
-	if w.br == nil {
-		w.br = bufio.NewReaderSize(r, 64<<10)
-	} else {
-		w.br.Reset(r)
-	}
 	b := w.b
 	w.run, w.gone = w.run[:0], w.gone[:0]
 	var pos, prevOff int64 = 0, -1
@@ -290,35 +286,33 @@ func (w *bulkWorker) read(j *task) error {
 			if j.inMem {
 				b.slots[i] = prev
 			} else {
-				w.run = append(w.run, w.run[prev.off:prev.off+int64(prev.n)]...)
-				w.gone = append(w.gone, runRec{pos: i, off: int32(len(w.run)) - prev.n, len: prev.n})
+				rec := bytes.Clone(w.run[prev.off : prev.off+int64(prev.n)]) // room may flush the run
+				dst, off, err := w.room(j, len(rec))
+				if err != nil {
+					return err
+				}
+				copy(dst, rec)
+				w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: prev.n})
 			}
 			continue
 		}
 		if at < pos {
 			return fmt.Errorf("records overlap at %d", at)
 		}
-		if _, err := w.br.Discard(int(at - pos)); err != nil {
+		if err := w.skip(r, at-pos); err != nil {
 			return truncated(err)
 		}
-		rec, err := w.next(j, sp.Len, escaped)
+		pos, prevOff = at+int64(sp.Len), sp.Off
+		dst, off, err := w.record(j, r, sp.Len, escaped)
 		if err != nil {
 			return err
 		}
-		pos, prevOff = at+int64(sp.Len), sp.Off
+		prev = slot{off: off, n: int32(len(dst))}
 		if j.inMem {
-			prev = slot{off: w.keep(j, rec), n: int32(len(rec))}
 			b.slots[i] = prev
-			continue
+		} else {
+			w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: prev.n})
 		}
-		if len(w.run)+len(rec) > runMax && len(w.gone) > 0 {
-			if err := w.flush(); err != nil {
-				return err
-			}
-		}
-		prev = slot{off: int64(len(w.run)), n: int32(len(rec))}
-		w.run = append(w.run, rec...)
-		w.gone = append(w.gone, runRec{pos: i, off: int32(prev.off), len: prev.n})
 	}
 	if !j.inMem {
 		return w.flush()
@@ -326,20 +320,84 @@ func (w *bulkWorker) read(j *task) error {
 	return nil
 }
 
-// keep copies a record into the task's chunks and returns where it is.
-func (w *bulkWorker) keep(j *task, rec []byte) int64 {
-	if len(rec) > chunkSize {
-		j.chunks = append(j.chunks, bytes.Clone(rec))
-		return int64(len(j.chunks)-1) << chunkBits
+// record reads the record of n bytes that comes next in r, checked and unescaped, into its place
+// (room), and returns it and where it is. A plain record is read straight into its place: the
+// bytes are copied once on their way from the inflater to the output.
+func (w *bulkWorker) record(j *task, r io.Reader, n int, escaped bool) ([]byte, int64, error) {
+	if !escaped {
+		dst, off, err := w.room(j, n)
+		if err != nil {
+			return nil, 0, err
+		}
+		if _, err := io.ReadFull(r, dst); err != nil {
+			return nil, 0, truncated(err)
+		}
+		_, err = finish(dst, false, j.unit.name())
+		return dst, off, err
+	}
+	if cap(w.rec) < n {
+		w.rec = make([]byte, n)
+	}
+	if _, err := io.ReadFull(r, w.rec[:n]); err != nil {
+		return nil, 0, truncated(err)
+	}
+	rec, err := finish(w.rec[:n], true, j.unit.name())
+	if err != nil {
+		return nil, 0, err
+	}
+	dst, off, err := w.room(j, len(rec))
+	if err != nil {
+		return nil, 0, err
+	}
+	copy(dst, rec)
+	return dst, off, nil
+}
+
+// room returns n bytes of space for the next record: in the task's chunks (off is then the
+// chunk's number << chunkBits | the offset in it) or in the run gathered for the spool (off in it).
+func (w *bulkWorker) room(j *task, n int) (dst []byte, off int64, err error) {
+	if !j.inMem {
+		if len(w.run)+n > runMax && len(w.gone) > 0 {
+			if err := w.flush(); err != nil {
+				return nil, 0, err
+			}
+		}
+		start := len(w.run)
+		w.run = slices.Grow(w.run, n)[:start+n]
+		return w.run[start:], int64(start), nil
+	}
+	if n > chunkSize {
+		j.chunks = append(j.chunks, make([]byte, n))
+		return j.chunks[len(j.chunks)-1], int64(len(j.chunks)-1) << chunkBits, nil
 	}
 	last := len(j.chunks) - 1
-	if last < 0 || cap(j.chunks[last]) != chunkSize || len(j.chunks[last])+len(rec) > chunkSize {
+	if last < 0 || cap(j.chunks[last]) != chunkSize || len(j.chunks[last])+n > chunkSize {
 		j.chunks = append(j.chunks, w.b.chunk())
 		last++
 	}
 	c := j.chunks[last]
-	j.chunks[last] = append(c, rec...)
-	return int64(last)<<chunkBits | int64(len(c))
+	start := len(c)
+	j.chunks[last] = c[:start+n]
+	return c[start : start+n], int64(last)<<chunkBits | int64(start), nil
+}
+
+// skip reads past n bytes of r.
+func (w *bulkWorker) skip(r io.Reader, n int64) error {
+	if br, ok := r.(*bufio.Reader); ok {
+		_, err := br.Discard(int(n))
+		return err
+	}
+	if w.scratch == nil {
+		w.scratch = make([]byte, 32<<10)
+	}
+	for n > 0 {
+		m, err := r.Read(w.scratch[:min(n, int64(len(w.scratch)))])
+		n -= int64(m)
+		if err != nil && n > 0 {
+			return err
+		}
+	}
+	return nil
 }
 
 // chunk returns an empty chunk, reused when one is free.
@@ -358,18 +416,6 @@ func (w *bulkWorker) stopped() bool {
 	w.b.mu.Lock()
 	defer w.b.mu.Unlock()
 	return w.b.stopped
-}
-
-// next reads the record of n bytes that comes next in the stream, checked and unescaped.
-func (w *bulkWorker) next(j *task, n int, escaped bool) ([]byte, error) {
-	if cap(w.rec) < n {
-		w.rec = make([]byte, n)
-	}
-	buf := w.rec[:n]
-	if _, err := io.ReadFull(w.br, buf); err != nil {
-		return nil, truncated(err)
-	}
-	return finish(buf, escaped, j.unit.name())
 }
 
 // truncated says that a unit ended before a record it had when it was loaded.
@@ -392,7 +438,12 @@ func (w *bulkWorker) open(j *task) (io.Reader, io.Closer, error) {
 		return nil, nil, err
 	}
 	if !j.unit.gz {
-		return f, f, nil
+		if w.br == nil {
+			w.br = bufio.NewReaderSize(f, 64<<10)
+		} else {
+			w.br.Reset(f)
+		}
+		return w.br, f, nil
 	}
 	if w.gzr == nil {
 		w.gzr, err = gzip.NewReader(f)

@@ -304,3 +304,27 @@ func TestSpool(t *testing.T) {
 		t.Errorf("%s holds %v after a bulk read", dir, entries)
 	}
 }
+
+func TestRawEachBigRecords(t *testing.T) {
+	// Records that fill most of a chunk, among small ones, in memory and through the spool.
+	big := strings.Replace(recordAt(1, time.Unix(1, 0)), `"aws-cli/2.13.0"`, `"`+strings.Repeat("x", chunkSize*3/4)+`"`, 1)
+	lines := []string{recordAt(0, time.Unix(0, 0)), big, recordAt(2, time.Unix(2, 0))}
+	bigger := strings.Replace(recordAt(3, time.Unix(3, 0)), `"aws-cli/2.13.0"`, `"`+strings.Repeat("y", chunkSize*3/4)+`"`, 1)
+	fsys := &countingFS{MapFS: fstest.MapFS{
+		"logs/a.jsonl":   {Data: []byte(strings.Join(lines, "\n"))},
+		"logs/b.json.gz": {Data: gz(t, []byte(`{"Records":[`+bigger+`,`+big+`]}`))},
+	}, opens: map[string]int{}}
+	for _, budget := range []int64{0, 1} {
+		idx, _ := loadBulk(t, fsys, `{"Records":[`+recordAt(4, time.Unix(4, 0))+`]}`, budget)
+		q, _ := model.ParseQuery("")
+		refs := idx.Query(q).Refs
+		refs = append(refs, refs...)
+		got := collect(t, idx, refs)
+		want := []string{lines[0], big, lines[2], bigger, recordAt(4, time.Unix(4, 0))}
+		for i := range got {
+			if string(got[i]) != want[i%5] {
+				t.Errorf("budget %d, position %d: %.60q..., want %.60q...", budget, i, got[i], want[i%5])
+			}
+		}
+	}
+}
