@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -18,10 +19,12 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
-	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -71,23 +74,27 @@ type sourceFlags struct {
 	sample      string
 	lookup      lookupFlags
 	filter      string // the query's filter, which --lookup pushes down to CloudTrail
+	loaded      string // what load read, for titles: "3 paths", "sample: scenarios"
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
 		"skip files that decompress to more than this many MB")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
+	complete(cmd, "sample", sampleNames)
 	f.lookup.register(cmd)
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
-type stream func(ctx context.Context, out chan<- model.Batch) error
+type stream func(ctx context.Context, out chan<- cloudtrail.Batch) error
 
 // opened is a source chosen by the flags, ready to run.
 type opened struct {
 	run    stream
 	desc   string // what is loaded, for titles: "3 paths", "sample: scenarios"
 	banner string // what the console says first, if anything
+	notice string // what a one-shot command says on stderr first (that it reads stdin, or the sample)
+	files  bool   // a source of files: finding none to read is an error, not an empty result
 }
 
 // open chooses the source that the flags and paths name. It fails before anything is read when a
@@ -96,7 +103,26 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 	if f.lookup.wanted() {
 		return f.lookup.open(paths, f.filter)
 	}
-	if f.sample != "" || len(paths) == 0 {
+	notice := ""
+	if len(paths) == 0 && f.sample == "" && !stdinPiped(stdin) {
+		var err error
+		if paths, err = configSources(); err != nil {
+			return opened{}, err
+		}
+		if len(paths) > 0 {
+			notice = "no PATH given: reading the config's sources"
+		}
+	}
+	if len(paths) == 0 && f.sample == "" {
+		if !stdinPiped(stdin) {
+			src, err := openSample("", nil)
+			src.notice = "no PATH given: reading the built-in sample " + strconv.Quote(sample.Default) +
+				" (fictional events); give a PATH, - for stdin, or --lookup"
+			return src, err
+		}
+		paths, notice = []string{"-"}, "reading events from stdin (no PATH given)"
+	}
+	if f.sample != "" {
 		return openSample(f.sample, paths)
 	}
 	for _, p := range paths {
@@ -109,15 +135,15 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		desc = fmt.Sprintf("%d paths", len(paths))
 	}
 	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
-	return opened{desc: desc, run: func(ctx context.Context, out chan<- model.Batch) error {
+	return opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
 	}}, nil
 }
 
 // sendTo is the emit function of a source that streams into out: it gives up when ctx ends, so a
 // source is never stuck on a consumer that has gone.
-func sendTo(ctx context.Context, out chan<- model.Batch) func(model.Batch) {
-	return func(b model.Batch) {
+func sendTo(ctx context.Context, out chan<- cloudtrail.Batch) func(cloudtrail.Batch) {
+	return func(b cloudtrail.Batch) {
 		select {
 		case out <- b:
 		case <-ctx.Done():
@@ -126,12 +152,12 @@ func sendTo(ctx context.Context, out chan<- model.Batch) func(model.Batch) {
 }
 
 // start runs a source in the background; a failure arrives as a problem in the last batch.
-func (o opened) start(ctx context.Context) <-chan model.Batch {
-	batches := make(chan model.Batch, 4)
+func (o opened) start(ctx context.Context) <-chan cloudtrail.Batch {
+	batches := make(chan cloudtrail.Batch, 4)
 	go func() {
 		defer close(batches)
 		if err := o.run(ctx, batches); err != nil && ctx.Err() == nil {
-			batches <- model.Batch{Problems: []model.Problem{{File: o.desc, Reason: err.Error()}}, Progress: model.Progress{Done: true}}
+			batches <- cloudtrail.Batch{Problems: []cloudtrail.Problem{{File: o.desc, Reason: err.Error()}}, Progress: cloudtrail.Progress{Done: true}}
 		}
 	}()
 	return batches
@@ -139,14 +165,19 @@ func (o opened) start(ctx context.Context) <-chan model.Batch {
 
 // load reads the source the flags name into a new index, reporting problems to stderr. A source
 // that fails (LookupEvents with no credentials, say) is an error.
-func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) (*model.Index, error) {
+func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) (*index.Index, error) {
 	src, err := f.open(paths, stdin)
 	if err != nil {
 		return nil, err
 	}
-	idx := model.NewIndex()
+	f.loaded = src.desc
+	if src.notice != "" {
+		fmt.Fprintln(stderr, "trailscope:", src.notice)
+	}
+	idx := index.New()
 	problems := 0
-	batches := make(chan model.Batch, 4)
+	var last cloudtrail.Progress
+	batches := make(chan cloudtrail.Batch, 4)
 	failed := make(chan error, 1)
 	go func() {
 		defer close(batches)
@@ -155,15 +186,16 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 	var said time.Time
 	for b := range batches {
 		idx.Add(b.Records)
+		last = b.Progress
 		if d := b.Progress.Detail; d != "" && !b.Progress.Done && time.Since(said) >= progressEvery {
 			// A slow source (LookupEvents at 2 requests a second) says where it is.
-			fmt.Fprintln(stderr, "trailscope:", model.Sanitize(d))
+			fmt.Fprintln(stderr, "trailscope:", cloudtrail.Sanitize(d))
 			said = time.Now()
 		}
 		for _, p := range b.Problems {
 			problems++
 			if problems <= maxProblemsShown {
-				fmt.Fprintln(stderr, "trailscope: skipped", model.Sanitize(p.String()))
+				fmt.Fprintln(stderr, "trailscope: skipped", cloudtrail.Sanitize(p.String()))
 			}
 		}
 	}
@@ -176,7 +208,20 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 	if err := <-failed; err != nil {
 		return nil, err
 	}
-	return idx, ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	switch {
+	case idx.Len() == 0 && problems > 0:
+		return nil, fmt.Errorf("%w from %s: %s", errNothingRead, src.desc, report.Count(problems, "problem"))
+	case src.files && last.Files == 0:
+		what := "no CloudTrail files in " + src.desc
+		if last.Skipped > 0 {
+			what += fmt.Sprintf(" (%s skipped: digests)", report.Count(last.Skipped, "file"))
+		}
+		return nil, fmt.Errorf("%w: %s", errNothingRead, what)
+	}
+	return idx, nil
 }
 
 // console opens the console on the source the flags name, streaming events in as they arrive.
@@ -185,7 +230,7 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Options{Index: model.NewIndex(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
+	return ui.Run(ctx, ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
 }
 
 // isTerminal tells whether w is a terminal, where output must not carry control characters.
@@ -212,7 +257,11 @@ investigate). trailscope only ever reads from AWS.`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
+
+		SuggestionsMinimumDistance: 2,
 	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	var src sourceFlags
 	src.register(root)
 	var about bool
@@ -220,6 +269,11 @@ investigate). trailscope only ever reads from AWS.`,
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if about {
 			return printAbout(stdout, cmp.Or(src.sample, sample.Default))
+		}
+		if len(args) > 0 && !isSourceArg(args[0]) {
+			if near := cmd.SuggestionsFor(args[0]); len(near) > 0 {
+				return fmt.Errorf("unknown command %q: did you mean %s? (trailscope --help lists the commands)", args[0], strings.Join(near, " or "))
+			}
 		}
 		return src.console(cmd.Context(), args, stdin)
 	}
@@ -232,16 +286,18 @@ investigate). trailscope only ever reads from AWS.`,
 	root.AddCommand(newServe(stdin, stderr))
 	root.AddCommand(newCache(stdout))
 	root.AddCommand(newFindings(stdin, stdout, stderr))
+	root.AddCommand(newVerify(stdout, stderr))
+	root.AddCommand(newReport(stdin, stdout, stderr))
 
 	return root
 }
 
 func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
-	var format string
+	var format, saved string
 	var explain bool
 	cmd := &cobra.Command{
-		Use:   "query [flags] [PATH ...] FILTER",
+		Use:   "query [flags] [PATH ...] FILTER ...",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
 		Long: `query loads the archives at PATHs (or LookupEvents with --lookup, or a built-in sample with
 --sample; with neither and no PATH, the scenarios sample) and prints the events matching
@@ -250,21 +306,38 @@ FILTER, oldest first.
 FILTER is the filter language of the console: terms are ANDed, e.g.
   event:TerminateInstances            principal:alice        error:AccessDenied
   ip:203.0.113.0/24   -readonly:true   since:2h   resource:i-0abc   'ua:"aws-cli/2"'
-An empty FILTER ('') matches every event.`,
+An empty FILTER ('') matches every event. The words after the PATHs are joined into one
+filter, so quotes are needed only around a value with spaces; put -- before a filter that
+starts with a negated term (trailscope query logs/ -- -readonly:true). With no PATH, events
+are read from stdin when it is a pipe, else from the built-in sample (said on stderr).`,
 		Example: `  trailscope query ./AWSLogs 'event:Delete* error:none'
   trailscope query --format json logs/ 'principal:alice' | jq .eventName
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
   trailscope query --sample invictus 'event:CreateUser'`,
-		Args: cobra.MinimumNArgs(1),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if saved == "" {
+				return cobra.MinimumNArgs(1)(cmd, args)
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			paths, filter := args[:len(args)-1], args[len(args)-1]
-			src.filter = filter
+			paths, text, hint, err := queryArgs(args)
+			if err != nil {
+				return err
+			}
+			if text, err = withSaved(saved, text); err != nil {
+				return err
+			}
+			if hint != "" && saved == "" {
+				fmt.Fprintln(stderr, "trailscope:", hint)
+			}
+			src.filter = text
 			f, err := report.ParseFormat(format)
 			if err != nil {
 				return err
 			}
-			q, err := model.ParseQuery(filter)
+			q, err := filter.ParseQuery(text)
 			if err != nil {
 				return fmt.Errorf("filter: %w", err)
 			}
@@ -274,7 +347,7 @@ An empty FILTER ('') matches every event.`,
 			}
 			res := idx.Query(q)
 			if len(res.Refs) == 0 {
-				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", filter, idx.Len())
+				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", text, idx.Len())
 				return exitCode(exitNothing)
 			}
 			opt := report.Options{Explain: explain, Terminal: isTerminal(stdout)}
@@ -284,13 +357,18 @@ An empty FILTER ('') matches every event.`,
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
+	complete(cmd, "format", func() []string { return []string{"table", "json", "csv"} })
+	cmd.Flags().StringVar(&saved, "saved", "", "use the filter saved under this name in the console (:save NAME), with any terms given")
+	complete(cmd, "saved", savedNames)
+	cmd.ValidArgsFunction = completeFilter(&src)
 	return cmd
 }
 
 // newSynth is the hidden command that writes synthetic archives for benchmarks (source/synth).
 func newSynth(stdout io.Writer) *cobra.Command {
-	var opt synth.Options
-	var plain bool
+	var opt world.Options
+	var plain, digests bool
+	var backfill int
 	cmd := &cobra.Command{
 		Use:    "synth [flags] DIR",
 		Short:  "Write a deterministic synthetic CloudTrail archive, for benchmarks",
@@ -299,15 +377,20 @@ func newSynth(stdout io.Writer) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Gzip = !plain
 			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			st, err := synth.Generate(opt, args[0])
+			st, err := world.Generate(opt, args[0])
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(stdout, "%d files, %d records (%d unique), %d MB written, %d MB of JSON\n",
 				st.Files, st.Records, st.Unique, st.Bytes>>20, st.JSONBytes>>20)
+			if digests {
+				return signSynth(args[0], opt.Start, opt.Days, backfill, stdout)
+			}
 			return nil
 		},
 	}
+	cmd.Flags().BoolVar(&digests, "digests", false, "sign the archive as log file validation does: hourly digests, a key and the digests' signatures beside them")
+	cmd.Flags().IntVar(&backfill, "backfill", 0, "with --digests: list every Nth log file in a backfill digest instead of its hour's")
 	cmd.Flags().IntVar(&opt.Events, "events", 1_000_000, "records to write, duplicates included")
 	cmd.Flags().IntVar(&opt.Files, "files", 500, "delivery files")
 	cmd.Flags().Int64Var(&opt.Seed, "seed", 1, "the same seed gives the same bytes")

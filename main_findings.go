@@ -11,7 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/findings"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -20,7 +21,7 @@ func newFindings(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
 	var format, minSeverity, rules, awsRanges string
 	var listRules bool
-	var opt model.FindingOptions
+	var opt findings.Options
 	cmd := &cobra.Command{
 		Use:   "findings [flags] [PATH ...]",
 		Short: "Print what an investigator should look at first, and exit (0 none, 1 some, 2 error)",
@@ -43,12 +44,12 @@ console. The thresholds of the counting rules have flags; --list-rules names eve
 			if err != nil {
 				return err
 			}
-			if opt.MinSeverity, err = model.ParseSeverity(minSeverity); err != nil {
+			if opt.MinSeverity, err = catalog.ParseSeverity(minSeverity); err != nil {
 				return err
 			}
 			if rules != "" {
 				opt.Rules = strings.Split(rules, ",")
-				if err := model.CheckRuleIDs(opt.Rules); err != nil {
+				if err := findings.CheckRuleIDs(opt.Rules); err != nil {
 					return err
 				}
 			}
@@ -61,12 +62,12 @@ console. The thresholds of the counting rules have flags; --list-rules names eve
 			if err != nil {
 				return err
 			}
-			findings := idx.Findings(opt)
-			fmt.Fprintf(stderr, "trailscope: %s over %d events\n", report.FindingsSummary(findings), idx.Len())
-			if len(findings) == 0 {
+			found := findings.Find(idx, opt)
+			fmt.Fprintf(stderr, "trailscope: %s over %d events\n", report.FindingsSummary(found), idx.Len())
+			if len(found) == 0 {
 				return nil
 			}
-			if err := report.WriteFindings(stdout, f, idx, findings); err != nil {
+			if err := report.WriteFindings(stdout, f, idx, found); err != nil {
 				return err
 			}
 			return exitCode(exitNothing) // 1: there are findings
@@ -77,26 +78,29 @@ console. The thresholds of the counting rules have flags; --list-rules names eve
 	fl.StringVarP(&format, "format", "f", "table", "output format: table, or json (one finding per line)")
 	fl.StringVar(&minSeverity, "min-severity", "info", "leave out findings below this severity: info, low, medium, high, critical")
 	fl.StringVar(&rules, "rules", "", "run only these rules (comma-separated IDs; see --list-rules)")
+	complete(cmd, "rules", ruleIDs)
+	complete(cmd, "min-severity", severities)
+	complete(cmd, "format", func() []string { return []string{"table", "json"} })
 	fl.BoolVar(&listRules, "list-rules", false, "list the rules with their severity and rationale, and exit")
 	fl.StringVar(&awsRanges, "aws-ip-ranges", "", "AWS's ip-ranges.json: instance credentials used from outside these ranges are reported")
-	fl.IntVar(&opt.FailedLogins, "failed-logins", model.DefaultFailedLogins, "failed console sign-ins from one IP or for one user that make a burst")
-	fl.DurationVar(&opt.FailedLoginWindow, "failed-login-window", model.DefaultFailedLoginWindow, "within this time")
-	fl.IntVar(&opt.DeniedBurst, "denied-burst", model.DefaultDeniedBurst, "denied calls by one principal that make a burst")
-	fl.DurationVar(&opt.DeniedWindow, "denied-window", model.DefaultDeniedWindow, "within this time")
-	fl.IntVar(&opt.SecretsBurst, "secrets-burst", model.DefaultSecretsBurst, "distinct secrets, parameters, user data or password data read in bulk")
-	fl.DurationVar(&opt.SecretsWindow, "secrets-window", model.DefaultSecretsWindow, "within this time")
-	fl.IntVar(&opt.InstanceBurst, "instance-burst", model.DefaultInstanceBurst, "instances launched or terminated by one principal that make a burst")
-	fl.DurationVar(&opt.InstanceWindow, "instance-window", model.DefaultInstanceWindow, "within this time")
-	fl.IntVar(&opt.ObjectBurst, "object-burst", model.DefaultObjectBurst, "S3 objects deleted by one principal that make a burst")
-	fl.DurationVar(&opt.ObjectWindow, "object-window", model.DefaultObjectWindow, "within this time")
-	fl.IntVar(&opt.SpikeMin, "spike-min", model.DefaultSpikeMin, "write calls in an hour below which there is no spike")
-	fl.Float64Var(&opt.SpikeFactor, "spike-factor", model.DefaultSpikeFactor, "times the principal's mean hourly writes that make a spike")
-	fl.DurationVar(&opt.SpikeBaseline, "spike-baseline", model.DefaultSpikeBaseline, "how far back the mean hourly writes are taken")
-	fl.DurationVar(&opt.SpikeHistory, "spike-history", model.DefaultSpikeHistory, "history a principal needs before its spikes count")
-	fl.DurationVar(&opt.NoveltyBaseline, "novelty-baseline", model.DefaultNoveltyBaseline, "the start of the loaded span that sets principals' habits")
-	fl.IntVar(&opt.NoveltyMinEvents, "novelty-min-events", model.DefaultNoveltyMinEvents, "events a principal needs in the baseline to be judged")
-	fl.IntVar(&opt.NoveltyMaxHabits, "novelty-max-habits", model.DefaultNoveltyMaxHabits, "networks, regions or clients beyond which a principal has no habit to break")
-	fl.IntVar(&opt.ShortRetentionDays, "short-retention-days", model.DefaultShortRetentionDays, "log retention at or below this many days counts as cut")
+	fl.IntVar(&opt.FailedLogins, "failed-logins", findings.DefaultFailedLogins, "failed console sign-ins from one IP or for one user that make a burst")
+	fl.DurationVar(&opt.FailedLoginWindow, "failed-login-window", findings.DefaultFailedLoginWindow, "within this time")
+	fl.IntVar(&opt.DeniedBurst, "denied-burst", findings.DefaultDeniedBurst, "denied calls by one principal that make a burst")
+	fl.DurationVar(&opt.DeniedWindow, "denied-window", findings.DefaultDeniedWindow, "within this time")
+	fl.IntVar(&opt.SecretsBurst, "secrets-burst", findings.DefaultSecretsBurst, "distinct secrets, parameters, user data or password data read in bulk")
+	fl.DurationVar(&opt.SecretsWindow, "secrets-window", findings.DefaultSecretsWindow, "within this time")
+	fl.IntVar(&opt.InstanceBurst, "instance-burst", findings.DefaultInstanceBurst, "instances launched or terminated by one principal that make a burst")
+	fl.DurationVar(&opt.InstanceWindow, "instance-window", findings.DefaultInstanceWindow, "within this time")
+	fl.IntVar(&opt.ObjectBurst, "object-burst", findings.DefaultObjectBurst, "S3 objects deleted by one principal that make a burst")
+	fl.DurationVar(&opt.ObjectWindow, "object-window", findings.DefaultObjectWindow, "within this time")
+	fl.IntVar(&opt.SpikeMin, "spike-min", findings.DefaultSpikeMin, "write calls in an hour below which there is no spike")
+	fl.Float64Var(&opt.SpikeFactor, "spike-factor", findings.DefaultSpikeFactor, "times the principal's mean hourly writes that make a spike")
+	fl.DurationVar(&opt.SpikeBaseline, "spike-baseline", findings.DefaultSpikeBaseline, "how far back the mean hourly writes are taken")
+	fl.DurationVar(&opt.SpikeHistory, "spike-history", findings.DefaultSpikeHistory, "history a principal needs before its spikes count")
+	fl.DurationVar(&opt.NoveltyBaseline, "novelty-baseline", findings.DefaultNoveltyBaseline, "the start of the loaded span that sets principals' habits")
+	fl.IntVar(&opt.NoveltyMinEvents, "novelty-min-events", findings.DefaultNoveltyMinEvents, "events a principal needs in the baseline to be judged")
+	fl.IntVar(&opt.NoveltyMaxHabits, "novelty-max-habits", findings.DefaultNoveltyMaxHabits, "networks, regions or clients beyond which a principal has no habit to break")
+	fl.IntVar(&opt.ShortRetentionDays, "short-retention-days", findings.DefaultShortRetentionDays, "log retention at or below this many days counts as cut")
 	return cmd
 }
 
@@ -104,7 +108,7 @@ console. The thresholds of the counting rules have flags; --list-rules names eve
 func writeRules(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "RULE\tSEVERITY\tTACTIC\tWHAT\tWHY")
-	for _, r := range model.Rules() {
+	for _, r := range findings.Rules() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity, r.Tactic, r.Title, r.Rationale)
 	}
 	return tw.Flush()

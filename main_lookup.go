@@ -13,7 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/lookup"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -38,6 +39,7 @@ func (f *lookupFlags) register(cmd *cobra.Command) {
 	fl := cmd.Flags()
 	fl.BoolVar(&f.enabled, "lookup", false, "read the account's CloudTrail event history (LookupEvents) instead of archives")
 	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup: regions to read, comma-separated; all for every enabled region, -NAME leaves one out\n(default: the configured region, and us-east-1 for IAM, STS and sign-in events)")
+	complete(cmd, "region", awsRegions)
 	fl.StringVar(&f.profile, "profile", "", "with --lookup: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
 	fl.StringVar(&f.since, "since", "", "with --lookup: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
 	fl.StringVar(&f.until, "until", "", "with --lookup: the end of the window, a duration back or a time (default: now)")
@@ -61,15 +63,15 @@ func (f *lookupFlags) stray() string {
 }
 
 // open checks the credentials, the regions and the window (so that the console never opens on a
-// mistake) and returns the LookupEvents source. filter is the query's filter, for the push-down.
-func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
+// mistake) and returns the LookupEvents source. text is the query's filter, for the push-down.
+func (f *lookupFlags) open(paths []string, text string) (opened, error) {
 	if !f.enabled {
 		return opened{}, fmt.Errorf("--%s is an option of --lookup: add --lookup to read from AWS", f.stray())
 	}
 	if len(paths) > 0 {
 		return opened{}, fmt.Errorf("--lookup reads from AWS, not from %s: give either PATHs or --lookup", paths[0])
 	}
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		return opened{}, fmt.Errorf("filter: %w", err)
 	}
@@ -84,7 +86,7 @@ func (f *lookupFlags) open(paths []string, filter string) (opened, error) {
 	if err != nil {
 		return opened{}, err
 	}
-	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- model.Batch) error {
+	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return s.Run(ctx, sendTo(ctx, out))
 	}}, nil
 }

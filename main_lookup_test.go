@@ -32,6 +32,14 @@ func lookupEnv(t *testing.T) *fakect.Server {
 	t.Cleanup(srv.Close)
 	// An hour of history that ended 20 minutes ago: within LookupEvents' 90 days, and settled.
 	srv.Add("us-east-1", fakect.Recent(events, time.Now().Add(-20*time.Minute))...)
+	awsTestEnv(t, srv.URL)
+	return srv
+}
+
+// awsTestEnv points the AWS SDK at a local endpoint through AWS_ENDPOINT_URL, as a user would, with
+// credentials, config and cache of the test's own.
+func awsTestEnv(t *testing.T, endpoint string) {
+	t.Helper()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty")
 	os.WriteFile(empty, nil, 0o600)
@@ -39,13 +47,12 @@ func lookupEnv(t *testing.T) *fakect.Server {
 		"HOME": dir, "XDG_CACHE_HOME": filepath.Join(dir, "cache"),
 		"AWS_ACCESS_KEY_ID": lookupTestKey, "AWS_SECRET_ACCESS_KEY": lookupTestSecret, "AWS_SESSION_TOKEN": "",
 		"AWS_REGION": "us-east-1", "AWS_PROFILE": "", "AWS_CONFIG_FILE": empty, "AWS_SHARED_CREDENTIALS_FILE": empty,
-		"AWS_CA_BUNDLE": "", "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": srv.URL,
+		"AWS_CA_BUNDLE": "", "AWS_EC2_METADATA_DISABLED": "true", "AWS_ENDPOINT_URL": endpoint,
 		"AWS_ENDPOINT_URL_CLOUDTRAIL": "", "AWS_ENDPOINT_URL_STS": "", "AWS_MAX_ATTEMPTS": "", "AWS_RETRY_MODE": "",
 		"HTTPS_PROXY": "", "https_proxy": "", "HTTP_PROXY": "", "http_proxy": "",
 	} {
 		t.Setenv(k, v)
 	}
-	return srv
 }
 
 func TestQueryLookup(t *testing.T) {

@@ -8,8 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/sample"
+	"github.com/trailscope/trailscope/source/sample/scenario"
 )
 
 // openSample opens a built-in sample: the one --sample names, or the scenarios when no PATH is given.
@@ -24,7 +26,7 @@ func openSample(name string, paths []string) (opened, error) {
 	if err != nil {
 		return opened{}, err
 	}
-	return opened{desc: "sample: " + s.Name, banner: s.Banner(), run: func(ctx context.Context, out chan<- model.Batch) error {
+	return opened{desc: "sample: " + s.Name, banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return s.Read(ctx, sendTo(ctx, out))
 	}}, nil
 }
@@ -64,6 +66,8 @@ the console. "invictus" is real attack data. Open one with: trailscope --sample 
 	cmd.Flags().StringVar(&about, "about", "", "describe a sample: what it is, where it comes from, its license")
 	cmd.Flags().Lookup("about").NoOptDefVal = sample.Default
 	cmd.Flags().StringVar(&answer, "answer", "", "print the answer to a scenario (a spoiler), computed from the sample")
+	complete(cmd, "answer", scenarioNames)
+	complete(cmd, "about", sampleNames)
 	return cmd
 }
 
@@ -77,7 +81,7 @@ func printList(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s%s\n", s.Name, s.Title, def)
 	}
 	fmt.Fprintln(w, "\nScenarios: questions to answer in the console (trailscope, then :scenarios).")
-	for i, sc := range model.Scenarios() {
+	for i, sc := range scenario.All() {
 		fmt.Fprintf(w, "\n%2d. %s  [%s]\n", i+1, sc.Title, sc.Name)
 		wrap(w, sc.Question, "    ", 80)
 		fmt.Fprintf(w, "    hint: %s\n", sc.Hint)
@@ -99,10 +103,10 @@ func printAbout(w io.Writer, name string) error {
 
 // printAnswer loads the scenario sample and prints what the model finds for one scenario.
 func printAnswer(ctx context.Context, w io.Writer, name string) error {
-	sc, ok := model.ScenarioNamed(name)
+	sc, ok := scenario.Named(name)
 	if !ok {
 		var names []string
-		for _, s := range model.Scenarios() {
+		for _, s := range scenario.All() {
 			names = append(names, s.Name)
 		}
 		return fmt.Errorf("no scenario %q; there are: %s", name, strings.Join(names, ", "))
@@ -111,8 +115,8 @@ func printAnswer(ctx context.Context, w io.Writer, name string) error {
 	if err != nil {
 		return err
 	}
-	idx := model.NewIndex()
-	if err := s.Read(ctx, func(b model.Batch) { idx.Add(b.Records) }); err != nil {
+	idx := index.New()
+	if err := s.Read(ctx, func(b cloudtrail.Batch) { idx.Add(b.Records) }); err != nil {
 		return err
 	}
 	a, err := sc.Answer(idx)

@@ -13,7 +13,8 @@ import (
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/lookup"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/sshserve"
@@ -86,7 +87,7 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 	if err != nil {
 		return err
 	}
-	idx := model.NewIndex()
+	idx := index.New()
 	load := &sharedLoad{start: time.Now()}
 	idle := f.idleTimeout
 	if idle == 0 {
@@ -123,14 +124,14 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 		if f.refresh <= 0 {
 			return
 		}
-		refreshLoop(ctx, f.refresh, fetched, func(since time.Time) (<-chan model.Batch, error) {
+		refreshLoop(ctx, f.refresh, fetched, func(since time.Time) (<-chan cloudtrail.Batch, error) {
 			src.lookup.since = since.UTC().Format(time.RFC3339)
 			again, err := src.open(paths, stdin)
 			if err != nil {
 				return nil, err
 			}
 			return again.start(ctx), nil
-		}, func(b model.Batch) {
+		}, func(b cloudtrail.Batch) {
 			idx.Add(b.Records)
 			load.addProblems(b.Problems)
 		}, logger)
@@ -143,7 +144,7 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 // minutes; the index drops the events it already has), and the LookupEvents cache answers the
 // part already fetched.
 func refreshLoop(ctx context.Context, every time.Duration, fetched time.Time,
-	fetch func(since time.Time) (<-chan model.Batch, error), add func(model.Batch), logger *log.Logger) {
+	fetch func(since time.Time) (<-chan cloudtrail.Batch, error), add func(cloudtrail.Batch), logger *log.Logger) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
@@ -172,11 +173,11 @@ func refreshLoop(ctx context.Context, every time.Duration, fetched time.Time,
 type sharedLoad struct {
 	start    time.Time
 	mu       sync.Mutex
-	progress model.Progress
-	problems []model.Problem
+	progress cloudtrail.Progress
+	problems []cloudtrail.Problem
 }
 
-func (l *sharedLoad) add(b model.Batch) {
+func (l *sharedLoad) add(b cloudtrail.Batch) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.problems = append(l.problems, b.Problems...)
@@ -186,13 +187,13 @@ func (l *sharedLoad) add(b model.Batch) {
 }
 
 // addProblems keeps the problems of a later refresh.
-func (l *sharedLoad) addProblems(problems []model.Problem) {
+func (l *sharedLoad) addProblems(problems []cloudtrail.Problem) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.problems = append(l.problems, problems...)
 }
 
-func (l *sharedLoad) finish() (model.Progress, []model.Problem) {
+func (l *sharedLoad) finish() (cloudtrail.Progress, []cloudtrail.Problem) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.progress.Done = true
@@ -202,7 +203,7 @@ func (l *sharedLoad) finish() (model.Progress, []model.Problem) {
 
 // status is ui.Options.Status: the problems are handed out as a slice the load never writes into
 // again (it only appends beyond its end).
-func (l *sharedLoad) status() (model.Progress, []model.Problem) {
+func (l *sharedLoad) status() (cloudtrail.Progress, []cloudtrail.Problem) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	p := l.progress

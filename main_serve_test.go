@@ -10,7 +10,7 @@ import (
 
 	"charm.land/log/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/lookup"
 )
 
@@ -24,18 +24,18 @@ func TestRefreshLoop(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		refreshLoop(ctx, 20*time.Millisecond, start, func(since time.Time) (<-chan model.Batch, error) {
+		refreshLoop(ctx, 20*time.Millisecond, start, func(since time.Time) (<-chan cloudtrail.Batch, error) {
 			mu.Lock()
 			sinces = append(sinces, since)
 			if len(sinces) == 3 {
 				cancel()
 			}
 			mu.Unlock()
-			ch := make(chan model.Batch, 1)
-			ch <- model.Batch{Records: []model.Record{{Name: "X"}, {Name: "Y"}}}
+			ch := make(chan cloudtrail.Batch, 1)
+			ch <- cloudtrail.Batch{Records: []cloudtrail.Record{{Name: "X"}, {Name: "Y"}}}
 			close(ch)
 			return ch, nil
-		}, func(b model.Batch) {
+		}, func(b cloudtrail.Batch) {
 			mu.Lock()
 			added += len(b.Records)
 			mu.Unlock()

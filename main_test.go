@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,11 @@ import (
 func runRoot(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	root := newRoot(strings.NewReader(stdin), &out, &errOut)
+	var in io.Reader // "" is a terminal: nothing piped in
+	if stdin != "" {
+		in = strings.NewReader(stdin)
+	}
+	root := newRoot(in, &out, &errOut)
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	var c exitCode

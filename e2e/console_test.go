@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,12 @@ import (
 
 // data is the invictus attack dataset, next to the repository (../shared/data from its root).
 const data = "../../shared/data/invictus_aws_dataset"
+
+// sessionName is a tmux session of this test and this process: two runs of the suite at once (CI
+// beside a developer's) must not kill each other's sessions.
+func sessionName(t *testing.T) string {
+	return fmt.Sprintf("trailscope-e2e-%s-%d", strings.ReplaceAll(t.Name(), "/", "-"), os.Getpid())
+}
 
 type term struct {
 	t       *testing.T
@@ -82,7 +89,7 @@ func TestConsoleInTmux(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	session := "trailscope-e2e-" + strings.ReplaceAll(t.Name(), "/", "-")
+	session := sessionName(t)
 	exec.Command("tmux", "kill-session", "-t", session).Run()
 	start := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", bin+" "+abs)
 	start.Env = append(os.Environ(), "TERM=xterm-256color")

@@ -49,7 +49,7 @@ func TestLookupConsoleInTmux(t *testing.T) {
 		"AWS_REGION=eu-west-1", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
 		"AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=" + srv.URL,
 	}, " ")
-	session := "trailscope-e2e-" + strings.ReplaceAll(t.Name(), "/", "-")
+	session := sessionName(t)
 	open := func() *term {
 		exec.Command("tmux", "kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --lookup --since 2h", env, bin)

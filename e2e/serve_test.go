@@ -139,7 +139,7 @@ func TestServeToOpenSSH(t *testing.T) {
 			"-p", port}, append(extra, "oncall@127.0.0.1")...)
 	}
 
-	session := "trailscope-e2e-serve"
+	session := sessionName(t)
 	exec.Command("tmux", "kill-session", "-t", session).Run()
 	start := exec.Command("tmux", append([]string{"new-session", "-d", "-s", session, "-x", "100", "-y", "30"}, ssh("alice", "-t")...)...)
 	start.Env = append(os.Environ(), "TERM=xterm-256color")

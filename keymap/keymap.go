@@ -6,6 +6,7 @@ import "charm.land/bubbles/v2/key"
 
 // Global are the keys that work in every view.
 type Global struct {
+	Interrupt                                 key.Binding // quits from anywhere, even while typing
 	Quit, Help, Back, Filter, Command, Export key.Binding
 	Timeline, Principals, Resources, Problems key.Binding
 }
@@ -13,7 +14,7 @@ type Global struct {
 // List are the keys of the tables: the timeline, principals, resources and problems.
 type List struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Open key.Binding
-	Expand, Sort, ZoomIn, ZoomOut                 key.Binding
+	Expand, Collapse, Sort, ZoomIn, ZoomOut       key.Binding
 }
 
 // Detail are the keys of an event's detail view.
@@ -26,6 +27,7 @@ type Detail struct {
 // Filter are the keys of the filter bar and the other one-line prompts.
 type Filter struct {
 	Apply, Cancel, Complete, CompletePrev, HistoryUp, HistoryDown, ClearLine, DeleteWord key.Binding
+	Left, Right, Home, End, Backspace, Delete, Space                                     key.Binding
 }
 
 // Scenarios are the keys of the scenarios view (the built-in sample's questions).
@@ -55,6 +57,7 @@ func Default() KeyMap {
 	}
 	return KeyMap{
 		Global: Global{
+			Interrupt:  b("ctrl+c", "quit", "ctrl+c"),
 			Quit:       b("q", "quit", "q", "ctrl+c"),
 			Help:       b("?", "help", "?"),
 			Back:       b("esc", "back", "esc", "backspace"),
@@ -75,6 +78,7 @@ func Default() KeyMap {
 			Bottom:   b("G/end", "last", "G", "end"),
 			Open:     b("enter", "open", "enter"),
 			Expand:   b("→/l", "expand role", "right", "l", "tab"),
+			Collapse: b("←/h", "collapse role", "left", "h"),
 			Sort:     b("s", "sort order", "s"),
 			ZoomIn:   b("z", "zoom in on time", "z", "+"),
 			ZoomOut:  b("Z", "zoom out", "Z", "-"),
@@ -104,6 +108,13 @@ func Default() KeyMap {
 			HistoryDown:  b("↓", "history", "down", "ctrl+n"),
 			ClearLine:    b("ctrl+u", "clear", "ctrl+u"),
 			DeleteWord:   b("ctrl+w", "delete word", "ctrl+w", "alt+backspace"),
+			Left:         b("←", "left", "left", "ctrl+b"),
+			Right:        b("→", "right", "right", "ctrl+f"),
+			Home:         b("home", "start of line", "home", "ctrl+a"),
+			End:          b("end", "end of line", "end", "ctrl+e"),
+			Backspace:    b("backspace", "delete back", "backspace", "ctrl+h"),
+			Delete:       b("del", "delete", "delete", "ctrl+d"),
+			Space:        b("space", "end the term", "space"),
 		},
 		Scenarios: Scenarios{
 			Try:      b("enter", "try the hint", "enter"),
@@ -136,23 +147,38 @@ func (k KeyMap) HelpGroups() []Group {
 	}
 }
 
-// ShortHelp returns the few bindings the bottom line shows for a view: "timeline", "principals",
-// "resources", "problems", "scenarios", "detail" or "filter".
-func (k KeyMap) ShortHelp(view string) []key.Binding {
-	g, l, d, f, s := k.Global, k.List, k.Detail, k.Filter, k.Scenarios
-	switch view {
-	case "scenarios":
-		return []key.Binding{s.Hint, s.Answer, s.Try, s.Evidence, l.Up, l.Down, g.Back, g.Help, g.Quit}
-	case "findings":
-		return []key.Binding{k.Findings.Open, l.Up, l.Down, g.Back, g.Help, g.Quit}
-	case "detail":
-		return []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, g.Back, g.Help}
-	case "filter":
-		return []key.Binding{f.Apply, f.Cancel, f.Complete, f.HistoryUp}
-	case "timeline":
-		return []key.Binding{g.Filter, l.Open, l.ZoomIn, l.ZoomOut, l.Sort, g.Principals, g.Resources, g.Export, g.Help, g.Quit}
-	case "principals":
-		return []key.Binding{g.Filter, l.Open, l.Expand, l.Sort, g.Timeline, g.Back, g.Help, g.Quit}
+// Command is one ':' command: its name, the other names it answers to, and what it opens (a view's
+// name, or "help", "export", "quit").
+type Command struct {
+	Name    string
+	Aliases []string
+	Help    string // what it does, for completion and the help overlay
+}
+
+// Commands is the one table of ':' commands: completion, the help overlay and the dispatch read it.
+var Commands = []Command{
+	{"timeline", []string{"t", "1"}, "every event of the filter, in time"},
+	{"principals", []string{"principal", "p", "2"}, "who: one row per principal, roles expand into sessions"},
+	{"resources", []string{"resource", "r", "3"}, "what: one row per resource touched"},
+	{"problems", []string{"problem", "4", "!"}, "what could not be read"},
+	{"scenarios", []string{"scenario", "5"}, "the built-in sample's incidents: questions, hints and answers"},
+	{"findings", []string{"finding", "f", "6"}, "what to look at first: the detection rules over the loaded events"},
+	{"help", []string{"h", "?"}, "every key"},
+	{"export", []string{"e"}, "write the result to a file (.jsonl or .csv)"},
+	{"quit", []string{"q", "q!"}, "leave"},
+}
+
+// LookupCommand finds the command named s, by its name or an alias.
+func LookupCommand(s string) (Command, bool) {
+	for _, c := range Commands {
+		if c.Name == s {
+			return c, true
+		}
+		for _, a := range c.Aliases {
+			if a == s {
+				return c, true
+			}
+		}
 	}
-	return []key.Binding{g.Filter, l.Open, l.Sort, g.Timeline, g.Back, g.Help, g.Quit}
+	return Command{}, false
 }

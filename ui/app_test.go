@@ -9,7 +9,11 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/ui/views/principals"
+	"github.com/trailscope/trailscope/ui/views/timeline"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -24,28 +28,28 @@ func TestViewsByKeys(t *testing.T) {
 		check func(t *testing.T, a *App, s string)
 	}{
 		{name: "timeline at start", check: func(t *testing.T, a *App, s string) {
-			if a.view != viewTimeline || len(a.result.Refs) != 3000 {
-				t.Fatalf("view %v, %d rows", a.view, len(a.result.Refs))
+			if a.state.Active != timeline.Name || len(a.state.Result.Refs) != 3000 {
+				t.Fatalf("view %v, %d rows", a.state.Active, len(a.state.Result.Refs))
 			}
 			mustContain(t, s, "3,000 of 3,000 events", "TIME", "EVENT", "PRINCIPAL")
 		}},
 		{name: "filter narrows", keys: []string{"/"}, typed: "event:RunInstances", after: []string{"enter"}, check: func(t *testing.T, a *App, s string) {
-			if a.applied != "event:RunInstances" || a.bar.focused {
-				t.Fatalf("applied %q focused %v", a.applied, a.bar.focused)
+			if a.state.Applied != "event:RunInstances" || a.bar.Focused() {
+				t.Fatalf("applied %q focused %v", a.state.Applied, a.bar.Focused())
 			}
-			for _, ref := range a.result.Refs {
-				if a.idx.Record(ref).Name != "RunInstances" {
+			for _, ref := range a.state.Result.Refs {
+				if a.state.Index.Record(ref).Name != "RunInstances" {
 					t.Fatal("a row that does not match")
 				}
 			}
 			mustContain(t, s, "RunInstances", "/ event:RunInstances")
 		}},
 		{name: "bad filter keeps result", keys: []string{"/"}, typed: "event:RunInstances ip:300.1.2.3", check: func(t *testing.T, a *App, s string) {
-			if a.bar.err == nil || a.applied == a.bar.Value() {
-				t.Fatalf("err %v applied %q", a.bar.err, a.applied)
+			if a.bar.Err() == nil || a.state.Applied == a.bar.Value() {
+				t.Fatalf("err %v applied %q", a.bar.Err(), a.state.Applied)
 			}
-			q, _ := model.ParseQuery(a.applied)
-			if len(a.idx.Query(q).Refs) != len(a.result.Refs) {
+			q, _ := filter.ParseQuery(a.state.Applied)
+			if len(a.state.Index.Query(q).Refs) != len(a.state.Result.Refs) {
 				t.Fatal("the result on screen is not the last good filter's")
 			}
 			mustContain(t, s, "not an IP address")
@@ -59,27 +63,27 @@ func TestViewsByKeys(t *testing.T) {
 			}
 		}},
 		{name: "principals view", keys: []string{"2"}, check: func(t *testing.T, a *App, s string) {
-			if a.view != viewPrincipals || len(a.prRows) == 0 {
-				t.Fatalf("view %v rows %d", a.view, len(a.prRows))
+			if a.state.Active != principals.Name || principalsOf(a).Rows() == 0 {
+				t.Fatalf("view %v rows %d", a.state.Active, principalsOf(a).Rows())
 			}
 			mustContain(t, s, "principals", "EVENTS", "ERRORS")
 		}},
 		{name: "principal opens its timeline and esc comes back", keys: []string{"2", "enter"}, check: func(t *testing.T, a *App, s string) {
-			if a.view != viewTimeline || !strings.HasPrefix(a.applied, "principal:") {
-				t.Fatalf("view %v applied %q", a.view, a.applied)
+			if a.state.Active != timeline.Name || !strings.HasPrefix(a.state.Applied, "principal:") {
+				t.Fatalf("view %v applied %q", a.state.Active, a.state.Applied)
 			}
 			press(a, "esc")
-			if a.view != viewPrincipals || a.applied != "" {
-				t.Fatalf("after esc: view %v applied %q", a.view, a.applied)
+			if a.state.Active != principals.Name || a.state.Applied != "" {
+				t.Fatalf("after esc: view %v applied %q", a.state.Active, a.state.Applied)
 			}
 		}},
 		{name: "resources view and open", keys: []string{":"}, typed: "resources", after: []string{"enter", "enter"}, check: func(t *testing.T, a *App, s string) {
-			if a.view != viewTimeline || !strings.HasPrefix(a.applied, "resource:") {
-				t.Fatalf("view %v applied %q", a.view, a.applied)
+			if a.state.Active != timeline.Name || !strings.HasPrefix(a.state.Applied, "resource:") {
+				t.Fatalf("view %v applied %q", a.state.Active, a.state.Applied)
 			}
 		}},
 		{name: "detail, pivot and back", keys: []string{"enter"}, check: func(t *testing.T, a *App, s string) {
-			if a.detail == nil {
+			if !a.detail.IsOpen() {
 				t.Fatal("no detail")
 			}
 			mustContain(t, s, "credential chain", "related", "record")
@@ -90,27 +94,25 @@ func TestViewsByKeys(t *testing.T) {
 				t.Fatal("an escape sequence from a record reached the screen")
 			}
 			// the "who" line pivots to principal:
-			for i, l := range a.detail.lines {
-				if l.label == "who" {
-					a.detail.cursor = i
-				}
+			if !a.detail.SeekLabel("who") {
+				t.Fatal("no who line")
 			}
 			press(a, "p")
-			if a.detail != nil || !strings.HasPrefix(a.applied, "principal:") {
-				t.Fatalf("after pivot: detail %v applied %q", a.detail != nil, a.applied)
+			if a.detail.IsOpen() || !strings.HasPrefix(a.state.Applied, "principal:") {
+				t.Fatalf("after pivot: detail %v applied %q", a.detail.IsOpen(), a.state.Applied)
 			}
 			press(a, "esc")
-			if a.detail == nil || a.applied != "" {
-				t.Fatalf("esc did not come back to the detail: applied %q", a.applied)
+			if !a.detail.IsOpen() || a.state.Applied != "" {
+				t.Fatalf("esc did not come back to the detail: applied %q", a.state.Applied)
 			}
 		}},
 		{name: "zoom in and out", keys: []string{"z"}, check: func(t *testing.T, a *App, s string) {
-			if !strings.Contains(a.applied, "since:") || len(a.result.Refs) >= 3000 {
-				t.Fatalf("zoom: %q %d", a.applied, len(a.result.Refs))
+			if !strings.Contains(a.state.Applied, "since:") || len(a.state.Result.Refs) >= 3000 {
+				t.Fatalf("zoom: %q %d", a.state.Applied, len(a.state.Result.Refs))
 			}
 			press(a, "Z")
-			if a.applied != "" {
-				t.Fatalf("zoom out: %q", a.applied)
+			if a.state.Applied != "" {
+				t.Fatalf("zoom out: %q", a.state.Applied)
 			}
 		}},
 		{name: "help", keys: []string{"?"}, check: func(t *testing.T, a *App, s string) {
@@ -118,21 +120,21 @@ func TestViewsByKeys(t *testing.T) {
 			press(a, "G")
 			mustContain(t, screen(a), "Filter language")
 			press(a, "esc")
-			if a.help {
+			if a.helpOpen {
 				t.Fatal("esc did not close help")
 			}
 		}},
 		{name: "sort oldest first", keys: []string{"s"}, check: func(t *testing.T, a *App, s string) {
-			if a.newestFirst {
+			if a.timeline.NewestFirst() {
 				t.Fatal("still newest first")
 			}
-			if !a.idx.Time(a.row(0)).Before(a.idx.Time(a.row(len(a.result.Refs) - 1))) {
+			if !a.state.Index.Time(a.timeline.Row(0)).Before(a.state.Index.Time(a.timeline.Row(len(a.state.Result.Refs) - 1))) {
 				t.Fatal("not oldest first")
 			}
 		}},
 		{name: "cursor moves", keys: []string{"j", "j", "pgdown", "k"}, check: func(t *testing.T, a *App, s string) {
-			if a.tl.cursor != 1+a.tableHeight()-1 {
-				t.Fatalf("cursor %d", a.tl.cursor)
+			if a.timeline.Cursor() != 1+(a.bodyHeight()-3)-1 {
+				t.Fatalf("cursor %d", a.timeline.Cursor())
 			}
 		}},
 	}
@@ -185,17 +187,17 @@ func TestEveryLineFits(t *testing.T) {
 }
 
 func TestLoadFromBatches(t *testing.T) {
-	ch := make(chan model.Batch, 3)
+	ch := make(chan cloudtrail.Batch, 3)
 	recs := synthRecords(300, 3)
-	ch <- model.Batch{Records: recs[:100], Progress: model.Progress{Files: 3, FilesDone: 1, Records: 100}}
-	ch <- model.Batch{Records: recs[100:], Problems: []model.Problem{{File: "bad.json.gz", Reason: "truncated gzip"}}, Progress: model.Progress{Files: 3, FilesDone: 3, Records: 300}}
+	ch <- cloudtrail.Batch{Records: recs[:100], Progress: cloudtrail.Progress{Files: 3, FilesDone: 1, Records: 100}}
+	ch <- cloudtrail.Batch{Records: recs[100:], Problems: []cloudtrail.Problem{{File: "bad.json.gz", Reason: "truncated gzip"}}, Progress: cloudtrail.Progress{Files: 3, FilesDone: 3, Records: 300}}
 	close(ch)
-	a := newApp(Options{Index: model.NewIndex(), Batches: ch, Source: "test"})
+	a := newApp(Options{Index: index.New(), Batches: ch, Source: "test"})
 	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	drive(a, loadCmd(a.idx, ch))
-	drive(a, loadCmd(a.idx, ch))
-	if a.loading || len(a.result.Refs) != 300 || len(a.problems) != 1 {
-		t.Fatalf("loading %v rows %d problems %d", a.loading, len(a.result.Refs), len(a.problems))
+	drive(a, loadCmd(a.state.Index, ch))
+	drive(a, loadCmd(a.state.Index, ch))
+	if a.state.Loading || len(a.state.Result.Refs) != 300 || len(a.state.Problems) != 1 {
+		t.Fatalf("loading %v rows %d problems %d", a.state.Loading, len(a.state.Result.Refs), len(a.state.Problems))
 	}
 	press(a, "4")
 	mustContain(t, screen(a), "bad.json.gz", "truncated gzip", "! 1 problem")
@@ -239,3 +241,5 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+func principalsOf(a *App) *principals.Model { return a.view(principals.Name).(*principals.Model) }

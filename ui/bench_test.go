@@ -8,14 +8,15 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/ui/components/summaries"
 )
 
 // The console's benchmarks over 1M synthetic events (`go test -bench . -benchtime 50x ./ui`). The
 // index is built once and shared.
 var (
 	benchOnce sync.Once
-	benchIdx  *model.Index
+	benchIdx  *index.Index
 )
 
 const benchEvents = 1_000_000
@@ -58,7 +59,7 @@ func benchFilter(b *testing.B, text string) {
 		a.Update(cmd())
 		_ = a.View()
 		a.runQuery("") // a different filter next time round
-		a.applied = ""
+		a.state.Applied = ""
 	}
 }
 
@@ -72,9 +73,7 @@ func BenchmarkOpenDetail(b *testing.B) {
 	a := benchApp(b)
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		d := buildDetail(a.idx, a.row(i%1000), a.w)
-		d.setHeight(a.bodyHeight())
-		a.detail = d
+		a.Update(a.detail.Open(a.timeline.Row(i%1000), 0)()) // the related counts it starts are BenchmarkRelatedCounts
 		_ = a.View()
 	}
 }
@@ -86,8 +85,8 @@ func BenchmarkCompletion(b *testing.B) {
 	typeText(a, "principal:use")
 	b.ResetTimer()
 	for b.Loop() {
-		a.bar.Update(keyMsg("r"), a.keys.Filter)
-		a.bar.Update(keyMsg("backspace"), a.keys.Filter)
+		a.bar.Update(keyMsg("r"))
+		a.bar.Update(keyMsg("backspace"))
 		_ = a.View()
 	}
 }
@@ -97,9 +96,7 @@ func BenchmarkSummaries(b *testing.B) {
 	a := benchApp(b)
 	b.ResetTimer()
 	for b.Loop() {
-		msg := a.summarize()()
-		a.sumBusy = false
-		a.Update(msg)
+		a.Update(summaries.New(&a.state).Summarize()())
 	}
 }
 
@@ -132,9 +129,9 @@ func TestConsoleMemory(t *testing.T) {
 // BenchmarkRelatedCounts counts the related events of a detail (off the UI loop, after it shows).
 func BenchmarkRelatedCounts(b *testing.B) {
 	a := benchApp(b)
-	d := buildDetail(a.idx, a.row(0), a.w)
+	_, count := a.Update(a.detail.Open(a.timeline.Row(0), 0)())
 	b.ResetTimer()
 	for b.Loop() {
-		countRelated(a.idx, d, 0)()
+		count()
 	}
 }

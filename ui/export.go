@@ -9,7 +9,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
@@ -24,18 +26,18 @@ func (a *App) export(path string) tea.Cmd {
 	if strings.EqualFold(filepath.Ext(path), ".csv") {
 		format = report.CSV
 	}
-	idx, refs := a.idx, a.result.Refs
-	a.status, a.statusErr = fmt.Sprintf("exporting %s events to %s…", report.Commas(len(refs)), model.Sanitize(path)), false
+	idx, refs := a.state.Index, a.state.Result.Refs
+	a.say(fmt.Sprintf("exporting %s events to %s…", report.Commas(len(refs)), cloudtrail.Sanitize(path)))
 	return func() tea.Msg {
 		err := writeExport(path, format, idx, refs)
 		if err != nil {
-			return statusMsg{text: "export failed: " + model.Sanitize(err.Error()), err: true}
+			return common.StatusMsg{Text: "export failed: " + cloudtrail.Sanitize(err.Error()), Err: true}
 		}
-		return statusMsg{text: fmt.Sprintf("exported %s events to %s (%s)", report.Commas(len(refs)), model.Sanitize(path), format)}
+		return common.StatusMsg{Text: fmt.Sprintf("exported %s events to %s (%s)", report.Commas(len(refs)), cloudtrail.Sanitize(path), format)}
 	}
 }
 
-func writeExport(path string, format report.Format, idx *model.Index, refs []model.EventRef) (err error) {
+func writeExport(path string, format report.Format, idx *index.Index, refs []index.EventRef) (err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err

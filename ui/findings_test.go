@@ -3,6 +3,9 @@ package ui
 import (
 	"strings"
 	"testing"
+
+	"github.com/trailscope/trailscope/ui/views/findings"
+	"github.com/trailscope/trailscope/ui/views/timeline"
 )
 
 func TestFindingsView(t *testing.T) {
@@ -10,57 +13,58 @@ func TestFindingsView(t *testing.T) {
 	press(a, ":")
 	typeText(a, "findings")
 	press(a, "enter")
-	if a.view != viewFindings {
-		t.Fatalf("view %v", a.view)
+	if a.state.Active != findings.Name {
+		t.Fatalf("view %v", a.state.Active)
 	}
-	if len(a.fd.findings) == 0 {
+	fd := a.view(findings.Name).(*findings.Model)
+	if len(fd.Findings()) == 0 {
 		t.Fatal("no findings over synthetic events that delete trails and deny calls")
 	}
 	s := screen(a)
 	mustContain(t, s, "SEVERITY", "PRINCIPAL", "FINDING", "why", "filter", "enter")
-	if got := a.keys.ShortHelp("findings"); len(got) == 0 {
+	if got := fd.ShortHelp(); len(got) == 0 {
 		t.Fatal("no short help for the view")
 	}
 
 	// The most severe come first; j moves to the next.
-	first := a.fd.findings[0]
-	for _, f := range a.fd.findings {
+	first := fd.Findings()[0]
+	for _, f := range fd.Findings() {
 		if f.Severity > first.Severity {
 			t.Fatalf("%s (%s) after %s (%s)", f.Rule, f.Severity, first.Rule, first.Severity)
 		}
 	}
 	press(a, "j")
-	second := a.fd.findings[1]
+	second := fd.Findings()[1]
 	mustContain(t, screen(a), second.Rule, second.Rationale[:20])
 
 	// Enter opens the finding's events on the timeline, with its filter; esc comes back.
 	press(a, "enter")
-	if a.view != viewTimeline || a.applied != second.Filter {
-		t.Fatalf("view %v applied %q, want the filter %q", a.view, a.applied, second.Filter)
+	if a.state.Active != timeline.Name || a.state.Applied != second.Filter {
+		t.Fatalf("view %v applied %q, want the filter %q", a.state.Active, a.state.Applied, second.Filter)
 	}
-	if len(a.result.Refs) < second.Count {
-		t.Errorf("the filter shows %d events, the finding has %d", len(a.result.Refs), second.Count)
+	if len(a.state.Result.Refs) < second.Count {
+		t.Errorf("the filter shows %d events, the finding has %d", len(a.state.Result.Refs), second.Count)
 	}
 	mustContain(t, screen(a), "esc: back to the findings")
 	press(a, "esc")
-	if a.view != viewFindings || a.fd.list.cursor != 1 {
-		t.Fatalf("after esc: view %v cursor %d", a.view, a.fd.list.cursor)
+	if a.state.Active != findings.Name || fd.Cursor() != 1 {
+		t.Fatalf("after esc: view %v cursor %d", a.state.Active, fd.Cursor())
 	}
 
 	// The rules run again when the index grows, and not when it has not.
-	if cmd := a.computeFindings(); cmd != nil {
+	if cmd := fd.Compute(); cmd != nil {
 		t.Error("findings computed again over the same events")
 	}
-	a.idx.Add(synthRecords(3100, 7)[3000:])
-	drive(a, a.computeFindings())
-	if a.fd.n != a.idx.Len() {
-		t.Errorf("findings over %d events, the index holds %d", a.fd.n, a.idx.Len())
+	a.state.Index.Add(synthRecords(3100, 7)[3000:])
+	drive(a, fd.Compute())
+	if fd.Over() != a.state.Index.Len() {
+		t.Errorf("findings over %d events, the index holds %d", fd.Over(), a.state.Index.Len())
 	}
-	for range a.fd.findings {
+	for range fd.Findings() {
 		press(a, "j")
 	}
-	if a.fd.list.cursor != len(a.fd.findings)-1 || !strings.Contains(screen(a), a.fd.findings[a.fd.list.cursor].Rule) {
-		t.Fatalf("cursor %d of %d", a.fd.list.cursor, len(a.fd.findings))
+	if fd.Cursor() != len(fd.Findings())-1 || !strings.Contains(screen(a), fd.Findings()[fd.Cursor()].Rule) {
+		t.Fatalf("cursor %d of %d", fd.Cursor(), len(fd.Findings()))
 	}
 }
 
@@ -71,7 +75,7 @@ func TestFindingsViewEmpty(t *testing.T) {
 	press(a, "enter")
 	mustContain(t, screen(a), "nothing found")
 	press(a, "enter", "j") // nothing to open, nowhere to go
-	if a.view != viewFindings {
-		t.Fatalf("view %v", a.view)
+	if a.state.Active != findings.Name {
+		t.Fatalf("view %v", a.state.Active)
 	}
 }

@@ -8,7 +8,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // memRaw is a RawStore over one byte slice, for tests.
@@ -20,7 +21,7 @@ var testEpoch = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 
 // synthRecords makes n records deterministically: users and role sessions calling a spread of
 // events, some failing, some minting keys, over a span of time. Every record has a raw JSON form.
-func synthRecords(n int, seed uint64) []model.Record {
+func synthRecords(n int, seed uint64) []cloudtrail.Record {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e37))
 	names := []string{"DescribeInstances", "RunInstances", "TerminateInstances", "GetObject", "PutObject",
 		"ListBuckets", "CreateUser", "AttachUserPolicy", "AssumeRole", "ConsoleLogin", "GetCallerIdentity",
@@ -30,11 +31,11 @@ func synthRecords(n int, seed uint64) []model.Record {
 		"AssumeRole": "sts", "ConsoleLogin": "signin", "GetCallerIdentity": "sts", "DeleteTrail": "cloudtrail",
 		"AuthorizeSecurityGroupIngress": "ec2", "ListRoles": "iam", "GetSecretValue": "secretsmanager"}
 	store := &memRaw{}
-	out := make([]model.Record, 0, n)
+	out := make([]cloudtrail.Record, 0, n)
 	span := 30 * 24 * time.Hour
 	for i := range n {
 		name := names[rng.IntN(len(names))]
-		r := model.Record{
+		r := cloudtrail.Record{
 			Time:      testEpoch.Add(time.Duration(rng.Int64N(int64(span)))).Truncate(time.Second),
 			Name:      name,
 			Source:    sources[name] + ".amazonaws.com",
@@ -46,33 +47,33 @@ func synthRecords(n int, seed uint64) []model.Record {
 			Category:  "Management",
 			EventID:   fmt.Sprintf("%08x-0000-4000-8000-%012x", seed, i),
 			RequestID: fmt.Sprintf("req-%d", i),
-			ReadOnly:  model.True,
+			ReadOnly:  cloudtrail.True,
 		}
 		if u := rng.IntN(100); u < 60 {
 			u := rng.IntN(2000) // each user has its own long-term key, as in real trails
 			user := fmt.Sprintf("user%d", u)
-			r.Identity = model.Identity{Type: "IAMUser", ARN: "arn:aws:iam::123456789012:user/" + user,
+			r.Identity = cloudtrail.Identity{Type: "IAMUser", ARN: "arn:aws:iam::123456789012:user/" + user,
 				UserName: user, AccessKey: fmt.Sprintf("AKIA%016d", u), Principal: "user/" + user, Role: "user/" + user}
 		} else {
 			ro, se := rng.IntN(50), rng.IntN(400)
 			role := fmt.Sprintf("role%d", ro)
 			sess := fmt.Sprintf("i-%017x", se)
-			r.Identity = model.Identity{Type: "AssumedRole", ARN: "arn:aws:sts::123456789012:assumed-role/" + role + "/" + sess,
+			r.Identity = cloudtrail.Identity{Type: "AssumedRole", ARN: "arn:aws:sts::123456789012:assumed-role/" + role + "/" + sess,
 				AccessKey: fmt.Sprintf("ASIA%08d%08d", ro, se), Principal: "role/" + role + " (session " + sess + ")",
 				Role: "role/" + role, Session: sess, IssuerName: role}
 		}
 		switch name {
 		case "RunInstances", "TerminateInstances", "DescribeInstances":
-			r.Resources = []model.Resource{{Kind: "ec2:instance", ID: fmt.Sprintf("i-%017x", rng.IntN(5000))}}
+			r.Resources = []cloudtrail.Resource{{Kind: "ec2:instance", ID: fmt.Sprintf("i-%017x", rng.IntN(5000))}}
 		case "GetObject", "PutObject":
-			r.Resources = []model.Resource{{Kind: "s3:bucket", ID: fmt.Sprintf("bucket-%d", rng.IntN(300))}}
+			r.Resources = []cloudtrail.Resource{{Kind: "s3:bucket", ID: fmt.Sprintf("bucket-%d", rng.IntN(300))}}
 		case "CreateUser", "AttachUserPolicy":
-			r.Resources = []model.Resource{{Kind: "iam:user", ID: fmt.Sprintf("user%d", rng.IntN(2000))}}
+			r.Resources = []cloudtrail.Resource{{Kind: "iam:user", ID: fmt.Sprintf("user%d", rng.IntN(2000))}}
 		case "AssumeRole":
 			r.MintedKey = fmt.Sprintf("ASIA%016d", rng.IntN(20000))
 		}
 		if name != "DescribeInstances" && name != "GetObject" && name != "ListBuckets" && name != "ListRoles" && name != "GetCallerIdentity" {
-			r.ReadOnly = model.False
+			r.ReadOnly = cloudtrail.False
 		}
 		if rng.IntN(20) == 0 {
 			r.ErrorCode, r.ErrorMessage = "AccessDenied", "User is not authorized to perform this action"
@@ -82,7 +83,7 @@ func synthRecords(n int, seed uint64) []model.Record {
 		if i >= 10000 { // the raw forms of the first 10,000 stand in for the rest: memory stays small
 			r.Raw = out[i%10000].Raw
 		} else {
-			r.Raw = model.RawRef{Store: store, Off: int64(len(store.b)), Len: len(raw)}
+			r.Raw = cloudtrail.RawRef{Store: store, Off: int64(len(store.b)), Len: len(raw)}
 			store.b = append(store.b, raw...)
 		}
 		out = append(out, r)
@@ -91,8 +92,8 @@ func synthRecords(n int, seed uint64) []model.Record {
 }
 
 // testIndex returns an index of n synthetic records.
-func testIndex(n int) *model.Index {
-	idx := model.NewIndex()
+func testIndex(n int) *index.Index {
+	idx := index.New()
 	recs := synthRecords(n, 7)
 	for i := 0; i < len(recs); i += 10000 {
 		idx.Add(recs[i:min(i+10000, len(recs))])
@@ -121,7 +122,7 @@ func drive(a *App, cmd tea.Cmd) {
 }
 
 // newTestApp returns a console over idx at w x h with its first query done.
-func newTestApp(idx *model.Index, w, h int) *App {
+func newTestApp(idx *index.Index, w, h int) *App {
 	a := newApp(Options{Index: idx, Source: "test"})
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	drive(a, a.runQuery(""))

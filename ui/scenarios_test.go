@@ -3,7 +3,9 @@ package ui
 import (
 	"testing"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/source/sample/scenario"
+	"github.com/trailscope/trailscope/ui/views/scenarios"
+	"github.com/trailscope/trailscope/ui/views/timeline"
 )
 
 func TestScenariosView(t *testing.T) {
@@ -11,42 +13,43 @@ func TestScenariosView(t *testing.T) {
 	press(a, ":")
 	typeText(a, "scenarios")
 	press(a, "enter")
-	if a.view != viewScenarios {
-		t.Fatalf("view %v", a.view)
+	if a.state.Active != scenarios.Name {
+		t.Fatalf("view %v", a.state.Active)
 	}
-	first := model.Scenarios()[0]
+	sc := a.view(scenarios.Name).(*scenarios.Model)
+	first := scenario.All()[0]
 	s := screen(a)
 	mustContain(t, s, "SCENARIO", first.Title, "question", "h show the hint")
-	if got := a.keys.ShortHelp("scenarios"); len(got) == 0 {
+	if got := sc.ShortHelp(); len(got) == 0 {
 		t.Fatal("no short help for the view")
 	}
 
 	press(a, "j", "h")
-	second := model.Scenarios()[1]
+	second := scenario.All()[1]
 	mustContain(t, screen(a), second.Title, "hint", second.Hint)
 
 	// The answer is computed by the model: these synthetic events do not hold the incident.
 	press(a, "a")
 	mustContain(t, screen(a), "not in the loaded events")
 	press(a, "v")
-	if a.view != viewScenarios {
+	if a.state.Active != scenarios.Name {
 		t.Fatal("v without an answer left the view")
 	}
 
 	// Enter tries the hint on the timeline; esc comes back to the question.
 	press(a, "enter")
-	if a.view != viewTimeline || a.applied != second.Hint {
-		t.Fatalf("view %v applied %q", a.view, a.applied)
+	if a.state.Active != timeline.Name || a.state.Applied != second.Hint {
+		t.Fatalf("view %v applied %q", a.state.Active, a.state.Applied)
 	}
 	press(a, "esc")
-	if a.view != viewScenarios || a.sc.list.cursor != 1 {
-		t.Fatalf("after esc: view %v cursor %d", a.view, a.sc.list.cursor)
+	if a.state.Active != scenarios.Name || sc.Cursor() != 1 {
+		t.Fatalf("after esc: view %v cursor %d", a.state.Active, sc.Cursor())
 	}
-	for range model.Scenarios() {
+	for range scenario.All() {
 		press(a, "j")
 	}
-	if a.sc.list.cursor != len(model.Scenarios())-1 {
-		t.Fatalf("cursor %d", a.sc.list.cursor)
+	if sc.Cursor() != len(scenario.All())-1 {
+		t.Fatalf("cursor %d", sc.Cursor())
 	}
 	_ = screen(a)
 }

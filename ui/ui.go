@@ -11,25 +11,22 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/trailscope/trailscope/keymap"
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // Options configures a console.
 type Options struct {
-	Index   *model.Index       // the index the console reads; with Batches set, the console adds them to it
-	Batches <-chan model.Batch // events streaming in; closed when the source is done. nil: the index is filled by someone else and the console polls it
-	Source  string             // what is loaded, for the title bar ("3 paths", "sample: scenarios")
-	Banner  string             // an optional first message: what this data is and how to load real data
+	Index   *index.Index            // the index the console reads; with Batches set, the console adds them to it
+	Batches <-chan cloudtrail.Batch // events streaming in; closed when the source is done. nil: the index is filled by someone else and the console polls it
+	Source  string                  // what is loaded, for the title bar ("3 paths", "sample: scenarios")
+	Banner  string                  // an optional first message: what this data is and how to load real data
 
 	// Status, with Batches nil, reports how far whoever fills the index has come and the problems
 	// met so far (a list that only grows; the console reads it, never changes it). It is asked on
 	// every poll. nil: nobody reports, the index is simply there.
-	Status func() (model.Progress, []model.Problem)
+	Status func() (cloudtrail.Progress, []cloudtrail.Problem)
 }
-
-// FilterKeys are the keys of the filter bar.
-type FilterKeys = keymap.Filter
 
 // New returns the console's root model.
 func New(opt Options) tea.Model {
@@ -50,8 +47,8 @@ func Run(ctx context.Context, opt Options) error {
 // the UI loop).
 type batchMsg struct {
 	added    int
-	problems []model.Problem
-	progress model.Progress
+	problems []cloudtrail.Problem
+	progress cloudtrail.Progress
 	done     bool // the channel is closed
 }
 
@@ -61,7 +58,7 @@ const batchWindow = 100 * time.Millisecond
 
 // loadCmd waits for the next batch, adds it and whatever else arrives within batchWindow to the
 // index, and reports once.
-func loadCmd(idx *model.Index, ch <-chan model.Batch) tea.Cmd {
+func loadCmd(idx *index.Index, ch <-chan cloudtrail.Batch) tea.Cmd {
 	return func() tea.Msg {
 		var m batchMsg
 		b, ok := <-ch
@@ -69,7 +66,7 @@ func loadCmd(idx *model.Index, ch <-chan model.Batch) tea.Cmd {
 			m.done = true
 			return m
 		}
-		take := func(b model.Batch) {
+		take := func(b cloudtrail.Batch) {
 			m.added += idx.Add(b.Records)
 			m.problems = append(m.problems, b.Problems...)
 			m.progress = b.Progress

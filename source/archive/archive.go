@@ -22,7 +22,7 @@ import (
 	json "github.com/goccy/go-json"
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // Defaults for Options.
@@ -60,8 +60,8 @@ type job struct {
 // piece is what a worker sends the collector: part of a file's records, and its problems and
 // progress once the file is done.
 type piece struct {
-	records  []model.Record
-	problems []model.Problem
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
 	done     bool
 	bytes    int64
 	skipped  bool
@@ -70,14 +70,14 @@ type piece struct {
 // Read reads the archives at paths and calls emit with batches of records, from one goroutine at a
 // time, until everything is read or ctx ends. Unreadable content is reported as problems in the
 // batches, never as an error: the error is for paths that do not exist or cannot be listed.
-func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batch)) error {
+func Read(ctx context.Context, paths []string, opt Options, emit func(cloudtrail.Batch)) error {
 	opt = opt.withDefaults()
 	start := time.Now()
 	jobs, problems, skipped, err := list(paths, opt.FS)
 	if err != nil {
 		return err
 	}
-	prog := model.Progress{Files: len(jobs), Skipped: skipped, Problems: len(problems)}
+	prog := cloudtrail.Progress{Files: len(jobs), Skipped: skipped, Problems: len(problems)}
 	for _, j := range jobs {
 		prog.Bytes += j.size
 	}
@@ -108,7 +108,7 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batc
 	go func() { wg.Wait(); close(pieces) }()
 
 	// The collector: coalesce pieces into batches of BatchSize or every batchInterval.
-	var pending model.Batch
+	var pending cloudtrail.Batch
 	pending.Problems = problems
 	last := time.Now()
 	flush := func(final bool) {
@@ -116,7 +116,7 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(model.Batc
 		prog.Done = final
 		pending.Progress = prog
 		emit(pending)
-		pending = model.Batch{}
+		pending = cloudtrail.Batch{}
 		last = time.Now()
 	}
 	for p := range pieces {
@@ -170,7 +170,7 @@ func (o Options) withDefaults() Options {
 // list expands the paths into files. Folders are walked recursively and only files that look like
 // data are read from them (README.md or a LICENSE beside the logs is not a problem); a file named
 // on the command line is always read. Digest files are recognised by name and skipped.
-func list(paths []string, fsys fs.FS) (jobs []job, problems []model.Problem, skipped int, err error) {
+func list(paths []string, fsys fs.FS) (jobs []job, problems []cloudtrail.Problem, skipped int, err error) {
 	stat := os.Stat
 	walk := filepath.WalkDir
 	if fsys != nil {
@@ -196,7 +196,7 @@ func list(paths []string, fsys fs.FS) (jobs []job, problems []model.Problem, ski
 		}
 		err = walk(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
-				problems = append(problems, model.Problem{File: path, Reason: err.Error()})
+				problems = append(problems, cloudtrail.Problem{File: path, Reason: err.Error()})
 				return nil
 			}
 			if d.IsDir() || !d.Type().IsRegular() {
@@ -211,7 +211,7 @@ func list(paths []string, fsys fs.FS) (jobs []job, problems []model.Problem, ski
 			}
 			info, err := d.Info()
 			if err != nil {
-				problems = append(problems, model.Problem{File: path, Reason: err.Error()})
+				problems = append(problems, cloudtrail.Problem{File: path, Reason: err.Error()})
 				return nil
 			}
 			jobs = append(jobs, job{path: path, size: info.Size()})
@@ -253,7 +253,7 @@ type worker struct {
 
 func (w *worker) read(j job) {
 	fail := func(reason string) {
-		w.out <- piece{problems: []model.Problem{{File: j.path, Reason: reason}}, done: true, bytes: j.size}
+		w.out <- piece{problems: []cloudtrail.Problem{{File: j.path, Reason: reason}}, done: true, bytes: j.size}
 	}
 	data, gz, err := w.load(j)
 	if err != nil && len(data) == 0 {
@@ -262,10 +262,10 @@ func (w *worker) read(j job) {
 	}
 	p := parser{file: j.path, data: data, batch: w.opt.BatchSize, out: w.out}
 	if j.stdin {
-		p.raw = func(_, _ int, rec []byte, _ bool) model.RawRef { return w.store.Put(rec) }
+		p.raw = func(_, _ int, rec []byte, _ bool) cloudtrail.RawRef { return w.store.Put(rec) }
 	} else {
 		file := -1
-		p.raw = func(start, end int, _ []byte, escaped bool) model.RawRef {
+		p.raw = func(start, end int, _ []byte, escaped bool) cloudtrail.RawRef {
 			if file < 0 {
 				file = w.store.addFile(w.opt.FS, j.path, gz)
 			}
@@ -275,7 +275,7 @@ func (w *worker) read(j job) {
 	p.parse()
 	if err != nil {
 		// A truncated gzip: the records before the damage are kept, the damage is a problem.
-		p.problems = append(p.problems, model.Problem{File: j.path, Reason: err.Error()})
+		p.problems = append(p.problems, cloudtrail.Problem{File: j.path, Reason: err.Error()})
 	}
 	w.out <- piece{records: p.records, problems: p.problems, done: true, bytes: j.size, skipped: p.skipped}
 }
@@ -349,17 +349,17 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 type parser struct {
 	file     string
 	data     []byte
-	raw      func(start, end int, rec []byte, escaped bool) model.RawRef
+	raw      func(start, end int, rec []byte, escaped bool) cloudtrail.RawRef
 	batch    int
 	out      chan<- piece
-	records  []model.Record
-	problems []model.Problem
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
 	n        int // records met so far, for problem positions
 	skipped  bool
 }
 
 func (p *parser) problem(record int, reason string) {
-	p.problems = append(p.problems, model.Problem{File: p.file, Record: record, Reason: reason})
+	p.problems = append(p.problems, cloudtrail.Problem{File: p.file, Record: record, Reason: reason})
 }
 
 // parse reads the top-level JSON values of a file one after another: usually one (an S3 delivery
@@ -540,14 +540,14 @@ func (p *parser) record(s, e int) {
 		}
 		rec = []byte(str)
 	}
-	r, err := model.DecodeRecord(rec)
+	r, err := cloudtrail.DecodeRecord(rec)
 	if err != nil {
 		p.problem(p.n, err.Error())
 		return
 	}
 	r.Raw = p.raw(s, e, rec, escaped)
 	if p.records == nil {
-		p.records = make([]model.Record, 0, min(p.batch, len(p.data)/1024+1))
+		p.records = make([]cloudtrail.Record, 0, min(p.batch, len(p.data)/1024+1))
 	}
 	p.records = append(p.records, r)
 	if len(p.records) >= p.batch {

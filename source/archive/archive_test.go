@@ -11,16 +11,17 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // load reads paths into a new index and returns it with the problems met.
-func load(t testing.TB, paths []string, opt Options) (*model.Index, []model.Problem, model.Progress) {
+func load(t testing.TB, paths []string, opt Options) (*index.Index, []cloudtrail.Problem, cloudtrail.Progress) {
 	t.Helper()
-	idx := model.NewIndex()
-	var problems []model.Problem
-	var last model.Progress
-	err := Read(context.Background(), paths, opt, func(b model.Batch) {
+	idx := index.New()
+	var problems []cloudtrail.Problem
+	var last cloudtrail.Progress
+	err := Read(context.Background(), paths, opt, func(b cloudtrail.Batch) {
 		idx.Add(b.Records)
 		problems = append(problems, b.Problems...)
 		last = b.Progress
@@ -95,7 +96,7 @@ func TestFormats(t *testing.T) {
 			if idx.Len() != 2 {
 				t.Fatalf("%d events, want 2", idx.Len())
 			}
-			for ref := range model.EventRef(2) {
+			for ref := range index.EventRef(2) {
 				raw, err := idx.Raw(ref)
 				if err != nil {
 					t.Fatalf("Raw: %v", err)
@@ -211,7 +212,7 @@ func TestFolderWalk(t *testing.T) {
 	if idx.Len() != 1 || len(problems) != 0 || prog.Skipped != 1 || prog.Files != 1 {
 		t.Errorf("events %d problems %v progress %+v", idx.Len(), problems, prog)
 	}
-	if err := Read(context.Background(), []string{filepath.Join(dir, "missing")}, Options{}, func(model.Batch) {}); err == nil {
+	if err := Read(context.Background(), []string{filepath.Join(dir, "missing")}, Options{}, func(cloudtrail.Batch) {}); err == nil {
 		t.Error("a missing path should be an error")
 	}
 }

@@ -8,8 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
-	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/source/synth/world"
 )
 
 // Benchmarks of ingest and queries over synthetic archives (source/synth). The cold query of the
@@ -34,7 +36,7 @@ func benchDir(b *testing.B) string {
 	benchData.once.Do(func() {
 		benchData.dir, benchData.err = os.MkdirTemp("", "trailscope-bench-")
 		if benchData.err == nil {
-			_, benchData.err = synth.Generate(synth.Options{Events: 100_000, Files: 50, Seed: 1, Days: 7, Gzip: true,
+			_, benchData.err = world.Generate(world.Options{Events: 100_000, Files: 50, Seed: 1, Days: 7, Gzip: true,
 				Start: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}, benchData.dir)
 		}
 	})
@@ -44,9 +46,9 @@ func benchDir(b *testing.B) string {
 	return benchData.dir
 }
 
-func loadBench(b *testing.B, dir string) *model.Index {
-	idx := model.NewIndex()
-	if err := Read(context.Background(), []string{dir}, Options{}, func(batch model.Batch) { idx.Add(batch.Records) }); err != nil {
+func loadBench(b *testing.B, dir string) *index.Index {
+	idx := index.New()
+	if err := Read(context.Background(), []string{dir}, Options{}, func(batch cloudtrail.Batch) { idx.Add(batch.Records) }); err != nil {
 		b.Fatal(err)
 	}
 	return idx
@@ -65,9 +67,9 @@ func BenchmarkIngest(b *testing.B) {
 // BenchmarkQuery runs filters of each kind on a loaded index, and drill-down into raw records.
 func BenchmarkQuery(b *testing.B) {
 	idx := loadBench(b, benchDir(b))
-	idx.Query(model.Query{}) // the time order is completed by the first query after a load
+	idx.Query(filter.Query{}) // the time order is completed by the first query after a load
 	b.Logf("%d events", idx.Len())
-	for _, filter := range []string{
+	for _, text := range []string{
 		"event:TerminateInstances",
 		"event:Delete* error:none",
 		"principal:admin readonly:false",
@@ -78,11 +80,11 @@ func BenchmarkQuery(b *testing.B) {
 		"terminate", // a bare word
 		"admin",     // a bare word over principals, events, resources and IPs
 	} {
-		q, err := model.ParseQuery(filter)
+		q, err := filter.ParseQuery(text)
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(filter, func(b *testing.B) {
+		b.Run(text, func(b *testing.B) {
 			var n int
 			for b.Loop() {
 				n = len(idx.Query(q).Refs)
@@ -93,7 +95,7 @@ func BenchmarkQuery(b *testing.B) {
 	b.Run("drill-down", func(b *testing.B) {
 		rng := rand.New(rand.NewPCG(1, 2))
 		for b.Loop() {
-			if _, err := idx.Raw(model.EventRef(rng.IntN(idx.Len()))); err != nil {
+			if _, err := idx.Raw(index.EventRef(rng.IntN(idx.Len()))); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // A bulk read (Store.RawEach) hands out thousands to millions of records in an order of the
@@ -44,8 +44,8 @@ const (
 const runMax = 4 << 20
 
 // RawEach calls fn with the record at each of spans, in the order of spans, reading each file and
-// block at most once (model.RawBulkStore). raw is valid only during the call.
-func (s *Store) RawEach(ctx context.Context, spans []model.RawSpan, fn func(i int, raw []byte) error) error {
+// block at most once (cloudtrail.RawBulkStore). raw is valid only during the call.
+func (s *Store) RawEach(ctx context.Context, spans []cloudtrail.RawSpan, fn func(i int, raw []byte) error) error {
 	if len(spans) == 0 {
 		return nil
 	}
@@ -59,7 +59,7 @@ func (s *Store) RawEach(ctx context.Context, spans []model.RawSpan, fn func(i in
 // bulk is one bulk read: the plan, and the state the workers and the emitter share.
 type bulk struct {
 	store  *Store
-	spans  []model.RawSpan
+	spans  []cloudtrail.RawSpan
 	tasks  []task
 	order  []int32 // positions grouped by task, each task's by offset: tasks[k].lo..hi
 	taskOf []int32 // the task of each position
@@ -104,7 +104,7 @@ type slot struct {
 type run struct{ base, size int64 }
 
 // plan groups the spans by unit and orders the units by the first position that wants them.
-func (s *Store) plan(spans []model.RawSpan) (*bulk, error) {
+func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 	s.mu.Lock()
 	units := s.units
 	s.mu.Unlock()

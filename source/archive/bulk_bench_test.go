@@ -4,7 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // BenchmarkRawEach hands out the raw records of every event in time order, and of 5,000 spread
@@ -13,14 +14,14 @@ import (
 //	TRAILSCOPE_BENCH_DIR=DIR go test ./source/archive -run '^$' -bench RawEach -benchtime 3x
 func BenchmarkRawEach(b *testing.B) {
 	idx := loadBench(b, benchDir(b))
-	all := idx.Query(model.Query{}).Refs
-	spread := make([]model.EventRef, 0, 5000)
+	all := idx.Query(filter.Query{}).Refs
+	spread := make([]index.EventRef, 0, 5000)
 	for i := range 5000 {
 		spread = append(spread, all[i*len(all)/5000])
 	}
 	for _, c := range []struct {
 		name string
-		refs []model.EventRef
+		refs []index.EventRef
 	}{{"all", all}, {"5000 spread", spread}} {
 		b.Run(c.name, func(b *testing.B) {
 			var bytes int64

@@ -17,7 +17,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // countingFS counts the files opened in it.
@@ -98,7 +99,7 @@ func bulkArchive(t testing.TB, files, perFile int, ordered bool) (*countingFS, s
 }
 
 // loadBulk reads a bulkArchive with a store of the given budget.
-func loadBulk(t testing.TB, fsys *countingFS, stdin string, budget int64) (*model.Index, *Store) {
+func loadBulk(t testing.TB, fsys *countingFS, stdin string, budget int64) (*index.Index, *Store) {
 	t.Helper()
 	st := NewStore()
 	st.budget = budget
@@ -111,7 +112,7 @@ func loadBulk(t testing.TB, fsys *countingFS, stdin string, budget int64) (*mode
 }
 
 // collect returns the records RawEach hands out, checking their positions come in order.
-func collect(t *testing.T, idx *model.Index, refs []model.EventRef) [][]byte {
+func collect(t *testing.T, idx *index.Index, refs []index.EventRef) [][]byte {
 	t.Helper()
 	var got [][]byte
 	err := idx.RawEach(context.Background(), refs, func(i int, raw []byte) error {
@@ -131,7 +132,7 @@ func TestRawEachGivesWhatRawGives(t *testing.T) {
 	fsys, stdin := bulkArchive(t, 12, 60, false)
 	for _, budget := range []int64{0, 20_000, 1} {
 		idx, st := loadBulk(t, fsys, stdin, budget)
-		q, _ := model.ParseQuery("")
+		q, _ := filter.ParseQuery("")
 		all := idx.Query(q).Refs
 		if len(all) != 13*60 {
 			t.Fatalf("%d events, want %d", len(all), 13*60)
@@ -140,7 +141,7 @@ func TestRawEachGivesWhatRawGives(t *testing.T) {
 		shuffled, backward := slices.Clone(all), slices.Clone(all)
 		slices.Reverse(backward)
 		rng.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-		orders := map[string][]model.EventRef{
+		orders := map[string][]index.EventRef{
 			"time order":       all,
 			"newest first":     backward,
 			"shuffled":         shuffled,
@@ -186,7 +187,7 @@ func TestRawEachStartsBeforeTheLastFile(t *testing.T) {
 	}
 	// Room for about two files' records: the workers wait for the first records to go out.
 	idx, _ := loadBulk(t, fsys, stdin, int64(2*size))
-	q, _ := model.ParseQuery("")
+	q, _ := filter.ParseQuery("")
 	refs := idx.Query(q).Refs
 	opened := -1
 	err := idx.RawEach(context.Background(), refs, func(i int, raw []byte) error {
@@ -207,7 +208,7 @@ func TestRawEachStops(t *testing.T) {
 	fsys, stdin := bulkArchive(t, 8, 40, false)
 	for _, budget := range []int64{0, 1} {
 		idx, _ := loadBulk(t, fsys, stdin, budget)
-		q, _ := model.ParseQuery("")
+		q, _ := filter.ParseQuery("")
 		refs := idx.Query(q).Refs
 		stop := errors.New("the reader went away")
 		n := 0
@@ -244,7 +245,7 @@ func TestRawEachFileChanged(t *testing.T) {
 	}
 	p := write(t, dir, "a.json.gz", gz(t, []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`)))
 	idx, _, _ := load(t, []string{dir}, Options{})
-	q, _ := model.ParseQuery("")
+	q, _ := filter.ParseQuery("")
 	refs := idx.Query(q).Refs
 	write(t, dir, "a.json.gz", gz(t, []byte(`{"Records":[`+strings.Join(recs[:5], ",")+`]}`)))
 	err := idx.RawEach(context.Background(), refs, func(int, []byte) error { return nil })
@@ -286,7 +287,7 @@ func TestSpool(t *testing.T) {
 	// A bulk read that spools leaves nothing behind either.
 	fsys, stdin := bulkArchive(t, 4, 30, false)
 	idx, _ := loadBulk(t, fsys, stdin, 1)
-	q, _ := model.ParseQuery("")
+	q, _ := filter.ParseQuery("")
 	spooled := false
 	err = idx.RawEach(context.Background(), idx.Query(q).Refs, func(i int, raw []byte) error {
 		if entries, _ := os.ReadDir(dir); i == 100 {
@@ -316,7 +317,7 @@ func TestRawEachBigRecords(t *testing.T) {
 	}, opens: map[string]int{}}
 	for _, budget := range []int64{0, 1} {
 		idx, _ := loadBulk(t, fsys, `{"Records":[`+recordAt(4, time.Unix(4, 0))+`]}`, budget)
-		q, _ := model.ParseQuery("")
+		q, _ := filter.ParseQuery("")
 		refs := idx.Query(q).Refs
 		refs = append(refs, refs...)
 		got := collect(t, idx, refs)

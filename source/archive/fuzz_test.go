@@ -3,7 +3,7 @@ package archive
 import (
 	"testing"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // FuzzParse feeds arbitrary file contents to the envelope parser: nothing a file holds may crash
@@ -19,11 +19,11 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		out := make(chan piece, 1<<10)
 		p := parser{file: "fuzz", data: data, batch: 1 << 30, out: out,
-			raw: func(start, end int, _ []byte, _ bool) model.RawRef {
+			raw: func(start, end int, _ []byte, _ bool) cloudtrail.RawRef {
 				if start < 0 || end > len(data) || start >= end {
 					t.Fatalf("record at [%d,%d) outside a file of %d bytes", start, end, len(data))
 				}
-				return model.RawRef{Off: int64(start), Len: end - start}
+				return cloudtrail.RawRef{Off: int64(start), Len: end - start}
 			}}
 		p.parse()
 		if p.n < len(p.records) {

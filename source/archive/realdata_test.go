@@ -6,7 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // dataDir is the shared public CloudTrail data (../shared/data from the project root). A user's
@@ -47,7 +49,7 @@ func TestRealDatasets(t *testing.T) {
 			if len(problems) != tt.problems {
 				t.Errorf("%d problems, want %d: %v", len(problems), tt.problems, problems)
 			}
-			for ref := range model.EventRef(idx.Len()) {
+			for ref := range index.EventRef(idx.Len()) {
 				if _, err := idx.Raw(ref); err != nil {
 					t.Fatalf("Raw(%d): %v", ref, err)
 				}
@@ -75,14 +77,14 @@ func TestRealFormats(t *testing.T) {
 	}
 }
 
-// find returns the events matching filter.
-func find(t *testing.T, idx *model.Index, filter string) []model.Record {
+// find returns the events matching a filter.
+func find(t *testing.T, idx *index.Index, text string) []cloudtrail.Record {
 	t.Helper()
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []model.Record
+	var out []cloudtrail.Record
 	for _, ref := range idx.Query(q).Refs {
 		out = append(out, idx.Record(ref))
 	}
@@ -95,7 +97,7 @@ func TestRealIdentitiesResourcesAndChains(t *testing.T) {
 
 	// Identities of every kind the data holds.
 	principals := map[string]bool{}
-	for _, v := range idx.Values(model.FieldPrincipal) {
+	for _, v := range idx.Values(filter.FieldPrincipal) {
 		principals[v.Value] = true
 	}
 	for _, want := range []string{
@@ -108,7 +110,7 @@ func TestRealIdentitiesResourcesAndChains(t *testing.T) {
 		}
 	}
 	types := map[string]bool{}
-	for _, v := range idx.Values(model.FieldType) {
+	for _, v := range idx.Values(filter.FieldType) {
 		types[v.Value] = true
 	}
 	for _, want := range []string{"IAMUser", "AssumedRole", "AWSService", "Root", "IdentityCenterUser", "SAMLUser", "FederatedUser", "AWSAccount"} {
@@ -123,11 +125,11 @@ func TestRealIdentitiesResourcesAndChains(t *testing.T) {
 		t.Fatalf("CreateUser malicious-iam-user: %+v", created)
 	}
 	attach := find(t, idx, "event:AttachUserPolicy resource:malicious-iam-user account:123837392027")
-	if len(attach) != 1 || !slices.ContainsFunc(attach[0].Resources, func(r model.Resource) bool { return r.Kind == "iam:policy" }) {
+	if len(attach) != 1 || !slices.ContainsFunc(attach[0].Resources, func(r cloudtrail.Resource) bool { return r.Kind == "iam:policy" }) {
 		t.Errorf("AttachUserPolicy should name the user and the policy: %+v", attach)
 	}
 	pwd := find(t, idx, "event:GetPasswordData")
-	if len(pwd) == 0 || !slices.ContainsFunc(pwd[0].Resources, func(r model.Resource) bool { return r.Kind == "ec2:instance" }) {
+	if len(pwd) == 0 || !slices.ContainsFunc(pwd[0].Resources, func(r cloudtrail.Resource) bool { return r.Kind == "ec2:instance" }) {
 		t.Errorf("GetPasswordData should name its instance: %+v", pwd)
 	}
 
@@ -137,7 +139,7 @@ func TestRealIdentitiesResourcesAndChains(t *testing.T) {
 		{"event:UpdateInstanceInformation principal:stratus-red-team-ec2-enumerate-role", "service ec2.amazonaws.com", "AssumeRole"},
 		{"event:DescribeInstanceAttribute key:ASIA4URVX2JM5MT0ZGK8", "user/christophe", "AssumeRole"},
 	} {
-		q, _ := model.ParseQuery(tt.filter)
+		q, _ := filter.ParseQuery(tt.filter)
 		refs := idx.Query(q).Refs
 		if len(refs) == 0 {
 			t.Fatalf("%s: no events", tt.filter)
@@ -154,7 +156,7 @@ func TestRealIdentitiesResourcesAndChains(t *testing.T) {
 
 func TestRealTraildiscoverRedactedKeysMakeNoChains(t *testing.T) {
 	idx, _, _ := load(t, []string{dataDir(t, "traildiscover_logexamples")}, Options{})
-	for ref := range model.EventRef(idx.Len()) {
+	for ref := range index.EventRef(idx.Len()) {
 		if c := idx.Chain(ref); len(c) > 0 {
 			t.Fatalf("event %s has a chain through a redacted key: %+v", idx.Record(ref).EventID, c)
 		}

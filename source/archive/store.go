@@ -15,7 +15,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // Store gives back the raw records of a source on demand instead of holding them. A record read
@@ -85,7 +85,7 @@ const memBlockSize = 64 << 10
 
 // Put keeps a record in memory and returns where to find it. A store that is full (8M blocks)
 // keeps nothing more, and says so with a RawRef without a store.
-func (s *Store) Put(rec []byte) model.RawRef {
+func (s *Store) Put(rec []byte) cloudtrail.RawRef {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.openUnit >= 0 && len(s.open)+len(rec) > memBlockSize && len(s.open) > 0 {
@@ -94,14 +94,14 @@ func (s *Store) Put(rec []byte) model.RawRef {
 	}
 	if s.openUnit < 0 {
 		if len(s.units) >= maxUnits {
-			return model.RawRef{}
+			return cloudtrail.RawRef{}
 		}
 		s.units = append(s.units, unit{isBlock: true})
 		s.openUnit = len(s.units) - 1
 	}
 	at := len(s.open)
 	s.open = append(s.open, rec...)
-	return model.RawRef{Store: s, Off: pack(s.openUnit, int64(at), false), Len: len(rec)}
+	return cloudtrail.RawRef{Store: s, Off: pack(s.openUnit, int64(at), false), Len: len(rec)}
 }
 
 // addFile registers a file whose records are re-read from it, and returns its unit (-1 when the
@@ -117,11 +117,11 @@ func (s *Store) addFile(fsys fs.FS, path string, gz bool) int {
 }
 
 // fileRef locates the record at [start, end) of a file's decompressed bytes.
-func (s *Store) fileRef(u, start, end int, escaped bool) model.RawRef {
+func (s *Store) fileRef(u, start, end int, escaped bool) cloudtrail.RawRef {
 	if u < 0 || int64(start) >= escapedBit {
-		return model.RawRef{} // past what an offset can say: the record is not kept
+		return cloudtrail.RawRef{} // past what an offset can say: the record is not kept
 	}
-	return model.RawRef{Store: s, Off: pack(u, int64(start), escaped), Len: end - start}
+	return cloudtrail.RawRef{Store: s, Off: pack(u, int64(start), escaped), Len: end - start}
 }
 
 // unitOf returns a unit, checked.

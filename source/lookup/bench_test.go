@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -58,7 +58,7 @@ func benchLookup(b *testing.B, cfg fakect.Config, pagesPerRegion int) {
 		}
 		seen := map[string]int{}
 		start := time.Now()
-		err = s.Run(context.Background(), func(batch model.Batch) {
+		err = s.Run(context.Background(), func(batch cloudtrail.Batch) {
 			for _, r := range batch.Records {
 				seen[r.EventID]++
 			}

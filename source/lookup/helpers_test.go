@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -106,10 +107,10 @@ func fastOptions(srv *fakect.Server, regions ...string) Options {
 // result is what a run produced.
 type result struct {
 	session  *Session
-	index    *model.Index
-	records  []model.Record
-	problems []model.Problem
-	batches  []model.Batch
+	index    *index.Index
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
+	batches  []cloudtrail.Batch
 	err      error
 }
 
@@ -121,9 +122,9 @@ func (r result) ids() map[string]int {
 	return m
 }
 
-func (r result) last() model.Progress {
+func (r result) last() cloudtrail.Progress {
 	if len(r.batches) == 0 {
-		return model.Progress{}
+		return cloudtrail.Progress{}
 	}
 	return r.batches[len(r.batches)-1].Progress
 }
@@ -140,8 +141,8 @@ func runCtx(t testing.TB, ctx context.Context, opt Options) result {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	res := result{session: s, index: model.NewIndex()}
-	res.err = s.Run(ctx, func(b model.Batch) {
+	res := result{session: s, index: index.New()}
+	res.err = s.Run(ctx, func(b cloudtrail.Batch) {
 		res.index.Add(b.Records)
 		res.records = append(res.records, b.Records...)
 		res.problems = append(res.problems, b.Problems...)

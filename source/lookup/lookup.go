@@ -3,8 +3,9 @@
 // term sent to the server, pages streamed as they arrive and kept in an on-disk cache that the
 // archive reader reads back, so that a second run fetches only what is missing.
 //
-// trailscope only reads: LookupEvents, sts:GetCallerIdentity (the account, which keys the cache) and
-// ec2:DescribeRegions (for --region all) are the only calls it makes.
+// trailscope only reads: LookupEvents, sts:GetCallerIdentity (the account, which keys the cache),
+// ec2:DescribeRegions (for --region all) and, for `trailscope verify`, cloudtrail:ListPublicKeys
+// (keys.go) are the only calls it makes.
 package lookup
 
 import (
@@ -19,14 +20,15 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
+	ctsdk "github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	json "github.com/goccy/go-json"
 	"golang.org/x/time/rate"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/archive"
 )
 
@@ -36,7 +38,7 @@ type Options struct {
 	Regions []string // region names, "all" (the regions enabled for the account), "-name" to leave one out; empty: the configured region
 	Since   string   // how far back: a duration (24h, 7d) or a time (RFC 3339, a date); empty: 24h, or the filter's since:
 	Until   string   // the end, in the same forms; empty: now, or the filter's until:
-	Query   model.Query
+	Query   filter.Query
 	// NoPushDown keeps every filter term local: LookupEvents returns everything in the window.
 	NoPushDown bool
 	NoCache    bool   // neither read nor write the cache
@@ -201,7 +203,7 @@ func parseTime(v, flag string, now time.Time) (time.Time, error) {
 	if strings.ContainsAny(v, `"\`) {
 		return time.Time{}, bad
 	}
-	q, err := model.ParseQuery(`since:"` + v + `"`)
+	q, err := filter.ParseQuery(`since:"` + v + `"`)
 	if err != nil || len(q.Terms) != 1 {
 		return time.Time{}, bad
 	}
@@ -358,8 +360,8 @@ func (s *Session) Stats() map[string]Stats {
 // update is what a region's fetcher tells the collector.
 type update struct {
 	region   string
-	records  []model.Record
-	problems []model.Problem
+	records  []cloudtrail.Record
+	problems []cloudtrail.Problem
 	pages    int       // pages fetched with this update
 	cached   int       // records read from the cache with this update
 	oldest   time.Time // how far back the region has got, when known
@@ -371,7 +373,7 @@ type update struct {
 // pages arrive (at most every ~100 ms), each batch's progress saying where every region is. A region
 // that fails is reported as a problem and the others go on; Run returns an error when every region
 // failed, or ctx's error when it ends first.
-func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
+func (s *Session) Run(ctx context.Context, emit func(cloudtrail.Batch)) error {
 	start := time.Now()
 	updates := make(chan update, 4*len(s.Regions))
 	var wg sync.WaitGroup
@@ -396,8 +398,8 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 	for _, r := range s.Regions {
 		states[r] = &regionState{}
 	}
-	var pending model.Batch
-	var prog model.Progress
+	var pending cloudtrail.Batch
+	var prog cloudtrail.Progress
 	dirty := false
 	tick := time.NewTicker(batchInterval)
 	defer tick.Stop()
@@ -407,10 +409,10 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 		prog.Detail = s.detail(states, final)
 		pending.Progress = prog
 		emit(pending)
-		pending, dirty = model.Batch{}, false
+		pending, dirty = cloudtrail.Batch{}, false
 	}
 	var failures []error
-	var failed []model.Problem // said at the end, unless every region failed and Run says it
+	var failed []cloudtrail.Problem // said at the end, unless every region failed and Run says it
 	for open := true; open; {
 		select {
 		case u, ok := <-updates:
@@ -440,7 +442,7 @@ func (s *Session) Run(ctx context.Context, emit func(model.Batch)) error {
 					if e, ok := u.err.(*Error); ok && e.Region == u.region {
 						reason = e.Msg
 					}
-					failed = append(failed, model.Problem{File: "LookupEvents " + u.region, Reason: reason})
+					failed = append(failed, cloudtrail.Problem{File: "LookupEvents " + u.region, Reason: reason})
 				}
 			}
 			dirty = true
@@ -600,8 +602,8 @@ func (s *Session) readCache(ctx context.Context, region string, w span, send fun
 		return coverage(files), nil
 	}
 	broken := map[string]bool{}
-	err = archive.Read(ctx, paths, archive.Options{Store: s.raw}, func(b model.Batch) {
-		recs := slices.DeleteFunc(b.Records, func(r model.Record) bool {
+	err = archive.Read(ctx, paths, archive.Options{Store: s.raw}, func(b cloudtrail.Batch) {
+		recs := slices.DeleteFunc(b.Records, func(r cloudtrail.Record) bool {
 			t := r.Time.Unix()
 			return t < w.from || t >= w.to
 		})
@@ -636,7 +638,7 @@ type rawEvent struct {
 // the events of that oldest second wait for the next page, which may hold more of them, so that
 // every cached file holds exactly the events of its span.
 func (s *Session) fetchGap(ctx context.Context, client lookupAPI, region string, g span, send func(update)) error {
-	in := &cloudtrail.LookupEventsInput{
+	in := &ctsdk.LookupEventsInput{
 		StartTime:  aws.Time(time.Unix(g.from, 0)),
 		EndTime:    aws.Time(time.Unix(g.to-1, 0)), // inclusive
 		MaxResults: aws.Int32(PageSize),
@@ -699,13 +701,13 @@ func (s *Session) fetchGap(ctx context.Context, client lookupAPI, region string,
 }
 
 // checkEvents takes the records out of a page, reporting events without a usable one.
-func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []model.Problem) {
+func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []cloudtrail.Problem) {
 	out := make([]rawEvent, 0, len(events))
-	var problems []model.Problem
+	var problems []cloudtrail.Problem
 	for i, e := range events {
 		raw := []byte(aws.ToString(e.CloudTrailEvent))
 		if len(raw) == 0 || !json.Valid(raw) {
-			problems = append(problems, model.Problem{
+			problems = append(problems, cloudtrail.Problem{
 				File: fmt.Sprintf("LookupEvents %s page %d", region, page), Record: i + 1,
 				Reason: fmt.Sprintf("event %s: CloudTrailEvent is not a JSON record", aws.ToString(e.EventId)),
 			})
@@ -714,7 +716,7 @@ func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []m
 		var t int64
 		if e.EventTime != nil {
 			t = e.EventTime.Unix()
-		} else if r, err := model.DecodeRecord(raw); err == nil {
+		} else if r, err := cloudtrail.DecodeRecord(raw); err == nil {
 			t = r.Time.Unix()
 		}
 		out = append(out, rawEvent{t: t, raw: raw})
@@ -724,7 +726,7 @@ func checkEvents(region string, page int, events []types.Event) ([]rawEvent, []m
 
 // store keeps a page's events (in the cache, split at the settling time, or in memory) and returns
 // them as records whose raw JSON is read back from where they are kept.
-func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]model.Record, []model.Problem, error) {
+func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]cloudtrail.Record, []cloudtrail.Problem, error) {
 	if s.cache == nil {
 		recs, probs := s.decode(region, events)
 		return recs, probs, nil
@@ -766,9 +768,9 @@ func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]
 	if settled == nil && recent == nil {
 		return nil, nil, nil
 	}
-	var recs []model.Record
-	var probs []model.Problem
-	err := archive.Read(context.Background(), paths, archive.Options{Workers: 1, Store: s.raw}, func(b model.Batch) {
+	var recs []cloudtrail.Record
+	var probs []cloudtrail.Problem
+	err := archive.Read(context.Background(), paths, archive.Options{Workers: 1, Store: s.raw}, func(b cloudtrail.Batch) {
 		recs = append(recs, b.Records...)
 		probs = append(probs, b.Problems...)
 	})
@@ -776,13 +778,13 @@ func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]
 }
 
 // decode turns events into records kept in memory, for runs without a cache.
-func (s *Session) decode(region string, events []rawEvent) ([]model.Record, []model.Problem) {
-	recs := make([]model.Record, 0, len(events))
-	var probs []model.Problem
+func (s *Session) decode(region string, events []rawEvent) ([]cloudtrail.Record, []cloudtrail.Problem) {
+	recs := make([]cloudtrail.Record, 0, len(events))
+	var probs []cloudtrail.Problem
 	for _, e := range events {
-		r, err := model.DecodeRecord(e.raw)
+		r, err := cloudtrail.DecodeRecord(e.raw)
 		if err != nil {
-			probs = append(probs, model.Problem{File: "LookupEvents " + region, Reason: err.Error()})
+			probs = append(probs, cloudtrail.Problem{File: "LookupEvents " + region, Reason: err.Error()})
 			continue
 		}
 		r.Raw = s.raw.Put(e.raw)

@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/archive"
 
 	"github.com/trailscope/trailscope/source/lookup/fakect"
@@ -160,9 +161,9 @@ func TestCacheFilesArePrivateArchives(t *testing.T) {
 		t.Fatal("nothing cached")
 	}
 	// Ordinary CloudTrail archives: the archive reader reads the cache folder as it would any logs.
-	idx := model.NewIndex()
-	var problems []model.Problem
-	err = archive.Read(context.Background(), []string{root}, archive.Options{}, func(b model.Batch) {
+	idx := index.New()
+	var problems []cloudtrail.Problem
+	err = archive.Read(context.Background(), []string{root}, archive.Options{}, func(b cloudtrail.Batch) {
 		idx.Add(b.Records)
 		problems = append(problems, b.Problems...)
 	})
@@ -298,7 +299,7 @@ func TestInterruptedRunResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := 0
-	err = s.Run(ctx, func(b model.Batch) {
+	err = s.Run(ctx, func(b cloudtrail.Batch) {
 		got += len(b.Records)
 		if got >= 300 {
 			cancel()

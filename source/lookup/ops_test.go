@@ -1,6 +1,7 @@
 package lookup
 
 import (
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -18,7 +20,7 @@ import (
 )
 
 // readOperations is everything trailscope may call on AWS: it only reads.
-var readOperations = []string{"cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
+var readOperations = []string{"cloudtrail:ListPublicKeys", "cloudtrail:LookupEvents", "ec2:DescribeRegions", "sts:GetCallerIdentity"}
 
 // TestOnlyReadOperations reads the code that talks to AWS (this package and main's lookup file)
 // and lists every AWS operation it can call: a method of an SDK client called or taken as a value
@@ -121,6 +123,13 @@ func TestOnlyReadOperationsOnTheWire(t *testing.T) {
 	opt := fastOptions(srv, "all")
 	if res := run(t, opt); res.err != nil {
 		t.Fatal(res.err)
+	}
+	keys, err := OpenPublicKeys(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keys.Fetch(context.Background(), "eu-west-1", dataNow.Add(-time.Hour), dataNow); err != nil {
+		t.Fatal(err)
 	}
 	var got []string
 	for op := range srv.Ops() {

@@ -8,7 +8,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/filter"
 )
 
 // Attribute is the one lookup attribute a LookupEvents call may carry: the filter term that the
@@ -43,15 +44,15 @@ func (a Attribute) cacheKey() string {
 // pushRank orders the fields that map to a lookup attribute, most selective first: an event ID names
 // one event, an access key one session; an event name or a resource is usually rarer than a principal's
 // whole activity; a service or readonly:false keep most of the account.
-var pushRank = []model.Field{
-	model.FieldID, model.FieldKey, model.FieldEvent, model.FieldResource,
-	model.FieldPrincipal, model.FieldSource, model.FieldReadOnly,
+var pushRank = []filter.Field{
+	filter.FieldID, filter.FieldKey, filter.FieldEvent, filter.FieldResource,
+	filter.FieldPrincipal, filter.FieldSource, filter.FieldReadOnly,
 }
 
 // PushDown chooses the term of q to send to CloudTrail as the lookup attribute: the most selective
 // one that maps to a single attribute without losing events the filter would keep. Negated terms,
 // comma lists and wildcards stay local: LookupEvents takes one value and matches it exactly.
-func PushDown(q model.Query) Attribute {
+func PushDown(q filter.Query) Attribute {
 	for _, f := range pushRank {
 		for _, t := range q.Terms {
 			if t.Field != f || t.Negate || len(t.Values) != 1 {
@@ -66,25 +67,25 @@ func PushDown(q model.Query) Attribute {
 	return Attribute{}
 }
 
-func attributeFor(t model.Term) (Attribute, bool) {
+func attributeFor(t filter.Term) (Attribute, bool) {
 	v := strings.TrimSpace(t.Values[0])
 	if v == "" || strings.Contains(v, "*") {
 		return Attribute{}, false
 	}
 	switch t.Field {
-	case model.FieldID:
+	case filter.FieldID:
 		return Attribute{Key: types.LookupAttributeKeyEventId, Value: v}, true
-	case model.FieldKey:
+	case filter.FieldKey:
 		return Attribute{Key: types.LookupAttributeKeyAccessKeyId, Value: strings.ToUpper(v)}, true
-	case model.FieldEvent:
+	case filter.FieldEvent:
 		return Attribute{Key: types.LookupAttributeKeyEventName, Value: canonicalEventName(v)}, true
-	case model.FieldSource:
-		return Attribute{Key: types.LookupAttributeKeyEventSource, Value: strings.ToLower(model.NormalizeSource(v))}, true
-	case model.FieldReadOnly:
+	case filter.FieldSource:
+		return Attribute{Key: types.LookupAttributeKeyEventSource, Value: strings.ToLower(filter.EventSource(v))}, true
+	case filter.FieldReadOnly:
 		return Attribute{Key: types.LookupAttributeKeyReadOnly, Value: fmt.Sprint(t.Bool)}, true
-	case model.FieldResource:
+	case filter.FieldResource:
 		return Attribute{Key: types.LookupAttributeKeyResourceName, Value: v, Approximate: true}, true
-	case model.FieldPrincipal:
+	case filter.FieldPrincipal:
 		// CloudTrail's Username is a user, role or session name: an ARN or "role/x" does not map.
 		if strings.ContainsAny(v, "/:") {
 			return Attribute{}, false
@@ -98,7 +99,7 @@ func attributeFor(t model.Term) (Attribute, bool) {
 // ignores case, LookupEvents does not.
 var eventNames = sync.OnceValue(func() map[string]string {
 	m := make(map[string]string)
-	for _, e := range model.Catalog() {
+	for _, e := range catalog.All() {
 		m[strings.ToLower(e.Name)] = e.Name
 	}
 	return m
@@ -114,19 +115,19 @@ func canonicalEventName(v string) string {
 // filterWindow returns the time bounds the filter's since: and until: terms set, relative to now
 // (the index takes durations back from the newest event; before anything is fetched, now is the
 // best estimate of it). A zero time means no bound.
-func filterWindow(q model.Query, now time.Time) (from, to time.Time) {
+func filterWindow(q filter.Query, now time.Time) (from, to time.Time) {
 	for _, t := range q.Terms {
-		if t.Negate || (t.Field != model.FieldSince && t.Field != model.FieldUntil) {
+		if t.Negate || (t.Field != filter.FieldSince && t.Field != filter.FieldUntil) {
 			continue
 		}
 		at := t.At
 		if at.IsZero() {
 			at = now.Add(-t.Ago)
 		}
-		if t.Field == model.FieldSince && (from.IsZero() || at.After(from)) {
+		if t.Field == filter.FieldSince && (from.IsZero() || at.After(from)) {
 			from = at
 		}
-		if t.Field == model.FieldUntil && (to.IsZero() || at.Before(to)) {
+		if t.Field == filter.FieldUntil && (to.IsZero() || at.Before(to)) {
 			to = at
 		}
 	}
@@ -135,11 +136,11 @@ func filterWindow(q model.Query, now time.Time) (from, to time.Time) {
 
 // filterRegions returns the regions the filter's region: terms allow (nil: any) and those they
 // exclude. Only exact names count; a wildcard leaves the choice to --region.
-func filterRegions(q model.Query) (allow []string, deny map[string]bool) {
+func filterRegions(q filter.Query) (allow []string, deny map[string]bool) {
 	deny = map[string]bool{}
 	first := true
 	for _, t := range q.Terms {
-		if t.Field != model.FieldRegion {
+		if t.Field != filter.FieldRegion {
 			continue
 		}
 		var vals []string

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -38,7 +38,7 @@ func TestPushDownPicksTheMostSelectiveTerm(t *testing.T) {
 		{"ip:203.0.113.7 ua:curl error:AccessDenied since:2h", "none", false}, // nothing maps
 		{"region:eu-west-1 readonly:true", "ReadOnly=true", false},
 	} {
-		q, err := model.ParseQuery(tc.filter)
+		q, err := filter.ParseQuery(tc.filter)
 		if err != nil {
 			t.Fatalf("%q: %v", tc.filter, err)
 		}
@@ -51,7 +51,7 @@ func TestPushDownPicksTheMostSelectiveTerm(t *testing.T) {
 
 func TestFilterSetsWindowAndRegions(t *testing.T) {
 	now := dataNow
-	q, _ := model.ParseQuery("since:2h until:2023-07-10T12:30Z region:eu-west-1,us-east-1 -region:us-east-1")
+	q, _ := filter.ParseQuery("since:2h until:2023-07-10T12:30Z region:eu-west-1,us-east-1 -region:us-east-1")
 	from, to := filterWindow(q, now)
 	if !from.Equal(now.Add(-2*time.Hour)) || !to.Equal(time.Date(2023, 7, 10, 12, 30, 0, 0, time.UTC)) {
 		t.Errorf("filterWindow = %v, %v", from, to)
@@ -60,7 +60,7 @@ func TestFilterSetsWindowAndRegions(t *testing.T) {
 	if !slices.Equal(allow, []string{"eu-west-1", "us-east-1"}) || !deny["us-east-1"] {
 		t.Errorf("filterRegions = %v, %v", allow, deny)
 	}
-	q, _ = model.ParseQuery("region:eu-*")
+	q, _ = filter.ParseQuery("region:eu-*")
 	if allow, _ := filterRegions(q); allow != nil {
 		t.Errorf("a wildcard region term should leave the regions to --region, got %v", allow)
 	}
@@ -85,7 +85,7 @@ func TestPushDownOnTheWire(t *testing.T) {
 	}
 	opt := fastOptions(srv) // no --region: AWS_REGION (us-east-1)
 	opt.Since = ""
-	opt.Query, _ = model.ParseQuery("event:describeinstances since:2023-07-10T12:00Z until:2023-07-10T12:30Z ua:console")
+	opt.Query, _ = filter.ParseQuery("event:describeinstances since:2023-07-10T12:00Z until:2023-07-10T12:30Z ua:console")
 	res := run(t, opt)
 	if res.err != nil {
 		t.Fatal(res.err)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -38,7 +38,7 @@ func TestRegions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("AWS_REGION", tc.awsRegion)
 			opt := fastOptions(srv, tc.regions...)
-			opt.Query, _ = model.ParseQuery(tc.filter)
+			opt.Query, _ = filter.ParseQuery(tc.filter)
 			s, err := Open(context.Background(), opt)
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,6 @@
 // Package sample holds the built-in samples, embedded in the binary so that trailscope has something
 // worth investigating with no AWS account and no files: "scenarios", a week of an organisation's activity
-// with incidents to investigate (the questions are model.Scenarios), and "invictus", real records of an
+// with incidents to investigate (the questions are scenario.All), and "invictus", real records of an
 // attack simulation. The samples are read like any archive (source/archive over the embedded files), so
 // drill-down into raw records works the same way.
 package sample
@@ -14,7 +14,7 @@ import (
 	"io/fs"
 	"strings"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/archive"
 )
 
@@ -83,7 +83,7 @@ func Named(name string) (Sample, error) {
 }
 
 // Read streams the sample's records as batches, as archive.Read does for files.
-func (s Sample) Read(ctx context.Context, emit func(model.Batch)) error {
+func (s Sample) Read(ctx context.Context, emit func(cloudtrail.Batch)) error {
 	return archive.Read(ctx, []string{s.root}, archive.Options{FS: data}, emit)
 }
 

@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/source/sample/scenario"
 )
@@ -34,21 +37,21 @@ type gen struct {
 }
 
 // read reads a sample into a new index.
-func read(name string) (*model.Index, []model.Problem, error) {
+func read(name string) (*index.Index, []cloudtrail.Problem, error) {
 	s, err := sample.Named(name)
 	if err != nil {
 		return nil, nil, err
 	}
-	idx := model.NewIndex()
-	var problems []model.Problem
-	err = s.Read(context.Background(), func(b model.Batch) {
+	idx := index.New()
+	var problems []cloudtrail.Problem
+	err = s.Read(context.Background(), func(b cloudtrail.Batch) {
 		idx.Add(b.Records)
 		problems = append(problems, b.Problems...)
 	})
 	return idx, problems, err
 }
 
-func load(t testing.TB, name string) (*model.Index, []model.Problem) {
+func load(t testing.TB, name string) (*index.Index, []cloudtrail.Problem) {
 	t.Helper()
 	idx, problems, err := read(name)
 	if err != nil {
@@ -57,10 +60,10 @@ func load(t testing.TB, name string) (*model.Index, []model.Problem) {
 	return idx, problems
 }
 
-var scenarios = sync.OnceValues(func() (*model.Index, []model.Problem) {
+var scenarios = sync.OnceValues(func() (*index.Index, []cloudtrail.Problem) {
 	idx, problems, err := read(sample.Default)
 	if err != nil {
-		problems = append(problems, model.Problem{File: sample.Default, Reason: err.Error()})
+		problems = append(problems, cloudtrail.Problem{File: sample.Default, Reason: err.Error()})
 	}
 	return idx, problems
 })
@@ -123,7 +126,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 }
 
 // TestScenarioAnswers: every scenario's hint is a valid filter that finds the first event of its answer;
-// the answer's filter finds all of its evidence; and what the model computes is what the generator wrote.
+// the answer's filter finds all of its evidence; and what the answer computes is what the generator wrote.
 func TestScenarioAnswers(t *testing.T) {
 	g, err := generated()
 	if err != nil {
@@ -137,7 +140,7 @@ func TestScenarioAnswers(t *testing.T) {
 	for _, tr := range g.truth {
 		truths[tr.Scenario] = tr
 	}
-	for _, sc := range model.Scenarios() {
+	for _, sc := range scenario.All() {
 		t.Run(sc.Name, func(t *testing.T) {
 			tr, ok := truths[sc.Name]
 			if !ok {
@@ -212,17 +215,17 @@ func TestScenarioAnswers(t *testing.T) {
 		})
 	}
 	for name := range truths {
-		if _, ok := model.ScenarioNamed(name); !ok {
-			t.Errorf("the generator wrote ground truth for %s, which the model does not ask about", name)
+		if _, ok := scenario.Named(name); !ok {
+			t.Errorf("the generator wrote ground truth for %s, which no question asks about", name)
 		}
 	}
 }
 
-func query(t *testing.T, idx *model.Index, filter string) []model.EventRef {
+func query(t *testing.T, idx *index.Index, text string) []index.EventRef {
 	t.Helper()
-	q, err := model.ParseQuery(filter)
+	q, err := filter.ParseQuery(text)
 	if err != nil {
-		t.Fatalf("filter %q: %v", filter, err)
+		t.Fatalf("filter %q: %v", text, err)
 	}
 	return idx.Query(q).Refs
 }
@@ -251,7 +254,7 @@ func TestCatalogCoversScenarios(t *testing.T) {
 	}
 	for _, c := range g.stats.Calls {
 		source, name, _ := strings.Cut(c, " ")
-		if _, ok := model.Explain(source, name); !ok {
+		if _, ok := catalog.Explain(source, name); !ok {
 			t.Errorf("the catalog does not explain %s %s", source, name)
 		}
 	}
@@ -259,11 +262,11 @@ func TestCatalogCoversScenarios(t *testing.T) {
 		t.Errorf("only %d calls in the scenarios", len(g.stats.Calls))
 	}
 	idx, _ := scenarios()
-	names := idx.Values(model.FieldEvent)
+	names := idx.Values(filter.FieldEvent)
 	explained := 0
 	for _, v := range names {
-		for _, src := range idx.Values(model.FieldSource) {
-			if _, ok := model.Explain(src.Value, v.Value); ok {
+		for _, src := range idx.Values(filter.FieldSource) {
+			if _, ok := catalog.Explain(src.Value, v.Value); ok {
 				explained++
 				break
 			}
@@ -297,7 +300,7 @@ func TestFirstBatchFast(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	var first time.Duration
-	_ = s.Read(ctx, func(b model.Batch) {
+	_ = s.Read(ctx, func(b cloudtrail.Batch) {
 		if first == 0 && len(b.Records) > 0 {
 			first = time.Since(start)
 			cancel()

@@ -36,7 +36,7 @@ func (e *Event) credentials(r *Rand, sess Identity, dur time.Duration) {
 	e.Response.Obj("credentials").
 		Str("accessKeyId", sess.AccessKeyID).
 		Str("sessionToken", r.SessionToken()).
-		Str("expiration", awsDate(e.Time.Add(dur))).
+		Str("expiration", AWSDate(e.Time.Add(dur))).
 		End()
 	if sess.Type == "AssumedRole" {
 		e.Response.Obj("assumedRoleUser").Str("assumedRoleId", sess.PrincipalID).Str("arn", sess.ARN).End()
@@ -135,7 +135,7 @@ func (e *Event) RunInstances(r *Rand, imageID, instanceType, subnetID, sgID stri
 		Obj("metadataOptions").Str("httpTokens", "required").Int("httpPutResponseHopLimit", 2).End()
 	az := e.Region + string(rune('a'+r.IntN(3)))
 	launch := e.Time.UnixMilli()
-	vpcID := derivedID("vpc-", subnetID)
+	vpcID := DerivedID("vpc-", subnetID)
 	e.Response.Str("reservationId", r.ID("r-")).Str("ownerId", e.Recipient).Obj("groupSet").End().
 		Obj("instancesSet").Arr("items")
 	for i, id := range instanceIDs {
@@ -167,8 +167,8 @@ func (e *Event) RunInstances(r *Rand, imageID, instanceType, subnetID, sgID stri
 	return e
 }
 
-// derivedID returns an EC2-style ID that is a function of seed: the VPC of a subnet, say.
-func derivedID(prefix, seed string) string {
+// DerivedID returns an EC2-style ID that is a function of seed: the VPC of a subnet, say.
+func DerivedID(prefix, seed string) string {
 	h := hashString(seed)
 	b := make([]byte, 0, len(prefix)+17)
 	b = append(b, prefix...)
@@ -264,7 +264,7 @@ func (e *Event) CreateUser(userName, userID string) *Event {
 	e.Call("iam.amazonaws.com", "CreateUser", false)
 	e.Request.Str("userName", userName)
 	e.Response.Obj("user").Str("path", "/").Str("userName", userName).Str("userId", userID).
-		Str("arn", "arn:aws:iam::"+e.Recipient+":user/"+userName).Str("createDate", awsDate(e.Time)).End()
+		Str("arn", "arn:aws:iam::"+e.Recipient+":user/"+userName).Str("createDate", AWSDate(e.Time)).End()
 	return e
 }
 
@@ -272,7 +272,7 @@ func (e *Event) CreateUser(userName, userID string) *Event {
 func (e *Event) CreateLoginProfile(userName string) *Event {
 	e.Call("iam.amazonaws.com", "CreateLoginProfile", false)
 	e.Request.Str("userName", userName).Str("passwordResetRequired", "false")
-	e.Response.Obj("loginProfile").Str("userName", userName).Str("createDate", awsDate(e.Time)).
+	e.Response.Obj("loginProfile").Str("userName", userName).Str("createDate", AWSDate(e.Time)).
 		Bool("passwordResetRequired", false).End()
 	return e
 }
@@ -296,7 +296,7 @@ func (e *Event) CreateAccessKey(userName, accessKeyID string) *Event {
 	e.Call("iam.amazonaws.com", "CreateAccessKey", false)
 	e.Request.Str("userName", userName)
 	e.Response.Obj("accessKey").Str("accessKeyId", accessKeyID).Str("status", "Active").
-		Str("userName", userName).Str("createDate", awsDate(e.Time)).End()
+		Str("userName", userName).Str("createDate", AWSDate(e.Time)).End()
 	return e
 }
 
@@ -307,9 +307,9 @@ func (e *Event) UpdateAssumeRolePolicy(roleName, policy string) *Event {
 	return e
 }
 
-// s3Call starts an S3 call on bucket: S3's request ID and x-amz-id-2, the Host parameter, the bracketed user
+// S3Request starts an S3 call on bucket: S3's request ID and x-amz-id-2, the Host parameter, the bracketed user
 // agent and the bucket resource.
-func (e *Event) s3Call(r *Rand, name string, readOnly bool, bucket string) {
+func (e *Event) S3Request(r *Rand, name string, readOnly bool, bucket string) {
 	e.Call("s3.amazonaws.com", name, readOnly)
 	e.Version = "1.10"
 	e.RequestID = r.S3RequestID()
@@ -333,13 +333,13 @@ func (e *Event) s3Call(r *Rand, name string, readOnly bool, bucket string) {
 // with what every S3 record carries: S3's request ID, the Host parameter, additionalEventData and the bucket
 // resource. Add the call's own parameters to e.Request; S3 names a sub-resource with an empty one ("acl": "").
 func (e *Event) S3Call(r *Rand, name string, readOnly bool, bucket string) *Event {
-	e.s3Call(r, name, readOnly, bucket)
-	e.s3Additional(r, 0, 0)
+	e.S3Request(r, name, readOnly, bucket)
+	e.S3Additional(r, 0, 0)
 	return e.AddResource(e.Recipient, "AWS::S3::Bucket", "arn:aws:s3:::"+bucket)
 }
 
-// s3Additional writes S3's additionalEventData.
-func (e *Event) s3Additional(r *Rand, in, out int64) {
+// S3Additional writes S3's additionalEventData: in and out are the bytes transferred.
+func (e *Event) S3Additional(r *Rand, in, out int64) {
 	cipher := e.CipherSuite
 	if cipher == "" {
 		cipher = "TLS_AES_128_GCM_SHA256"
@@ -348,11 +348,13 @@ func (e *Event) s3Additional(r *Rand, in, out int64) {
 		Str("AuthenticationMethod", "AuthHeader").Str("x-amz-id-2", r.S3HostID()).Int("bytesTransferredOut", out)
 }
 
-func (e *Event) s3Object(r *Rand, name string, readOnly bool, bucket, key string, in, out int64) *Event {
-	e.s3Call(r, name, readOnly, bucket)
+// S3Object records an S3 data event on one object (GetObject, PutObject, DeleteObject, ...): the call, its
+// key, the bytes transferred in and out, and the object and bucket resources.
+func (e *Event) S3Object(r *Rand, name string, readOnly bool, bucket, key string, in, out int64) *Event {
+	e.S3Request(r, name, readOnly, bucket)
 	e.Data()
 	e.Request.Str("key", key)
-	e.s3Additional(r, in, out)
+	e.S3Additional(r, in, out)
 	e.Resources = append(e.Resources,
 		Resource{Type: "AWS::S3::Object", ARN: "arn:aws:s3:::" + bucket + "/" + key},
 		Resource{AccountID: e.Recipient, Type: "AWS::S3::Bucket", ARN: "arn:aws:s3:::" + bucket})
@@ -361,33 +363,33 @@ func (e *Event) s3Object(r *Rand, name string, readOnly bool, bucket, key string
 
 // GetObject records a read of an object (an S3 data event) that returned size bytes.
 func (e *Event) GetObject(r *Rand, bucket, key string, size int64) *Event {
-	return e.s3Object(r, "GetObject", true, bucket, key, 0, size)
+	return e.S3Object(r, "GetObject", true, bucket, key, 0, size)
 }
 
 // PutObject records a write of an object of size bytes (an S3 data event).
 func (e *Event) PutObject(r *Rand, bucket, key string, size int64) *Event {
-	e.s3Object(r, "PutObject", false, bucket, key, size, 0)
+	e.S3Object(r, "PutObject", false, bucket, key, size, 0)
 	e.Response.Str("x-amz-server-side-encryption", "AES256")
 	return e
 }
 
 // DeleteObject records an object being deleted (an S3 data event).
 func (e *Event) DeleteObject(r *Rand, bucket, key string) *Event {
-	return e.s3Object(r, "DeleteObject", false, bucket, key, 0, 0)
+	return e.S3Object(r, "DeleteObject", false, bucket, key, 0, 0)
 }
 
 // ListBuckets records a listing of the account's buckets.
 func (e *Event) ListBuckets(r *Rand) *Event {
-	e.s3Call(r, "ListBuckets", true, "")
-	e.s3Additional(r, 0, int64(2000+r.IntN(8000)))
+	e.S3Request(r, "ListBuckets", true, "")
+	e.S3Additional(r, 0, int64(2000+r.IntN(8000)))
 	return e
 }
 
 // PutBucketPolicy records a bucket policy being set: policy is the JSON document.
 func (e *Event) PutBucketPolicy(r *Rand, bucket, policy string) *Event {
-	e.s3Call(r, "PutBucketPolicy", false, bucket)
+	e.S3Request(r, "PutBucketPolicy", false, bucket)
 	e.Request.Raw("bucketPolicy", policy).Str("policy", "")
-	e.s3Additional(r, int64(len(policy)), 0)
+	e.S3Additional(r, int64(len(policy)), 0)
 	return e.AddResource(e.Recipient, "AWS::S3::Bucket", "arn:aws:s3:::"+bucket)
 }
 

@@ -1,38 +1,15 @@
-// Package synth generates realistic, deterministic AWS CloudTrail archives: for benchmarks at a million
-// events, and as the record builders the built-in scenario sample is made of.
+// Package synth builds realistic CloudTrail records by hand: identities, actors, and events in the shapes
+// AWS writes them, with a reproducible source of IDs, keys and tokens (Rand). source/synth/world uses them to
+// write whole synthetic archives for benchmarks; the built-in scenario sample weaves its incidents with them.
 //
-// # Archives
-//
-// Generate writes S3 delivery files ({"Records":[...]}, gzipped or not) in CloudTrail's folder layout and
-// file naming; Records streams the same records without files. The output is a function of Options alone
-// (and of this package's and klauspost/compress's versions): the same seed gives the same bytes on any
-// machine, whatever the number of cores, because every file and every record inside it has its own PCG
-// generator seeded from (seed, file, record), and nothing depends on map order or the clock.
-//
-// The records look like a busy organisation's trail: a few accounts and seven regions; IAM users with
-// long-term AKIA keys; roles assumed by people, pipelines, EC2 instances, Lambda functions, AWS services
-// (service-linked roles) and GitHub Actions (OIDC); Identity Center users in AWSReservedSSO_* roles; the root
-// user now and then. Every temporary ASIA key used by an assumed role is minted by an event of the archive
-// (AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity, GetSessionToken, in us-east-1) whose
-// responseElements.credentials.accessKeyId is that key, and sessions assume further roles, so credential
-// chains several links long exist (the keys of IAM users' console sessions are, as in real trails, minted by
-// no event). About 210 event names over 33 services are mixed as real trails are:
-// describes, lists, gets and S3 and KMS traffic dominate, writes are rare, 3-4% of calls fail with the error
-// codes their services give. Records are about 1.5 KB each. Within a file they are out of time order (shuffled
-// within about five minutes), and a small share of records is delivered a second time, byte for byte, in the
-// next file of the same account and region, as real deliveries are.
-//
-// # Record builders
-//
-// The same machinery is exported for hand-made records, such as the incidents of a scenario (see
-// ExampleEvent). Identities come from IAMUser, AssumedRole, IAMUserSession, Root, Service, SAMLUser and
-// WebIdentityUser; an Actor adds the address and user agent. Event.Begin starts a record (time, region,
-// recording account, eventID and requestID, TLS details), and methods named after API calls fill its request,
-// response and resources in the shapes AWS writes: AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity
-// and GetSessionToken mint the key of the session they are given; RunInstances, TerminateInstances,
-// AuthorizeSecurityGroupIngress, CreateSnapshot, ModifySnapshotAttribute, CreateUser, CreateAccessKey,
-// AttachUserPolicy, GetObject, PutObject, PutBucketPolicy, GetSecretValue, Decrypt, StopLogging, ConsoleLogin
-// and more. Any other call is Event.Call (or S3Call) plus parameters added to Event.Request, an Object that
-// builds JSON by appending; Fail and Deny turn a record into an error. A Rand supplies IDs, keys and tokens
-// reproducibly.
+// Records are built one by one, as the incidents of a scenario are (see ExampleEvent). Identities come from
+// IAMUser, AssumedRole, IAMUserSession, Root, Service, SAMLUser and WebIdentityUser; an Actor adds the address
+// and user agent. Event.Begin starts a record (time, region, recording account, eventID and requestID, TLS
+// details), and methods named after API calls fill its request, response and resources in the shapes AWS
+// writes: AssumeRole, AssumeRoleWithSAML, AssumeRoleWithWebIdentity and GetSessionToken mint the key of the
+// session they are given; RunInstances, TerminateInstances, AuthorizeSecurityGroupIngress, CreateSnapshot,
+// ModifySnapshotAttribute, CreateUser, CreateAccessKey, AttachUserPolicy, GetObject, PutObject,
+// PutBucketPolicy, GetSecretValue, Decrypt, StopLogging, ConsoleLogin and more. Any other call is Event.Call
+// (or S3Call) plus parameters added to Event.Request, an Object that builds JSON by appending; Fail and Deny
+// turn a record into an error. A Rand supplies IDs, keys and tokens reproducibly.
 package synth

@@ -252,16 +252,16 @@ func (e *Event) Deny(resource string) *Event {
 }
 
 func (e *Event) deniedMessage(resource string) string {
-	action := e.action()
-	msg := "User: " + e.principalARN() + " is not authorized to perform: " + action
+	action := e.Action()
+	msg := "User: " + e.PrincipalARN() + " is not authorized to perform: " + action
 	if resource != "" {
 		msg += " on resource: " + resource
 	}
 	return msg + " because no identity-based policy allows the " + action + " action"
 }
 
-// action is the IAM action of e's call, "ec2:RunInstances".
-func (e *Event) action() string {
+// Action is the IAM action of e's call, "ec2:RunInstances".
+func (e *Event) Action() string {
 	svc := strings.TrimSuffix(e.Source, ".amazonaws.com")
 	if svc == "monitoring" {
 		svc = "cloudwatch"
@@ -269,7 +269,9 @@ func (e *Event) action() string {
 	return svc + ":" + e.Name
 }
 
-func (e *Event) principalARN() string {
+// PrincipalARN names who made the call, as an AccessDenied message does: the identity's ARN, or its
+// principal ID when it has none.
+func (e *Event) PrincipalARN() string {
 	if e.Identity.ARN != "" {
 		return e.Identity.ARN
 	}

@@ -237,5 +237,5 @@ func appendTime(b []byte, t time.Time) []byte {
 	return append(b, 'Z')
 }
 
-// awsDate formats t as STS and IAM responses show dates (credential expiry, createDate): "Jan 2, 2026, 3:04:05 PM".
-func awsDate(t time.Time) string { return t.UTC().Format("Jan 2, 2006, 3:04:05 PM") }
+// AWSDate formats t as STS and IAM responses show dates (credential expiry, createDate): "Jan 2, 2026, 3:04:05 PM".
+func AWSDate(t time.Time) string { return t.UTC().Format("Jan 2, 2006, 3:04:05 PM") }

@@ -16,16 +16,16 @@ type Rand struct {
 // NewRand returns a Rand seeded with (seed1, seed2).
 func NewRand(seed1, seed2 uint64) *Rand {
 	r := &Rand{}
-	r.pcg.Seed(mix(seed1), mix(seed2^0x9e3779b97f4a7c15))
+	r.pcg.Seed(Mix(seed1), Mix(seed2^0x9e3779b97f4a7c15))
 	r.Rand = rand.New(&r.pcg)
 	return r
 }
 
 // Reseed restarts r as if it were NewRand(seed1, seed2), without allocating.
-func (r *Rand) Reseed(seed1, seed2 uint64) { r.pcg.Seed(mix(seed1), mix(seed2^0x9e3779b97f4a7c15)) }
+func (r *Rand) Reseed(seed1, seed2 uint64) { r.pcg.Seed(Mix(seed1), Mix(seed2^0x9e3779b97f4a7c15)) }
 
-// mix is splitmix64's finaliser: neighbouring seeds give unrelated PCG states.
-func mix(x uint64) uint64 {
+// Mix is splitmix64's finaliser: neighbouring seeds give unrelated PCG states.
+func Mix(x uint64) uint64 {
 	x += 0x9e3779b97f4a7c15
 	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
@@ -38,11 +38,11 @@ func hashString(s string) uint64 {
 	for i := 0; i < len(s); i++ {
 		h = (h ^ uint64(s[i])) * 1099511628211
 	}
-	return mix(h)
+	return Mix(h)
 }
 
-// mix3 combines three values into one seed.
-func mix3(a, b, c uint64) uint64 { return mix(mix(mix(a)^b) ^ c) }
+// Mix3 combines three values into one seed.
+func Mix3(a, b, c uint64) uint64 { return Mix(Mix(Mix(a)^b) ^ c) }
 
 // UUID returns a random (version 4) UUID in lower case, the form of eventID and most requestIDs.
 func (r *Rand) UUID() string {
@@ -84,19 +84,21 @@ func (r *Rand) upperUUID() string {
 }
 
 // Hex returns n random lower-case hex digits.
-func (r *Rand) Hex(n int) string { return r.fromAlphabet(hexDigits, n) }
+func (r *Rand) Hex(n int) string { return r.FromAlphabet(hexDigits, n) }
 
 // ID returns prefix followed by 17 hex digits: an EC2 resource ID such as "i-0abc..." or "sg-...".
 func (r *Rand) ID(prefix string) string { return prefix + r.Hex(17) }
 
+// The alphabets of random IDs; FromAlphabet draws from them.
 const (
 	base32Upper  = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	upperAlnum   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	UpperAlnum   = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 	mixedAlnum   = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-	base64Digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	Base64Digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 )
 
-func (r *Rand) fromAlphabet(alphabet string, n int) string {
+// FromAlphabet returns n characters drawn from alphabet.
+func (r *Rand) FromAlphabet(alphabet string, n int) string {
 	b := make([]byte, n)
 	for i := range b {
 		b[i] = alphabet[r.IntN(len(alphabet))]
@@ -108,31 +110,31 @@ func (r *Rand) fromAlphabet(alphabet string, n int) string {
 // 16 upper-case base-32 characters, the first of which are infix. Give the keys and unique IDs of one account
 // the same infix (a few base-32 characters, from KeyInfix) to make them look related, as real ones do.
 func (r *Rand) AccessKeyID(prefix, infix string) string {
-	return prefix + infix + r.fromAlphabet(base32Upper, 16-len(infix))
+	return prefix + infix + r.FromAlphabet(base32Upper, 16-len(infix))
 }
 
 // KeyInfix returns 8 random base-32 characters to start an account's key and unique IDs with.
-func (r *Rand) KeyInfix() string { return r.fromAlphabet(base32Upper, 8) }
+func (r *Rand) KeyInfix() string { return r.FromAlphabet(base32Upper, 8) }
 
 // UniqueID returns an IAM unique ID such as "AIDA..." (user) or "AROA..." (role): prefix and 17 characters,
 // the first of which are infix.
 func (r *Rand) UniqueID(prefix, infix string) string {
-	return prefix + infix + r.fromAlphabet(base32Upper, 17-len(infix))
+	return prefix + infix + r.FromAlphabet(base32Upper, 17-len(infix))
 }
 
 // S3RequestID returns a requestID as S3 writes it: 16 upper-case letters and digits.
-func (r *Rand) S3RequestID() string { return r.fromAlphabet(upperAlnum, 16) }
+func (r *Rand) S3RequestID() string { return r.FromAlphabet(UpperAlnum, 16) }
 
 // S3HostID returns an x-amz-id-2 value (additionalEventData of S3 events).
-func (r *Rand) S3HostID() string { return r.fromAlphabet(base64Digits, 76) }
+func (r *Rand) S3HostID() string { return r.FromAlphabet(Base64Digits, 76) }
 
 // SessionToken returns an STS session token of realistic length.
 func (r *Rand) SessionToken() string {
-	return "IQoJb3JpZ2luX2Vj" + r.fromAlphabet(base64Digits, 560+4*r.IntN(100))
+	return "IQoJb3JpZ2luX2Vj" + r.FromAlphabet(Base64Digits, 560+4*r.IntN(100))
 }
 
 // Suffix returns n random letters and digits, as in the last part of a delivery file's name.
-func (r *Rand) Suffix(n int) string { return r.fromAlphabet(mixedAlnum, n) }
+func (r *Rand) Suffix(n int) string { return r.FromAlphabet(mixedAlnum, n) }
 
 // publicFirstOctets are first octets of routable unicast space (no private, loopback, multicast or reserved).
 var publicFirstOctets = []byte{
@@ -146,19 +148,20 @@ var publicFirstOctets = []byte{
 var awsFirstOctets = []byte{3, 18, 34, 35, 44, 52, 54}
 
 // PublicIP returns a random public IPv4 address.
-func (r *Rand) PublicIP() string { return r.ipFrom(publicFirstOctets) }
+func (r *Rand) PublicIP() string { return r.IPFrom(publicFirstOctets) }
 
 // AWSIP returns a random address of the kind EC2 instances and Lambda functions call from.
-func (r *Rand) AWSIP() string { return r.ipFrom(awsFirstOctets) }
+func (r *Rand) AWSIP() string { return r.IPFrom(awsFirstOctets) }
 
-func (r *Rand) ipFrom(firsts []byte) string {
+// IPFrom returns a random IPv4 address whose first octet is one of firsts.
+func (r *Rand) IPFrom(firsts []byte) string {
 	v := r.Uint32()
 	a := netip.AddrFrom4([4]byte{firsts[r.IntN(len(firsts))], byte(v >> 16), byte(v >> 8), byte(v%253) + 1})
 	return a.String()
 }
 
-// derivedIP returns an AWS address that is a function of seed.
-func derivedIP(seed string) string {
+// DerivedIP returns an AWS address that is a function of seed.
+func DerivedIP(seed string) string {
 	h := hashString(seed)
 	return netip.AddrFrom4([4]byte{awsFirstOctets[h%uint64(len(awsFirstOctets))], byte(h >> 8), byte(h >> 16), byte(h>>24)%253 + 1}).String()
 }
@@ -169,5 +172,5 @@ func (r *Rand) PrivateIP() string {
 	return netip.AddrFrom4([4]byte{10, byte(v >> 16), byte(v >> 8), byte(v%253) + 1}).String()
 }
 
-// pick returns a random element of s.
-func pick[T any](r *Rand, s []T) T { return s[r.IntN(len(s))] }
+// Pick returns a random element of s.
+func Pick[T any](r *Rand, s []T) T { return s[r.IntN(len(s))] }

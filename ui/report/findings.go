@@ -9,7 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/findings"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // ParseFindingsFormat checks a --format value of `trailscope findings`: table or json.
@@ -29,7 +32,7 @@ var findingWidth = []int{8, 30, 56, 32, 6, 20, 20, 100}
 
 // PrincipalCell names who made a finding's calls: its principal, or for a finding about an address
 // (failed sign-ins from one IP) the address.
-func PrincipalCell(f model.Finding) string {
+func PrincipalCell(f findings.Finding) string {
 	if f.Principal == "" && len(f.SourceIPs) > 0 {
 		return "from " + strings.Join(f.SourceIPs, ", ")
 	}
@@ -37,7 +40,7 @@ func PrincipalCell(f model.Finding) string {
 }
 
 // BehindCell names who is behind a session, as the credential chain says; empty when nobody else is.
-func BehindCell(f model.Finding) string {
+func BehindCell(f findings.Finding) string {
 	if f.Origin == f.Principal {
 		return ""
 	}
@@ -45,22 +48,22 @@ func BehindCell(f model.Finding) string {
 }
 
 // FindingRow returns a finding's cells, sanitised for a terminal.
-func FindingRow(f model.Finding) []string {
+func FindingRow(f findings.Finding) []string {
 	return []string{
 		f.Severity.String(),
 		f.Rule,
-		model.Sanitize(PrincipalCell(f)),
-		model.Sanitize(BehindCell(f)),
+		cloudtrail.Sanitize(PrincipalCell(f)),
+		cloudtrail.Sanitize(BehindCell(f)),
 		strconv.Itoa(f.Count),
 		f.First.Format("2006-01-02T15:04:05Z"),
 		f.Last.Format("2006-01-02T15:04:05Z"),
-		model.Sanitize(f.Title),
+		cloudtrail.Sanitize(f.Title),
 	}
 }
 
 // WriteFindings writes findings to w: an aligned table, or JSON lines (one finding per line, with its
 // rationale, credential chain, filter and event IDs) for scripts.
-func WriteFindings(w io.Writer, f Format, idx *model.Index, findings []model.Finding) error {
+func WriteFindings(w io.Writer, f Format, idx *index.Index, findings []findings.Finding) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	if f == JSON {
@@ -74,7 +77,7 @@ func WriteFindings(w io.Writer, f Format, idx *model.Index, findings []model.Fin
 	return bw.Flush()
 }
 
-func writeFindingsTable(w io.Writer, findings []model.Finding) error {
+func writeFindingsTable(w io.Writer, findings []findings.Finding) error {
 	rows := make([][]string, len(findings))
 	for i, f := range findings {
 		rows[i] = FindingRow(f)
@@ -104,7 +107,7 @@ type findingJSON struct {
 // maxJSONEventIDs caps the event IDs a finding lists in JSON; the filter selects them all.
 const maxJSONEventIDs = 1000
 
-func writeFindingsJSON(w io.Writer, idx *model.Index, findings []model.Finding) error {
+func writeFindingsJSON(w io.Writer, idx *index.Index, findings []findings.Finding) error {
 	for _, f := range findings {
 		out := findingJSON{
 			Rule: f.Rule, Severity: f.Severity.String(), Title: f.Title, Rationale: f.Rationale,
@@ -131,17 +134,17 @@ func writeFindingsJSON(w io.Writer, idx *model.Index, findings []model.Finding) 
 
 // FindingsSummary says how many findings there are of each severity, most severe first:
 // "12 findings: 1 critical, 4 high, 7 medium".
-func FindingsSummary(findings []model.Finding) string {
-	counts := map[model.Severity]int{}
+func FindingsSummary(findings []findings.Finding) string {
+	counts := map[catalog.Severity]int{}
 	for _, f := range findings {
 		counts[f.Severity]++
 	}
 	var parts []string
-	for s := model.SeverityCritical; ; s-- {
+	for s := catalog.SeverityCritical; ; s-- {
 		if counts[s] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 		}
-		if s == model.SeverityInfo {
+		if s == catalog.SeverityInfo {
 			break
 		}
 	}

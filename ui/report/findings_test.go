@@ -7,20 +7,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/findings"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 func TestWriteFindings(t *testing.T) {
 	at := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
-	fs := []model.Finding{
-		{Rule: "sg-open-world", Severity: model.SeverityHigh, Title: "Security group opened\x1b[31m to the internet",
-			Rationale: "why", Tactic: model.Exposure, Principal: "role/Deploy (session s)", Origin: "user/alice",
+	fs := []findings.Finding{
+		{Rule: "sg-open-world", Severity: catalog.SeverityHigh, Title: "Security group opened\x1b[31m to the internet",
+			Rationale: "why", Tactic: catalog.Exposure, Principal: "role/Deploy (session s)", Origin: "user/alice",
 			Chain: []string{"user/alice"}, Count: 2, First: at, Last: at.Add(time.Minute), Filter: `event:AuthorizeSecurityGroupIngress`},
-		{Rule: "console-login-failures", Severity: model.SeverityMedium, Title: "Burst of failed console sign-ins",
+		{Rule: "console-login-failures", Severity: catalog.SeverityMedium, Title: "Burst of failed console sign-ins",
 			SourceIPs: []string{"198.51.100.7"}, Count: 6, Failed: 6, First: at, Last: at},
 	}
 	var b bytes.Buffer
-	if err := WriteFindings(&b, Table, model.NewIndex(), fs); err != nil {
+	if err := WriteFindings(&b, Table, index.New(), fs); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -34,7 +36,7 @@ func TestWriteFindings(t *testing.T) {
 	}
 
 	b.Reset()
-	if err := WriteFindings(&b, JSON, model.NewIndex(), fs); err != nil {
+	if err := WriteFindings(&b, JSON, index.New(), fs); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")

@@ -17,7 +17,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/catalog"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // Format is an output format.
@@ -52,7 +54,7 @@ type Options struct {
 }
 
 // Write writes the events refs of idx to w in format f, until done or ctx ends.
-func Write(ctx context.Context, w io.Writer, f Format, idx *model.Index, refs []model.EventRef, opt Options) error {
+func Write(ctx context.Context, w io.Writer, f Format, idx *index.Index, refs []index.EventRef, opt Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch f {
@@ -73,20 +75,20 @@ func Write(ctx context.Context, w io.Writer, f Format, idx *model.Index, refs []
 var Columns = []string{"time", "event", "principal", "resource", "source_ip", "region", "error"}
 
 // Row returns an event's cells, sanitised for a terminal.
-func Row(r model.Record) []string {
+func Row(r cloudtrail.Record) []string {
 	return []string{
 		r.Time.Format("2006-01-02T15:04:05Z"),
-		model.Sanitize(r.Name),
-		model.Sanitize(r.Identity.Principal),
-		model.Sanitize(ResourceCell(r.Resources)),
-		model.Sanitize(r.SourceIP),
-		model.Sanitize(r.Region),
-		model.Sanitize(r.ErrorCode),
+		cloudtrail.Sanitize(r.Name),
+		cloudtrail.Sanitize(r.Identity.Principal),
+		cloudtrail.Sanitize(ResourceCell(r.Resources)),
+		cloudtrail.Sanitize(r.SourceIP),
+		cloudtrail.Sanitize(r.Region),
+		cloudtrail.Sanitize(r.ErrorCode),
 	}
 }
 
 // ResourceCell names an event's resources in one cell: the first, and how many more.
-func ResourceCell(res []model.Resource) string {
+func ResourceCell(res []cloudtrail.Resource) string {
 	switch len(res) {
 	case 0:
 		return ""
@@ -99,7 +101,7 @@ func ResourceCell(res []model.Resource) string {
 // maxWidth caps a table column: long ARNs and user agents are cut with an ellipsis.
 var maxWidth = []int{20, 40, 56, 44, 39, 16, 32}
 
-func writeTable(ctx context.Context, w io.Writer, idx *model.Index, refs []model.EventRef, opt Options) error {
+func writeTable(ctx context.Context, w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	columns, widest := Columns, maxWidth
 	if opt.Explain {
 		columns, widest = append(columns[:len(columns):len(columns)], "explanation"), append(widest[:len(widest):len(widest)], 80)
@@ -126,11 +128,11 @@ func writeTable(ctx context.Context, w io.Writer, idx *model.Index, refs []model
 
 // Explanation says what an event's call does and why it matters, from the event catalog; for a
 // call the catalog does not know, only its service.
-func Explanation(r model.Record) string {
-	if e, ok := model.Explain(r.Source, r.Name); ok {
+func Explanation(r cloudtrail.Record) string {
+	if e, ok := catalog.Explain(r.Source, r.Name); ok {
 		return e.Summary + " " + e.Why + " [" + string(e.Tactic) + "]"
 	}
-	return model.Sanitize(model.ServiceName(r.Source)) + " call (not in the catalog)"
+	return cloudtrail.Sanitize(catalog.ServiceName(r.Source)) + " call (not in the catalog)"
 }
 
 // writeRows writes rows under a header of columns, each column as wide as its widest cell up to
@@ -210,7 +212,7 @@ func writeAligned(w io.Writer, cells []string, widths []int) error {
 // their original text). Only a record written over several lines (a pretty-printed file) loses its
 // line breaks and indentation, which JSON lines cannot hold. The records are read in bulk (each file
 // once) and written as they come, oldest first: the first lines go out before the last file is read.
-func writeJSON(ctx context.Context, w *bufio.Writer, idx *model.Index, refs []model.EventRef, opt Options) error {
+func writeJSON(ctx context.Context, w *bufio.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	var buf bytes.Buffer
 	return idx.RawEach(ctx, refs, func(i int, raw []byte) error {
 		line := raw
@@ -240,7 +242,7 @@ func writeJSON(ctx context.Context, w *bufio.Writer, idx *model.Index, refs []mo
 // SafeJSON returns JSON with every character a terminal could act on escaped as \uXXXX: the same
 // JSON value, safe to print. Bytes that are not UTF-8 become U+FFFD.
 func SafeJSON(b []byte) []byte {
-	if utf8.Valid(b) && model.Sanitize(string(b)) == string(b) {
+	if utf8.Valid(b) && cloudtrail.Sanitize(string(b)) == string(b) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+16)
@@ -249,7 +251,7 @@ func SafeJSON(b []byte) []byte {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			out = append(out, `\ufffd`...)
-		case r < 0x20 || r == 0x7f || model.Sanitize(string(r)) != string(r):
+		case r < 0x20 || r == 0x7f || cloudtrail.Sanitize(string(r)) != string(r):
 			out = fmt.Appendf(out, `\u%04x`, r)
 		default:
 			out = append(out, b[i:i+size]...)
@@ -259,7 +261,7 @@ func SafeJSON(b []byte) []byte {
 	return out
 }
 
-func writeCSV(ctx context.Context, w io.Writer, idx *model.Index, refs []model.EventRef, opt Options) error {
+func writeCSV(ctx context.Context, w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	cw := csv.NewWriter(w)
 	header := append(append([]string(nil), Columns...), "event_id", "source", "account", "access_key", "user_agent", "error_message")
 	if opt.Explain {
@@ -274,8 +276,8 @@ func writeCSV(ctx context.Context, w io.Writer, idx *model.Index, refs []model.E
 		}
 		r := idx.Record(ref)
 		row := append(Row(r),
-			r.EventID, model.Sanitize(r.Source), r.Account, model.Sanitize(r.Identity.AccessKey),
-			model.Sanitize(r.UserAgent), model.Sanitize(r.ErrorMessage))
+			r.EventID, cloudtrail.Sanitize(r.Source), r.Account, cloudtrail.Sanitize(r.Identity.AccessKey),
+			cloudtrail.Sanitize(r.UserAgent), cloudtrail.Sanitize(r.ErrorMessage))
 		if opt.Explain {
 			row = append(row, Explanation(r))
 		}

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 )
 
 // memStore keeps raw records in memory, one per offset.
@@ -17,17 +19,17 @@ type memStore [][]byte
 func (m *memStore) Raw(off int64, n int) ([]byte, error) { return (*m)[off], nil }
 
 // indexOf returns an index of events whose raw records are raws, a minute apart.
-func indexOf(raws ...string) (*model.Index, []model.EventRef) {
+func indexOf(raws ...string) (*index.Index, []index.EventRef) {
 	store := &memStore{}
-	idx := model.NewIndex()
+	idx := index.New()
 	for i, raw := range raws {
 		*store = append(*store, []byte(raw))
-		idx.Add([]model.Record{{
+		idx.Add([]cloudtrail.Record{{
 			Time: time.Date(2024, 1, 1, 0, i, 0, 0, time.UTC), Name: "GetObject", EventID: fmt.Sprint(i),
-			Raw: model.RawRef{Store: store, Off: int64(i), Len: len(raw)},
+			Raw: cloudtrail.RawRef{Store: store, Off: int64(i), Len: len(raw)},
 		}})
 	}
-	q, _ := model.ParseQuery("")
+	q, _ := filter.ParseQuery("")
 	return idx, idx.Query(q).Refs
 }
 

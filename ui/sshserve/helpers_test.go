@@ -20,7 +20,8 @@ import (
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/sshserve"
 )
@@ -33,17 +34,17 @@ func (m *memRaw) Raw(off int64, n int) ([]byte, error) { return m.b[off : off+in
 var epoch = time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 
 // records makes n records, from seed on: a few people and roles calling a spread of events.
-func records(n, seed int) []model.Record {
+func records(n, seed int) []cloudtrail.Record {
 	names := []string{"DescribeInstances", "RunInstances", "TerminateInstances", "GetObject", "PutObject",
 		"CreateUser", "AssumeRole", "ConsoleLogin", "DeleteTrail", "AuthorizeSecurityGroupIngress"}
 	sources := []string{"ec2", "ec2", "ec2", "s3", "s3", "iam", "sts", "signin", "cloudtrail", "ec2"}
 	users := []string{"alice", "bob", "carol", "dave", "erin"}
 	store := &memRaw{}
-	out := make([]model.Record, 0, n)
+	out := make([]cloudtrail.Record, 0, n)
 	for i := seed; i < seed+n; i++ {
 		k := (i*7 + i/3) % len(names)
 		user := users[(i*3+i/5)%len(users)]
-		r := model.Record{
+		r := cloudtrail.Record{
 			Time:      epoch.Add(time.Duration(i) * 37 * time.Second),
 			Name:      names[k],
 			Source:    sources[k] + ".amazonaws.com",
@@ -54,14 +55,14 @@ func records(n, seed int) []model.Record {
 			EventType: "AwsApiCall",
 			Category:  "Management",
 			EventID:   fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
-			ReadOnly:  model.False,
-			Identity: model.Identity{Type: "IAMUser", ARN: "arn:aws:iam::123456789012:user/" + user, UserName: user,
+			ReadOnly:  cloudtrail.False,
+			Identity: cloudtrail.Identity{Type: "IAMUser", ARN: "arn:aws:iam::123456789012:user/" + user, UserName: user,
 				AccessKey: "AKIAEXAMPLE" + strings.ToUpper(user), Principal: "user/" + user, Role: "user/" + user},
-			Resources: []model.Resource{{Kind: "ec2:instance", ID: fmt.Sprintf("i-%017x", i%97)}},
+			Resources: []cloudtrail.Resource{{Kind: "ec2:instance", ID: fmt.Sprintf("i-%017x", i%97)}},
 		}
 		raw := fmt.Appendf(nil, `{"eventVersion":"1.08","userIdentity":{"type":"IAMUser","arn":%q},"eventTime":%q,"eventSource":%q,"eventName":%q,"awsRegion":%q,"sourceIPAddress":%q,"eventID":%q}`,
 			r.Identity.ARN, r.Time.Format(time.RFC3339), r.Source, r.Name, r.Region, r.SourceIP, r.EventID)
-		r.Raw = model.RawRef{Store: store, Off: int64(len(store.b)), Len: len(raw)}
+		r.Raw = cloudtrail.RawRef{Store: store, Off: int64(len(store.b)), Len: len(raw)}
 		store.b = append(store.b, raw...)
 		out = append(out, r)
 	}
@@ -91,7 +92,7 @@ func (b *syncBuffer) String() string {
 type harness struct {
 	t          testing.TB
 	addr       string
-	idx        *model.Index
+	idx        *index.Index
 	dir        string
 	keys       string // the authorized keys file
 	log        *syncBuffer
@@ -119,7 +120,7 @@ func authorizedLine(s gossh.Signer, comment string) string {
 
 func start(t testing.TB, configure func(*sshserve.Options)) *harness {
 	t.Helper()
-	h := &harness{t: t, idx: model.NewIndex(), dir: t.TempDir(), log: &syncBuffer{}, alice: newKey(t), bob: newKey(t)}
+	h := &harness{t: t, idx: index.New(), dir: t.TempDir(), log: &syncBuffer{}, alice: newKey(t), bob: newKey(t)}
 	h.idx.Add(records(3000, 0))
 	h.keys = filepath.Join(h.dir, "authorized_keys")
 	if err := os.WriteFile(h.keys, []byte("# the team\n"+authorizedLine(h.alice, "alice@laptop")), 0o600); err != nil {
@@ -334,6 +335,6 @@ func (tm *term) wait() int {
 }
 
 // consoleOf makes the consoles of the sessions, all on idx.
-func consoleOf(idx *model.Index) func() tea.Model {
+func consoleOf(idx *index.Index) func() tea.Model {
 	return func() tea.Model { return ui.New(ui.Options{Index: idx, Source: "test data"}) }
 }

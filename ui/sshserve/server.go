@@ -23,7 +23,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 )
 
 // Defaults of Options.
@@ -247,7 +247,7 @@ func (s *Server) allow(ctx ssh.Context, key ssh.PublicKey) bool {
 	}
 	fp := gossh.FingerprintSHA256(key)
 	s.refused.Store(remote.String(), fp)
-	s.log.Debug("key refused", "key", fp, "user", model.Sanitize(ctx.User()), "remote", remote.String())
+	s.log.Debug("key refused", "key", fp, "user", cloudtrail.Sanitize(ctx.User()), "remote", remote.String())
 	return false
 }
 
@@ -355,8 +355,8 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		defer s.active.Done()
 
 		env := append(sess.Environ(), "TERM="+pty.Term)
-		s.log.Info("login", "key", st.key, "comment", model.Sanitize(st.comment), "user", model.Sanitize(sess.User()),
-			"remote", remote, "term", model.Sanitize(pty.Term), "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height),
+		s.log.Info("login", "key", st.key, "comment", cloudtrail.Sanitize(st.comment), "user", cloudtrail.Sanitize(sess.User()),
+			"remote", remote, "term", cloudtrail.Sanitize(pty.Term), "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height),
 			"colors", colorprofile.Env(env).String(), "sessions", n+1)
 
 		next(st)

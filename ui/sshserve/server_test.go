@@ -14,14 +14,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/sshserve"
 )
 
 // count is what the console's breadcrumb line says of a filter on the test index.
-func count(h *harness, filter string) string {
-	q, err := model.ParseQuery(filter)
+func count(h *harness, text string) string {
+	q, err := filter.ParseQuery(text)
 	if err != nil {
 		panic(err)
 	}
@@ -420,7 +422,7 @@ func TestHostKeyIsCreatedOnceAndKept(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "keys", "host_ed25519")
 	opt := sshserve.Options{Addr: "127.0.0.1:0", HostKey: file, Console: nil}
-	opt.Console = consoleOf(model.NewIndex())
+	opt.Console = consoleOf(index.New())
 	first, err := sshserve.New(opt)
 	if err != nil {
 		t.Fatal(err)
@@ -459,7 +461,7 @@ func TestNoAuthorizedKeysOnlyOnLoopback(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	opt := sshserve.Options{Addr: "0.0.0.0:0", HostKey: filepath.Join(dir, "host"), Console: consoleOf(model.NewIndex())}
+	opt := sshserve.Options{Addr: "0.0.0.0:0", HostKey: filepath.Join(dir, "host"), Console: consoleOf(index.New())}
 	if _, err := sshserve.New(opt); err == nil || !strings.Contains(err.Error(), "--authorized-keys") {
 		t.Fatalf("0.0.0.0 without authorized keys: %v", err)
 	}
@@ -493,14 +495,14 @@ func waitLog(t testing.TB, h *harness, want string) {
 
 func TestSessionsShowTheSharedLoad(t *testing.T) {
 	var mu sync.Mutex
-	progress := model.Progress{Files: 4, FilesDone: 1, Records: 1000, Elapsed: time.Second}
-	problems := []model.Problem{{File: "bad.json.gz", Reason: "truncated gzip"}}
-	status := func() (model.Progress, []model.Problem) {
+	progress := cloudtrail.Progress{Files: 4, FilesDone: 1, Records: 1000, Elapsed: time.Second}
+	problems := []cloudtrail.Problem{{File: "bad.json.gz", Reason: "truncated gzip"}}
+	status := func() (cloudtrail.Progress, []cloudtrail.Problem) {
 		mu.Lock()
 		defer mu.Unlock()
 		return progress, problems[:len(problems):len(problems)]
 	}
-	idx := model.NewIndex()
+	idx := index.New()
 	idx.Add(records(1000, 0))
 	h := start(t, func(o *sshserve.Options) {
 		o.Console = func() tea.Model { return ui.New(ui.Options{Index: idx, Source: "shared", Status: status}) }
@@ -510,8 +512,8 @@ func TestSessionsShowTheSharedLoad(t *testing.T) {
 
 	mu.Lock()
 	idx.Add(records(500, 1000))
-	progress = model.Progress{Files: 4, FilesDone: 4, Records: 1500, Elapsed: 2 * time.Second, Done: true}
-	problems = append(problems, model.Problem{File: "worse.json", Record: 7, Reason: "not an object"})
+	progress = cloudtrail.Progress{Files: 4, FilesDone: 4, Records: 1500, Elapsed: 2 * time.Second, Done: true}
+	problems = append(problems, cloudtrail.Problem{File: "worse.json", Record: 7, Reason: "not an object"})
 	mu.Unlock()
 	s := tm.waitFor("1,500 of 1,500 events", "loaded in 2s", "2 problems: press 4")
 	if strings.Contains(s, "loading") {

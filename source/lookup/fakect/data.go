@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/archive"
 )
 
@@ -14,7 +14,7 @@ import (
 // fields CloudTrail derives from it (its user name and resources are approximations of CloudTrail's
 // own rules).
 func FromRecord(raw []byte) (Event, error) {
-	r, err := model.DecodeRecord(raw)
+	r, err := cloudtrail.DecodeRecord(raw)
 	if err != nil {
 		return Event{}, err
 	}
@@ -23,9 +23,9 @@ func FromRecord(raw []byte) (Event, error) {
 		Category: r.Category, Raw: string(raw),
 	}
 	switch r.ReadOnly {
-	case model.True:
+	case cloudtrail.True:
 		e.ReadOnly = "true"
-	case model.False:
+	case cloudtrail.False:
 		e.ReadOnly = "false"
 	}
 	id := r.Identity
@@ -59,7 +59,7 @@ func resourceType(kind string) string {
 func Load(paths ...string) ([]Event, error) {
 	var events []Event
 	var firstErr error
-	err := archive.Read(context.Background(), paths, archive.Options{}, func(b model.Batch) {
+	err := archive.Read(context.Background(), paths, archive.Options{}, func(b cloudtrail.Batch) {
 		for _, p := range b.Problems {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("%s", p)

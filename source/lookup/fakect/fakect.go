@@ -1,8 +1,8 @@
 // Package fakect is a local AWS endpoint for tests: CloudTrail's LookupEvents as the real service
 // speaks it (JSON 1.1 over HTTP POST, X-Amz-Target, epoch-second timestamps, one lookup attribute,
 // 50 events a page newest first, an opaque NextToken bound to the request, ThrottlingException as
-// HTTP 400 past 2 requests per second per region, the modelled errors), with STS GetCallerIdentity
-// and EC2 DescribeRegions (query protocol, XML) beside it. Requests are routed by the service and
+// HTTP 400 past 2 requests per second per region, the modelled errors), and ListPublicKeys (keys.go),
+// with STS GetCallerIdentity and EC2 DescribeRegions (query protocol, XML) beside it. Requests are routed by the service and
 // region of their SigV4 credential scope, and their signature is checked, so one server stands for
 // every region and the real SDK client points at it with a base endpoint.
 //
@@ -115,6 +115,7 @@ type Server struct {
 	secret   []byte
 	mu       sync.Mutex
 	events   map[string][]Event // by region, newest first
+	keys     map[string][]PublicKey
 	buckets  map[string]*bucket
 	reqs     []Request
 	inflight sync.WaitGroup // requests being answered
@@ -359,7 +360,7 @@ func (s *Server) cloudtrail(w http.ResponseWriter, r *http.Request, body []byte,
 	case r.Method != http.MethodPost:
 		reply(&apiError{400, "UnknownOperationException", "only POST"})
 		return
-	case !ok || op != "LookupEvents":
+	case !ok || (op != "LookupEvents" && op != "ListPublicKeys"):
 		reply(&apiError{400, "UnknownOperationException", "Unknown operation " + target})
 		return
 	case r.Header.Get("Content-Type") != "application/x-amz-json-1.1":
@@ -376,7 +377,17 @@ func (s *Server) cloudtrail(w http.ResponseWriter, r *http.Request, body []byte,
 	}
 	if slices.Contains(s.cfg.Denied, req.Region) || slices.Contains(s.cfg.Denied, "*") {
 		reply(&apiError{400, "AccessDeniedException", fmt.Sprintf("User: arn:aws:iam::%s:user/tester is not authorized to perform: "+
-			"cloudtrail:LookupEvents because no identity-based policy allows the cloudtrail:LookupEvents action", s.cfg.Account)})
+			"cloudtrail:%s because no identity-based policy allows the cloudtrail:%s action", s.cfg.Account, op, op)})
+		return
+	}
+	if op == "ListPublicKeys" {
+		page, e := s.listPublicKeys(req, body)
+		if e != nil {
+			reply(e)
+			return
+		}
+		req.Status = 200
+		writeJSON(w, http.StatusOK, page)
 		return
 	}
 	var in lookupRequest

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 )
 
 // The chapters of the week. Each writes complete records with the background's identities, addresses and
@@ -28,8 +30,8 @@ const (
 )
 
 // humans returns an account's IAM users who are people.
-func humans(a *synth.WorldAccount) []synth.WorldUser {
-	var out []synth.WorldUser
+func humans(a *world.Account) []world.User {
+	var out []world.User
 	for _, u := range a.Users {
 		if u.Human {
 			out = append(out, u)
@@ -39,7 +41,7 @@ func humans(a *synth.WorldAccount) []synth.WorldUser {
 }
 
 // user returns an IAM user the world must have.
-func user(a *synth.WorldAccount, name string) synth.WorldUser {
+func user(a *world.Account, name string) world.User {
 	u, ok := a.User(name)
 	if !ok {
 		panic("scenario: no IAM user " + name + " in " + a.Env)
@@ -48,7 +50,7 @@ func user(a *synth.WorldAccount, name string) synth.WorldUser {
 }
 
 // role returns a role the world must have.
-func role(a *synth.WorldAccount, name string) synth.Role {
+func role(a *world.Account, name string) synth.Role {
 	ro, ok := a.Role(name)
 	if !ok {
 		panic("scenario: no role " + name + " in " + a.Env)
@@ -79,7 +81,7 @@ func callerAccount(a synth.Actor, fallback string) string {
 	return fallback
 }
 
-func (s *story) account(id string) *synth.WorldAccount {
+func (s *story) account(id string) *world.Account {
 	for i := range s.w.Accounts {
 		if s.w.Accounts[i].ID == id {
 			return &s.w.Accounts[i]
@@ -145,7 +147,7 @@ func (s *story) setup() {
 // EC2, and terminates the payments instance.
 func (s *story) terminated() {
 	r := s.rand()
-	var eng synth.WorldUser
+	var eng world.User
 	for _, u := range humans(s.prod) {
 		if u.MFA && len(u.IPs) > 1 {
 			eng = u
@@ -552,7 +554,7 @@ func (s *story) assumeExternal(r *synth.Rand, caller synth.Actor, ro synth.Role,
 
 // denyScan fails a scanner's call as its service does.
 func denyScan(e *synth.Event, c scanCall) {
-	action := e.Source[:len(e.Source)-len(".amazonaws.com")] + ":" + e.Name
+	action := filter.ServiceOf(e.Source) + ":" + e.Name
 	switch c.denied {
 	case "Client.UnauthorizedOperation":
 		e.Fail(c.denied, "You are not authorized to perform this operation. User: "+e.Identity.ARN+

@@ -1,8 +1,10 @@
-// Package scenario generates the built-in sample's scenario dataset: a week of an organisation's
-// CloudTrail activity in two accounts and seven regions (the background comes from source/synth), with the
-// incidents of model.Scenarios woven in as complete, realistic records, and a few normal activities that
-// look alarming. Generate is deterministic: the same code gives the same bytes, which the sample embeds; it
-// also returns the ground truth of every scenario, which tests compare with the answers the model computes.
+// Package scenario is the built-in sample's story: its incidents, each told as a question a learner answers
+// with the console (questions.go), the answers computed from the loaded events rather than recited
+// (answers.go), and the generator that writes the sample's records (generate.go, chapters.go): a week of an
+// organisation's CloudTrail activity in two accounts and seven regions (the background comes from
+// source/synth), with the incidents woven in as complete, realistic records, and a few normal activities
+// that look alarming. Generate is deterministic: the same code gives the same bytes, which the sample
+// embeds; it also returns the ground truth of every scenario, which tests compare with the answers.
 package scenario
 
 import (
@@ -15,8 +17,9 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/tidwall/gjson"
 
-	"github.com/trailscope/trailscope/model"
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/synth"
+	"github.com/trailscope/trailscope/source/synth/world"
 )
 
 // The shape of the dataset.
@@ -39,9 +42,9 @@ type File struct {
 
 // Truth is what the generator wrote for one scenario: what its answer must find.
 type Truth struct {
-	Scenario  string   // model.Scenario.Name
+	Scenario  string   // Scenario.Name
 	EventIDs  []string // the events the answer rests on, sorted
-	Principal string   // the readable principal of the key event (model.Identity.Principal)
+	Principal string   // the readable principal of the key event (cloudtrail.Identity.Principal)
 	Behind    string   // the caller at the end of the credential chain; "" when there is none
 	AccessKey string
 	SourceIP  string
@@ -69,7 +72,7 @@ type record struct {
 
 // Generate builds the dataset. The files come sorted by path.
 func Generate() ([]File, []Truth, Stats, error) {
-	w := synth.NewWorld(Seed, Accounts)
+	w := world.New(Seed, Accounts)
 	s, err := newStory(w)
 	if err != nil {
 		return nil, nil, Stats{}, err
@@ -77,8 +80,8 @@ func Generate() ([]File, []Truth, Stats, error) {
 	s.tell()
 
 	var recs []record
-	opt := synth.Options{Events: Background, Seed: Seed, Start: Start, Days: Days, Accounts: Accounts}
-	synth.Records(opt, func(rec []byte) bool {
+	opt := world.Options{Events: Background, Seed: Seed, Start: Start, Days: Days, Accounts: Accounts}
+	world.Records(opt, func(rec []byte) bool {
 		r := gjson.GetManyBytes(rec, "recipientAccountId", "awsRegion", "eventTime")
 		recs = append(recs, record{account: r[0].String(), region: r[1].String(), time: r[2].String(),
 			json: bytes.Clone(rec)})
@@ -174,14 +177,14 @@ func deliver(recs []record, st *Stats) ([]File, error) {
 
 // story writes the incidents and look-alikes into the world of the background.
 type story struct {
-	w             *synth.World
-	prod, staging *synth.WorldAccount
+	w             *world.World
+	prod, staging *world.Account
 	recs          []record
 	truth         []Truth
 	stream        uint64 // the Rand stream of the next chapter
 }
 
-func newStory(w *synth.World) (*story, error) {
+func newStory(w *world.World) (*story, error) {
 	if len(w.Accounts) < 2 {
 		return nil, fmt.Errorf("scenario: the world has %d accounts, not 2", len(w.Accounts))
 	}
@@ -195,11 +198,11 @@ func newStory(w *synth.World) (*story, error) {
 	return s, nil
 }
 
-// subject returns what a scenario of the model names.
+// subject returns what a scenario names.
 func subject(name string) string {
-	sc, ok := model.ScenarioNamed(name)
+	sc, ok := Named(name)
 	if !ok {
-		panic("scenario: the model has no scenario " + name)
+		panic("scenario: no question about " + name)
 	}
 	return sc.Subject
 }
@@ -218,11 +221,11 @@ func (s *story) emit(e *synth.Event) string {
 	return e.EventID
 }
 
-// principal returns the readable principal the model derives for e's identity.
+// principal returns the readable principal that decoding derives for e's identity.
 func principal(e *synth.Event) string {
-	rec, err := model.DecodeRecord(e.JSON())
+	rec, err := cloudtrail.DecodeRecord(e.JSON())
 	if err != nil {
-		panic("scenario: a record the model cannot read: " + err.Error())
+		panic("scenario: a record that does not decode: " + err.Error())
 	}
 	return rec.Identity.Principal
 }

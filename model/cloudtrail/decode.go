@@ -1,0 +1,265 @@
+package cloudtrail
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	json "github.com/goccy/go-json"
+	"github.com/tidwall/gjson"
+	"github.com/trailscope/trailscope/model/inspect"
+)
+
+// MaxRecordSize is the largest raw record accepted. CloudTrail's own limit is 256 KB; a little
+// headroom covers records re-encoded by exports.
+const MaxRecordSize = 512 << 10
+
+// ErrNotCloudTrail is returned by DecodeRecord for JSON that is not a CloudTrail record.
+var ErrNotCloudTrail = errors.New("not a CloudTrail record (no eventTime, eventName or eventSource)")
+
+// wireRecord holds only the fields of a record that the index needs; goccy/go-json skips the rest.
+type wireRecord struct {
+	EventVersion       string          `json:"eventVersion"`
+	UserIdentity       wireIdentity    `json:"userIdentity"`
+	EventTime          string          `json:"eventTime"`
+	EventSource        string          `json:"eventSource"`
+	EventName          string          `json:"eventName"`
+	AWSRegion          string          `json:"awsRegion"`
+	SourceIPAddress    string          `json:"sourceIPAddress"`
+	UserAgent          string          `json:"userAgent"`
+	ErrorCode          string          `json:"errorCode"`
+	ErrorMessage       string          `json:"errorMessage"`
+	RequestParameters  json.RawMessage `json:"requestParameters"`
+	ResponseElements   json.RawMessage `json:"responseElements"`
+	RequestID          string          `json:"requestID"`
+	EventID            string          `json:"eventID"`
+	SharedEventID      string          `json:"sharedEventID"`
+	ReadOnly           json.RawMessage `json:"readOnly"`
+	Resources          []wireResource  `json:"resources"`
+	EventType          string          `json:"eventType"`
+	EventCategory      string          `json:"eventCategory"`
+	RecipientAccountID string          `json:"recipientAccountId"`
+}
+
+type wireIdentity struct {
+	Type             string `json:"type"`
+	PrincipalID      string `json:"principalId"`
+	ARN              string `json:"arn"`
+	AccountID        string `json:"accountId"`
+	AccessKeyID      string `json:"accessKeyId"`
+	UserName         string `json:"userName"`
+	InvokedBy        string `json:"invokedBy"`
+	IdentityProvider string `json:"identityProvider"`
+	OnBehalfOf       struct {
+		UserID string `json:"userId"`
+	} `json:"onBehalfOf"`
+	SessionContext struct {
+		SessionIssuer struct {
+			Type     string `json:"type"`
+			ARN      string `json:"arn"`
+			UserName string `json:"userName"`
+		} `json:"sessionIssuer"`
+		WebIDFederationData struct {
+			FederatedProvider string `json:"federatedProvider"`
+		} `json:"webIdFederationData"`
+		Attributes struct {
+			MFAAuthenticated json.RawMessage `json:"mfaAuthenticated"`
+		} `json:"attributes"`
+		SourceIdentity string `json:"sourceIdentity"`
+	} `json:"sessionContext"`
+	SessionCredentialFromConsole json.RawMessage `json:"sessionCredentialFromConsole"`
+}
+
+type wireResource struct {
+	ARN       string `json:"ARN"`
+	ARNPrefix string `json:"ARNPrefix"`
+	Type      string `json:"type"`
+	AccountID string `json:"accountId"`
+}
+
+// DecodeRecord parses one CloudTrail record. Fields of the wrong type (a string where an object
+// belongs, a number for a string) are tolerated: what can be read is kept, the rest is dropped.
+// The returned Record's Raw is left for the caller (the source knows where the bytes live).
+func DecodeRecord(b []byte) (Record, error) {
+	if len(b) > MaxRecordSize {
+		return Record{}, fmt.Errorf("record of %d bytes is over the %d KB limit", len(b), MaxRecordSize>>10)
+	}
+	var w wireRecord
+	if err := json.Unmarshal(b, &w); err != nil {
+		// Slow path: decode generically and coerce every field to the type we expect.
+		var generic map[string]any
+		if err2 := json.Unmarshal(b, &generic); err2 != nil {
+			return Record{}, fmt.Errorf("invalid JSON: %w", err)
+		}
+		w = wireRecord{}
+		coerce(reflect.ValueOf(&w).Elem(), generic)
+	}
+	r, err := w.record()
+	if err == nil {
+		target := ""
+		if len(r.Resources) > 0 {
+			target = r.Resources[0].ID
+		}
+		r.Inspected = inspect.Record(r.Source, r.Name, cmp.Or(r.Account, r.Identity.Account), target, b)
+	}
+	return r, err
+}
+
+func (w *wireRecord) record() (Record, error) {
+	if w.EventTime == "" && w.EventName == "" && w.EventSource == "" {
+		return Record{}, ErrNotCloudTrail
+	}
+	t, err := parseEventTime(w.EventTime)
+	if err != nil {
+		return Record{}, err
+	}
+	u := &w.UserIdentity
+	r := Record{
+		Time:         t,
+		EventVersion: w.EventVersion,
+		Name:         w.EventName,
+		Source:       w.EventSource,
+		Region:       w.AWSRegion,
+		Account:      w.RecipientAccountID,
+		SourceIP:     w.SourceIPAddress,
+		UserAgent:    w.UserAgent,
+		ErrorCode:    w.ErrorCode,
+		ErrorMessage: w.ErrorMessage,
+		ReadOnly:     parseTri(w.ReadOnly),
+		EventType:    w.EventType,
+		Category:     w.EventCategory,
+		EventID:      w.EventID,
+		RequestID:    w.RequestID,
+		SharedID:     w.SharedEventID,
+		Identity: Identity{
+			Type:           u.Type,
+			PrincipalID:    u.PrincipalID,
+			ARN:            u.ARN,
+			Account:        u.AccountID,
+			AccessKey:      u.AccessKeyID,
+			UserName:       u.UserName,
+			InvokedBy:      u.InvokedBy,
+			SourceIdentity: u.SessionContext.SourceIdentity,
+			OnBehalfOf:     u.OnBehalfOf.UserID,
+			IssuerType:     u.SessionContext.SessionIssuer.Type,
+			IssuerARN:      u.SessionContext.SessionIssuer.ARN,
+			IssuerName:     u.SessionContext.SessionIssuer.UserName,
+			Provider:       firstNonEmpty(u.SessionContext.WebIDFederationData.FederatedProvider, u.IdentityProvider),
+			MFA:            parseTri(u.SessionContext.Attributes.MFAAuthenticated) == True,
+			Console:        parseTri(u.SessionCredentialFromConsole) == True,
+		},
+	}
+	if r.Category == "" && r.EventType != "" {
+		r.Category = "Management"
+	}
+	DeriveIdentity(&r.Identity)
+	listed := make([]ListedResource, len(w.Resources))
+	for i, lr := range w.Resources {
+		listed[i] = ListedResource(lr)
+	}
+	r.Resources = ExtractResources(r.Source, r.Name, listed, w.RequestParameters, w.ResponseElements)
+	if len(w.ResponseElements) > 0 && bytes.Contains(w.ResponseElements, []byte(`"credentials"`)) {
+		if k := gjson.GetBytes(w.ResponseElements, "credentials.accessKeyId"); k.Type == gjson.String && isTemporaryKey(k.Str) {
+			r.MintedKey = k.Str
+		}
+	}
+	return r, nil
+}
+
+// isTemporaryKey tells a real temporary access key ID from a redacted one ("ASIA****"), which
+// sanitised sample data is full of and which would link unrelated sessions into one chain.
+func isTemporaryKey(k string) bool {
+	if len(k) < 16 || len(k) > 128 || !strings.HasPrefix(k, "ASIA") {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02T15:04:05.999999999",
+}
+
+func parseEventTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, errors.New("no eventTime")
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if len(s) > 64 {
+		s = s[:64] + "..."
+	}
+	return time.Time{}, fmt.Errorf("eventTime %q is not a time", s)
+}
+
+// parseTri reads a JSON bool or a "true"/"false" string (readOnly is a bool in records and a string
+// in LookupEvents; mfaAuthenticated is a string).
+func parseTri(raw []byte) Tri {
+	switch string(bytes.Trim(raw, `" `)) {
+	case "true", "True", "TRUE":
+		return True
+	case "false", "False", "FALSE":
+		return False
+	}
+	return Unknown
+}
+
+// coerce fills the struct v from a generically decoded JSON object, keeping each value that has (or
+// can be turned into) the type v's field expects and dropping the rest.
+func coerce(v reflect.Value, src any) {
+	switch v.Kind() {
+	case reflect.Struct:
+		obj, ok := src.(map[string]any)
+		if !ok {
+			return
+		}
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if val, ok := obj[name]; ok && val != nil {
+				coerce(v.Field(i), val)
+			}
+		}
+	case reflect.String:
+		switch s := src.(type) {
+		case string:
+			v.SetString(s)
+		case float64:
+			v.SetString(strconv.FormatFloat(s, 'f', -1, 64))
+		case bool:
+			v.SetString(strconv.FormatBool(s))
+		}
+	case reflect.Slice:
+		if v.Type() == reflect.TypeFor[json.RawMessage]() {
+			if b, err := json.Marshal(src); err == nil {
+				v.SetBytes(b)
+			}
+			return
+		}
+		arr, ok := src.([]any)
+		if !ok {
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(arr), len(arr))
+		for i, item := range arr {
+			coerce(s.Index(i), item)
+		}
+		v.Set(s)
+	}
+}

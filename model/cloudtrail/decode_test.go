@@ -1,0 +1,76 @@
+package cloudtrail
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+const sampleRecord = `{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","principalId":"AROAX:alice","arn":"arn:aws:sts::111122223333:assumed-role/Admin/alice","accountId":"111122223333","accessKeyId":"ASIAEXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAX","arn":"arn:aws:iam::111122223333:role/Admin","accountId":"111122223333","userName":"Admin"},"attributes":{"creationDate":"2023-07-10T11:42:31Z","mfaAuthenticated":"true"},"sourceIdentity":"alice@corp"}},"eventTime":"2023-07-10T11:42:36Z","eventSource":"sts.amazonaws.com","eventName":"AssumeRole","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2","requestParameters":{"roleArn":"arn:aws:iam::444455556666:role/Prod","roleSessionName":"s"},"responseElements":{"credentials":{"accessKeyId":"ASIAMINTEDEXAMPLE1","sessionToken":"x","expiration":"Jul 10, 2023, 12:42:36 PM"}},"requestID":"r","eventID":"e","readOnly":true,"eventType":"AwsApiCall","recipientAccountId":"111122223333","eventCategory":"Management"}`
+
+func TestDecodeRecord(t *testing.T) {
+	r, err := DecodeRecord([]byte(sampleRecord))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Time.Equal(time.Date(2023, 7, 10, 11, 42, 36, 0, time.UTC)) || r.Name != "AssumeRole" || r.Source != "sts.amazonaws.com" ||
+		r.ReadOnly != True || r.MintedKey != "ASIAMINTEDEXAMPLE1" || !r.Identity.MFA || r.Identity.SourceIdentity != "alice@corp" ||
+		r.Identity.Principal != "role/Admin (session alice, source alice@corp)" || r.Account != "111122223333" {
+		t.Errorf("decoded %+v", r)
+	}
+}
+
+func TestDecodeRecordTolerance(t *testing.T) {
+	tests := []struct {
+		name, rec string
+		check     func(Record) bool
+		err       string
+	}{
+		{"readOnly as a string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","readOnly":"false"}`,
+			func(r Record) bool { return r.ReadOnly == False }, ""},
+		{"userIdentity as a string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":"root"}`,
+			func(r Record) bool { return r.Name == "X" && r.Identity.Principal == "(no identity)" }, ""},
+		{"a number for a string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":42,"awsRegion":true}`,
+			func(r Record) bool { return r.Name == "42" && r.Region == "true" }, ""},
+		{"mfaAuthenticated as a bool", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":{"type":"IAMUser","userName":"u","sessionContext":{"attributes":{"mfaAuthenticated":true}}}}`,
+			func(r Record) bool { return r.Identity.MFA }, ""},
+		{"Panther's time format", `{"eventTime":"2025-01-21 17:49:47.000000000","eventName":"X"}`,
+			func(r Record) bool { return r.Time.Year() == 2025 }, ""},
+		{"resources as an object", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","resources":{"ARN":"a"}}`,
+			func(r Record) bool { return r.Name == "X" }, ""},
+		{"no time", `{"eventName":"X"}`, nil, "no eventTime"},
+		{"not cloudtrail", `{"a":1}`, nil, "not a CloudTrail record"},
+		{"not json", `{"a":`, nil, "invalid JSON"},
+		{"an array", `[1,2]`, nil, "invalid JSON"},
+		{"too big", `{"eventName":"` + strings.Repeat("x", MaxRecordSize) + `"}`, nil, "limit"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, err := DecodeRecord([]byte(tt.rec))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(r) {
+				t.Errorf("decoded %+v", r)
+			}
+		})
+	}
+}
+
+func FuzzDecodeRecord(f *testing.F) {
+	f.Add([]byte(sampleRecord))
+	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":42,"userIdentity":"x","resources":[1,{"ARN":2}]}`))
+	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","responseElements":{"credentials":7}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeRecord(b)
+		if err == nil && r.Identity.Principal == "" {
+			t.Errorf("a decoded record always has a principal")
+		}
+	})
+}
