@@ -48,7 +48,8 @@ type App struct {
 	lastRequery  time.Time
 	requeryArmed bool
 
-	status common.StatusMsg // until the next key
+	status    common.StatusMsg // until the next key
+	exporting *exportJob       // an export under way
 }
 
 // snapshot is a step to go back to with Esc: a view, its filter, its cursor and an open detail.
@@ -121,6 +122,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.StatusMsg:
 		a.status = msg
 		return a, nil
+	case exportMsg:
+		return a, a.onExport(msg)
 	case common.GotoMsg:
 		return a, a.goTo(msg)
 	case common.OpenMsg:

@@ -2,24 +2,54 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
-	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/report"
 )
 
-// export writes the result on screen to path, off the UI loop: CSV for a .csv name, JSON lines of
-// the raw records otherwise, the formats of `trailscope query`.
+// exportJob is an export under way: the result on screen written to a file off the UI loop, in the
+// formats of `trailscope query` (CSV for a .csv name, JSON lines of the raw records otherwise),
+// through the same path (report.Write, raw records read in bulk). The console stays usable while it
+// runs and shows how far it has come in the title line.
+type exportJob struct {
+	path    string
+	format  report.Format
+	total   int
+	written atomic.Int64
+	started time.Time
+	updates chan exportMsg // progress now and then, and the end
+	cancel  context.CancelFunc
+	done    chan struct{} // closed when the file is complete or removed
+}
+
+// exportMsg is news of an export: how far it is, or its end.
+type exportMsg struct {
+	job *exportJob
+	end bool
+	err error
+}
+
+// exportEvery paces the progress an export reports: Bubble Tea renders after every message.
+const exportEvery = 100 * time.Millisecond
+
+// export starts writing the result on screen to path.
 func (a *App) export(path string) tea.Cmd {
 	path = strings.TrimSpace(path)
 	if path == "" {
+		return nil
+	}
+	if j := a.exporting; j != nil {
+		a.report("an export to %s is under way (%s): wait for it to finish", cloudtrail.Sanitize(j.path), j.progress())
 		return nil
 	}
 	format := report.JSON
@@ -27,25 +57,109 @@ func (a *App) export(path string) tea.Cmd {
 		format = report.CSV
 	}
 	idx, refs := a.state.Index, a.state.Result.Refs
-	a.say(fmt.Sprintf("exporting %s events to %s…", report.Commas(len(refs)), cloudtrail.Sanitize(path)))
-	return func() tea.Msg {
-		err := writeExport(path, format, idx, refs)
-		if err != nil {
-			return common.StatusMsg{Text: "export failed: " + cloudtrail.Sanitize(err.Error()), Err: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	j := &exportJob{path: path, format: format, total: len(refs), started: time.Now(),
+		updates: make(chan exportMsg, 1), cancel: cancel, done: make(chan struct{})}
+	a.exporting = j
+	a.say(fmt.Sprintf("exporting %s to %s…", report.Count(len(refs), "event"), cloudtrail.Sanitize(path)))
+	go j.run(ctx, idx, refs)
+	return j.next
+}
+
+// run writes the file and sends its progress and its end.
+func (j *exportJob) run(ctx context.Context, idx *index.Index, refs []index.EventRef) {
+	defer close(j.done)
+	last := time.Now()
+	progress := func(n int) {
+		j.written.Store(int64(n))
+		if time.Since(last) >= exportEvery {
+			last = time.Now()
+			select { // a message the console has not read yet says as much
+			case j.updates <- exportMsg{job: j}:
+			default:
+			}
 		}
-		return common.StatusMsg{Text: fmt.Sprintf("exported %s events to %s (%s)", report.Commas(len(refs)), cloudtrail.Sanitize(path), format)}
+	}
+	err := writeExport(ctx, j.path, j.format, idx, refs, progress)
+	select {
+	case j.updates <- exportMsg{job: j, end: true, err: err}:
+	case <-ctx.Done():
 	}
 }
 
-func writeExport(path string, format report.Format, idx *index.Index, refs []index.EventRef) (err error) {
+// next waits for the export's next news.
+func (j *exportJob) next() tea.Msg {
+	select {
+	case m := <-j.updates:
+		return m
+	case <-j.done:
+		select {
+		case m := <-j.updates: // done and its end both ready: the end
+			return m
+		default: // cancelled: the end was not sent
+			return exportMsg{job: j, end: true, err: context.Canceled}
+		}
+	}
+}
+
+// onExport takes an export's news.
+func (a *App) onExport(m exportMsg) tea.Cmd {
+	j := m.job
+	if j != a.exporting {
+		return nil
+	}
+	if !m.end {
+		return j.next
+	}
+	a.exporting = nil
+	if m.err != nil {
+		a.report("export to %s failed: %s", cloudtrail.Sanitize(j.path), cloudtrail.Sanitize(m.err.Error()))
+		return nil
+	}
+	a.say(fmt.Sprintf("exported %s to %s (%s) in %s", report.Count(j.total, "event"), cloudtrail.Sanitize(j.path),
+		j.format, time.Since(j.started).Round(time.Millisecond)))
+	return nil
+}
+
+// progress says how far the export is: "41% (12,345 of 30,000)".
+func (j *exportJob) progress() string {
+	n := int(j.written.Load())
+	if j.total == 0 {
+		return "0%"
+	}
+	return fmt.Sprintf("%d%% (%s of %s)", n*100/j.total, report.Commas(n), report.Commas(j.total))
+}
+
+// stopExport cancels an export under way and waits until its unfinished file is removed: what
+// quitting does.
+func (a *App) stopExport() {
+	if j := a.exporting; j != nil {
+		j.cancel()
+		<-j.done
+		a.exporting = nil
+	}
+}
+
+// writeExport writes a new file (never one that exists) and removes it if the export fails or is
+// cancelled: a file at path is a whole export.
+func writeExport(ctx context.Context, path string, format report.Format, idx *index.Index, refs []index.EventRef, progress func(int)) (err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		err = errors.Join(err, f.Close())
+		if err != nil {
+			os.Remove(path)
 		}
 	}()
-	return report.Write(context.Background(), f, format, idx, refs, report.Options{})
+	return report.Write(ctx, f, format, idx, refs, report.Options{Progress: progress})
+}
+
+// exportStatus is what the title line says of an export under way.
+func (a *App) exportStatus() string {
+	if j := a.exporting; j != nil {
+		return "exporting " + j.progress()
+	}
+	return ""
 }

@@ -112,11 +112,17 @@ func (a *App) titleLine() string {
 	if len(s.Problems) > 0 {
 		left += "  " + st.Error.Render("! "+report.Count(len(s.Problems), "problem"))
 	}
-	right := ""
+	var right []string
 	if s.Loading {
-		right = st.StatusWarn.Render("loading…")
+		right = append(right, "loading…")
 	}
-	return common.JoinLR(left, right, a.w)
+	if e := a.exportStatus(); e != "" {
+		right = append(right, e)
+	}
+	if len(right) == 0 {
+		return common.JoinLR(left, "", a.w)
+	}
+	return common.JoinLR(left, st.StatusWarn.Render(strings.Join(right, " · ")), a.w)
 }
 
 // counter is a view that says how many rows it has, for the breadcrumb line.

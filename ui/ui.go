@@ -35,8 +35,10 @@ func New(opt Options) tea.Model {
 
 // Run runs the console on the terminal until the user quits or ctx is done.
 func Run(ctx context.Context, opt Options) error {
-	p := tea.NewProgram(New(opt), tea.WithContext(ctx))
+	a := newApp(opt)
+	p := tea.NewProgram(a, tea.WithContext(ctx))
 	_, err := p.Run()
+	a.stopExport() // an export cut short leaves no half a file behind
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}
