@@ -13,34 +13,53 @@ import (
 // only during the call. It stops at fn's first error and returns it, at the first record that
 // cannot be read, or when ctx ends.
 func (x *Index) RawEach(ctx context.Context, refs []EventRef, fn func(i int, raw []byte) error) error {
-	// Split the refs by store, remembering which store each position's record comes from.
+	// Split the refs by store, remembering which store each position's record comes from once there
+	// is more than one (a single source has one store: then nothing is remembered).
 	x.mu.RLock()
 	var parts []rawPart
 	partOf := map[uint32]int{}
-	from := make([]int32, len(refs)) // the part of each position; -1: no raw record
+	var from []int32 // the part of each position, -1 for none; nil while every record is in part 0
+	last, lastPart := uint32(0), -1
 	for i, ref := range refs {
 		e := x.events.at(ref)
-		if x.stores[e.store] == nil {
-			from[i] = -1
-			continue
+		p := -1
+		switch {
+		case x.stores[e.store] == nil:
+		case e.store == last:
+			p = lastPart
+		default:
+			var ok bool
+			if p, ok = partOf[e.store]; !ok {
+				p = len(parts)
+				partOf[e.store] = p
+				parts = append(parts, rawPart{store: x.stores[e.store]})
+				if p == 0 {
+					parts[0].spans = make([]cloudtrail.RawSpan, 0, len(refs))
+				}
+			}
+			last, lastPart = e.store, p
 		}
-		p, ok := partOf[e.store]
-		if !ok {
-			p = len(parts)
-			partOf[e.store] = p
-			parts = append(parts, rawPart{store: x.stores[e.store]})
+		if p != 0 && from == nil {
+			from = make([]int32, len(refs)) // the positions before this one are all part 0's
 		}
-		from[i] = int32(p)
-		parts[p].spans = append(parts[p].spans, cloudtrail.RawSpan{Off: e.rawOff, Len: int(e.rawLen)})
+		if from != nil {
+			from[i] = int32(p)
+		}
+		if p >= 0 {
+			parts[p].spans = append(parts[p].spans, cloudtrail.RawSpan{Off: e.rawOff, Len: int(e.rawLen)})
+		}
 	}
 	x.mu.RUnlock()
 
+	if from == nil && len(parts) == 1 {
+		// One store, as a single source gives: it hands the records out in order itself.
+		return rawEachOf(ctx, parts[0].store, parts[0].spans, fn)
+	}
 	noRaw := func(i int) error {
 		return fmt.Errorf("event %s: %w", x.Record(refs[i]).EventID, errNoRaw)
 	}
-	if len(parts) == 1 && len(parts[0].spans) == len(refs) {
-		// One store, as a single source gives: it hands the records out in order itself.
-		return rawEachOf(ctx, parts[0].store, parts[0].spans, fn)
+	if from == nil { // no refs
+		return nil
 	}
 	return mergeRaw(ctx, parts, from, fn, noRaw)
 }

@@ -68,10 +68,10 @@ type bulk struct {
 
 	mu       sync.Mutex
 	cond     *sync.Cond
-	next     int      // the next task to hand out
-	resident int64    // bytes of records held or reserved in memory
-	free     [][]byte // chunks to reuse
-	waiting  int      // the position the emitter waits for; -1 while it does not wait
+	next     int          // the next task to hand out
+	resident int64        // bytes of records held or reserved in memory
+	free     [][]byte     // chunks to reuse
+	at       atomic.Int64 // the position the emitter has reached (now and then), or waits for
 	stopped  bool
 	spool    *spool
 	spoolErr error
@@ -87,10 +87,10 @@ type task struct {
 	size   int64 // bytes of the records wanted (an upper bound for escaped ones)
 
 	inMem  bool     // its records wait in chunks, not in the spool
-	chunks [][]byte // set by the worker
+	chunks [][]byte // set by the worker; a chunk is nil once its records went out
+	uses   []int32  // per chunk, the positions whose record is in it and has not gone out
 	err    error
 	done   atomic.Bool
-	left   int // records not yet handed out (the emitter's count)
 }
 
 // slot is where a position's record waits: at off in its task's chunks, or next in a run of the spool
@@ -109,7 +109,7 @@ func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 	units := s.units
 	s.mu.Unlock()
 	b := &bulk{store: s, spans: spans, slots: make([]slot, len(spans)), taskOf: make([]int32, len(spans)), order: make([]int32, len(spans)),
-		budget: cmp.Or(s.budget, defaultBudget), waiting: -1}
+		budget: cmp.Or(s.budget, defaultBudget)}
 	b.cond = sync.NewCond(&b.mu)
 	taskOf := make(map[int]int32)
 	for i, sp := range spans {
@@ -132,8 +132,9 @@ func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 	at := 0
 	for k := range b.tasks {
 		j := &b.tasks[k]
-		j.lo, j.hi, j.left = at, at, j.hi
-		at += j.left
+		n := j.hi
+		j.lo, j.hi = at, at
+		at += n
 	}
 	for i := range spans {
 		j := &b.tasks[b.taskOf[i]]
@@ -197,16 +198,18 @@ func (b *bulk) stop() {
 	b.mu.Unlock()
 }
 
-// take hands out the next task: when its records fit the budget, or when the emitter waits for it
-// (then they go to the spool if they do not fit). A worker waits otherwise: reading further ahead
-// would only fill the spool while the consumer (a pipe to jq, say) is slower than the files.
+// take hands out the next task: when the emitter has reached its first record, or ahead of it
+// while half the budget is free (the other half is kept for the files needed now, lest one of them
+// go to the spool for want of room). Its records wait in memory when they fit the budget, in the
+// spool otherwise. A worker waits while neither holds: reading further ahead would only fill the
+// spool when the consumer (a pipe to jq, say) is slower than the files.
 func (b *bulk) take() *task {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for !b.stopped && b.next < len(b.tasks) {
 		j := &b.tasks[b.next]
 		fits := b.resident+j.size <= b.budget
-		if fits || (b.waiting >= 0 && j.first <= b.waiting) {
+		if int64(j.first) <= b.at.Load() || b.resident+j.size <= b.budget/2 {
 			b.next++
 			j.inMem = fits
 			if fits {
@@ -219,9 +222,17 @@ func (b *bulk) take() *task {
 	return nil
 }
 
-// finished publishes a task's records to the emitter.
+// finished publishes a task's records to the emitter. What was reserved for them becomes what
+// they take (less for unescaped records).
 func (b *bulk) finished(j *task, err error) {
 	b.mu.Lock()
+	if j.inMem {
+		used := int64(0)
+		for _, c := range j.chunks {
+			used += int64(len(c))
+		}
+		b.resident += used - j.size
+	}
 	j.err = err
 	j.done.Store(true)
 	b.cond.Broadcast()
@@ -285,6 +296,7 @@ func (w *bulkWorker) read(j *task) error {
 		if sp.Off == prevOff { // the same record asked twice
 			if j.inMem {
 				b.slots[i] = prev
+				j.uses[prev.off>>chunkBits]++
 			} else {
 				rec := bytes.Clone(w.run[prev.off : prev.off+int64(prev.n)]) // room may flush the run
 				dst, off, err := w.room(j, len(rec))
@@ -310,6 +322,7 @@ func (w *bulkWorker) read(j *task) error {
 		prev = slot{off: off, n: int32(len(dst))}
 		if j.inMem {
 			b.slots[i] = prev
+			j.uses[off>>chunkBits]++
 		} else {
 			w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: prev.n})
 		}
@@ -367,12 +380,12 @@ func (w *bulkWorker) room(j *task, n int) (dst []byte, off int64, err error) {
 		return w.run[start:], int64(start), nil
 	}
 	if n > chunkSize {
-		j.chunks = append(j.chunks, make([]byte, n))
+		j.chunks, j.uses = append(j.chunks, make([]byte, n)), append(j.uses, 0)
 		return j.chunks[len(j.chunks)-1], int64(len(j.chunks)-1) << chunkBits, nil
 	}
 	last := len(j.chunks) - 1
 	if last < 0 || cap(j.chunks[last]) != chunkSize || len(j.chunks[last])+n > chunkSize {
-		j.chunks = append(j.chunks, w.b.chunk())
+		j.chunks, j.uses = append(j.chunks, w.b.chunk()), append(j.uses, 0)
 		last++
 	}
 	c := j.chunks[last]
@@ -507,14 +520,16 @@ type emitter struct {
 func (e *emitter) record(i int) ([]byte, error) {
 	b := e.b
 	j := &b.tasks[b.taskOf[i]]
+	if i%64 == 0 {
+		b.at.Store(int64(i))
+	}
 	if !j.done.Load() {
 		b.mu.Lock()
-		b.waiting = i
+		b.at.Store(int64(i))
 		b.cond.Broadcast()
 		for !j.done.Load() && !b.stopped {
 			b.cond.Wait()
 		}
-		b.waiting = -1
 		b.mu.Unlock()
 		if !j.done.Load() {
 			return nil, errStopped
@@ -544,24 +559,25 @@ func (e *emitter) record(i int) ([]byte, error) {
 	return rec, err
 }
 
-// handed notes that position i's record went out, and frees its unit's memory after its last.
+// handed notes that position i's record went out, and frees its chunk after the chunk's last:
+// memory holds what is still to go out, not whole files.
 func (e *emitter) handed(i int) {
 	b := e.b
 	j := &b.tasks[b.taskOf[i]]
-	j.left--
-	if j.left > 0 {
+	sl := b.slots[i]
+	if !j.inMem || sl.off < 0 {
 		return
 	}
-	if j.inMem {
-		b.mu.Lock()
-		b.resident -= j.size
-		for _, c := range j.chunks {
-			if cap(c) == chunkSize && int64(len(b.free)+1)*chunkSize <= b.budget {
-				b.free = append(b.free, c[:0])
-			}
-		}
-		j.chunks = nil
-		b.cond.Broadcast()
-		b.mu.Unlock()
+	c := sl.off >> chunkBits
+	if j.uses[c]--; j.uses[c] > 0 {
+		return
 	}
+	b.mu.Lock()
+	b.resident -= int64(len(j.chunks[c]))
+	if cap(j.chunks[c]) == chunkSize && b.resident+int64(len(b.free)+1)*chunkSize <= b.budget { // chunks in use and kept for reuse stay within the budget
+		b.free = append(b.free, j.chunks[c][:0])
+	}
+	j.chunks[c] = nil
+	b.cond.Broadcast()
+	b.mu.Unlock()
 }
