@@ -27,8 +27,9 @@ import (
 // at a time. Records that do not fit the memory budget wait in a spool file instead (spool.go).
 
 // defaultBudget is how many bytes of records a bulk read holds in memory waiting for their turn.
-// CloudTrail's files follow time, so that only the files of a stretch of time wait at once: about
-// 40 MB at a time for a million events in 500 files from 14 accounts and regions.
+// CloudTrail's files follow time, so that only the files of a stretch of time wait at once: every
+// event of a million in 500 files from 14 accounts and regions, in time order, held 56 MB at most
+// (read-ahead included) and spooled nothing; with 32 MB, 408 MB went through the spool.
 const defaultBudget = 64 << 20
 
 // Records wait in memory in chunks of chunkSize, reused from one file to the next: a bulk read of
@@ -108,19 +109,20 @@ func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 	s.mu.Lock()
 	units := s.units
 	s.mu.Unlock()
-	b := &bulk{store: s, spans: spans, slots: make([]slot, len(spans)), taskOf: make([]int32, len(spans)), order: make([]int32, len(spans)),
-		budget: cmp.Or(s.budget, defaultBudget)}
+	n := len(spans)
+	b := &bulk{store: s, spans: spans, budget: cmp.Or(s.budget, defaultBudget),
+		slots: make([]slot, n), taskOf: make([]int32, n), order: make([]int32, n)}
 	b.cond = sync.NewCond(&b.mu)
-	taskOf := make(map[int]int32)
+	taskOfUnit := make([]int32, len(units)) // 1 + the task of each unit; 0: none yet
 	for i, sp := range spans {
 		u, _, _ := unpack(sp.Off)
 		if u < 0 || u >= len(units) || sp.Len <= 0 || sp.Len > 1<<31-1 {
 			return nil, fmt.Errorf("raw record %d: no record at %#x", i, sp.Off)
 		}
-		k, ok := taskOf[u]
-		if !ok {
+		k := taskOfUnit[u] - 1
+		if k < 0 {
 			k = int32(len(b.tasks))
-			taskOf[u] = k
+			taskOfUnit[u] = k + 1
 			b.tasks = append(b.tasks, task{unit: units[u], u: u, first: i})
 		}
 		j := &b.tasks[k]
@@ -132,9 +134,9 @@ func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 	at := 0
 	for k := range b.tasks {
 		j := &b.tasks[k]
-		n := j.hi
+		count := j.hi
 		j.lo, j.hi = at, at
-		at += n
+		at += count
 	}
 	for i := range spans {
 		j := &b.tasks[b.taskOf[i]]
