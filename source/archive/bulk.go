@@ -10,6 +10,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -40,9 +41,9 @@ const (
 	chunkSize = 1 << chunkBits
 )
 
-// runMax is the most a worker gathers before writing records to the spool: a run, sorted in the
-// order they are wanted, so that they are read back sequentially.
-const runMax = 4 << 20
+// defaultRun is the most a worker gathers before writing records to the spool: a run, sorted in
+// the order they are wanted, so that they are read back sequentially.
+const defaultRun = 4 << 20
 
 // RawEach calls fn with the record at each of spans, in the order of spans, reading each file and
 // block at most once (cloudtrail.RawBulkStore). raw is valid only during the call.
@@ -59,13 +60,15 @@ func (s *Store) RawEach(ctx context.Context, spans []cloudtrail.RawSpan, fn func
 
 // bulk is one bulk read: the plan, and the state the workers and the emitter share.
 type bulk struct {
-	store  *Store
-	spans  []cloudtrail.RawSpan
-	tasks  []task
-	order  []int32 // positions grouped by task, each task's by offset: tasks[k].lo..hi
-	taskOf []int32 // the task of each position
-	slots  []slot  // where each position's record waits, once its task is done
-	budget int64
+	store   *Store
+	spans   []cloudtrail.RawSpan
+	tasks   []task
+	order   []int32 // positions grouped by task, each task's by offset: tasks[k].lo..hi
+	taskOf  []int32 // the task of each position
+	slots   []slot  // where each position's record waits, once its task is done
+	budget  int64
+	runMax  int // defaultRun, or the store's
+	workers int
 
 	mu       sync.Mutex
 	cond     *sync.Cond
@@ -110,7 +113,7 @@ func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 	units := s.units
 	s.mu.Unlock()
 	n := len(spans)
-	b := &bulk{store: s, spans: spans, budget: cmp.Or(s.budget, defaultBudget),
+	b := &bulk{store: s, spans: spans, budget: cmp.Or(s.budget, defaultBudget), runMax: cmp.Or(s.runMax, defaultRun),
 		slots: make([]slot, n), taskOf: make([]int32, n), order: make([]int32, n)}
 	b.cond = sync.NewCond(&b.mu)
 	taskOfUnit := make([]int32, len(units)) // 1 + the task of each unit; 0: none yet
@@ -157,7 +160,8 @@ func (b *bulk) run(ctx context.Context, fn func(i int, raw []byte) error) (err e
 	stopWaiting := context.AfterFunc(ctx, b.stop)
 	defer stopWaiting()
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(b.tasks)) {
+	b.workers = min(runtime.GOMAXPROCS(0), len(b.tasks))
+	for range b.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -200,18 +204,21 @@ func (b *bulk) stop() {
 	b.mu.Unlock()
 }
 
-// take hands out the next task: when the emitter has reached its first record, or ahead of it
-// while half the budget is free (the other half is kept for the files needed now, lest one of them
-// go to the spool for want of room). Its records wait in memory when they fit the budget, in the
-// spool otherwise. A worker waits while neither holds: reading further ahead would only fill the
-// spool when the consumer (a pipe to jq, say) is slower than the files.
+// take hands out the next task: when the emitter has reached its first record (or nearly: the
+// next tasks one per worker, so that every worker has one), or ahead of it while half the budget is
+// free (the other half is kept for the files needed now, lest one of them go to the spool for want
+// of room). Its records wait in memory when they fit the budget, in the spool otherwise. A worker
+// waits while neither holds: reading further ahead would only fill the spool when the consumer (a
+// pipe to jq, say) is slower than the files.
 func (b *bulk) take() *task {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for !b.stopped && b.next < len(b.tasks) {
 		j := &b.tasks[b.next]
 		fits := b.resident+j.size <= b.budget
-		if int64(j.first) <= b.at.Load() || b.resident+j.size <= b.budget/2 {
+		at := int(b.at.Load())
+		reached := sort.Search(len(b.tasks), func(k int) bool { return b.tasks[k].first > at })
+		if b.next < reached+b.workers || b.resident+j.size <= b.budget/2 {
 			b.next++
 			j.inMem = fits
 			if fits {
@@ -306,6 +313,7 @@ func (w *bulkWorker) read(j *task) error {
 					return err
 				}
 				copy(dst, rec)
+				prev.off = off
 				w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: prev.n})
 			}
 			continue
@@ -372,7 +380,7 @@ func (w *bulkWorker) record(j *task, r io.Reader, n int, escaped bool) ([]byte, 
 // chunk's number << chunkBits | the offset in it) or in the run gathered for the spool (off in it).
 func (w *bulkWorker) room(j *task, n int) (dst []byte, off int64, err error) {
 	if !j.inMem {
-		if len(w.run)+n > runMax && len(w.gone) > 0 {
+		if len(w.run)+n > w.b.runMax && len(w.gone) > 0 {
 			if err := w.flush(); err != nil {
 				return nil, 0, err
 			}

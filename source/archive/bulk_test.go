@@ -132,6 +132,7 @@ func TestRawEachGivesWhatRawGives(t *testing.T) {
 	fsys, stdin := bulkArchive(t, 12, 60, false)
 	for _, budget := range []int64{0, 20_000, 1} {
 		idx, st := loadBulk(t, fsys, stdin, budget)
+		st.runMax = 3000 // runs of a few records: the spool is written while a file is read
 		q, _ := filter.ParseQuery("")
 		all := idx.Query(q).Refs
 		if len(all) != 15*60 {
@@ -146,6 +147,7 @@ func TestRawEachGivesWhatRawGives(t *testing.T) {
 			"newest first":     backward,
 			"shuffled":         shuffled,
 			"some, some twice": append(slices.Clone(shuffled[:100]), shuffled[50:150]...),
+			"some thrice":      append(append(slices.Clone(shuffled[:100]), shuffled[:100]...), shuffled[:100]...),
 			"one":              all[7:8],
 		}
 		for name, refs := range orders {

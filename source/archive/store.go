@@ -34,6 +34,7 @@ type Store struct {
 	last     int          // the block Raw decoded last
 	cache    []byte       // its contents
 	budget   int64        // bytes a bulk read holds in memory; defaultBudget when 0
+	runMax   int          // bytes of a run written to the spool at once; defaultRun when 0
 	spooled  atomic.Int64 // bytes bulk reads wrote to a spool file, for tests
 }
 
