@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,6 +23,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/source/synth/world"
@@ -53,6 +55,11 @@ func main() {
 	// A reader that goes away (`trailscope query ... | head`) makes writes fail with EPIPE instead of
 	// killing the process, so that the work stops early and quietly.
 	signal.Ignore(syscall.SIGPIPE)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Past a few hundred MB, peak memory an eighth above what is live, not 30% above it
+		// (main_memory.go; BENCHMARKS.md).
+		go boundMemory(ctx, 100*time.Millisecond)
+	}
 	root := newRoot(os.Stdin, os.Stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
 	var code exitCode
@@ -73,16 +80,19 @@ type sourceFlags struct {
 	maxFileSize int64
 	sample      string
 	lookup      lookupFlags
-	filter      string // the query's filter, which --lookup pushes down to CloudTrail
-	loaded      string // what load read, for titles: "3 paths", "sample: scenarios"
+	s3          s3Flags
+	filter      string   // the query's filter, which --lookup pushes down to CloudTrail and S3 narrows its listing by
+	loaded      string   // what load read, for titles: "3 paths", "sample: scenarios"
+	publicKeys  []string // the console's --public-keys, for the check of the loaded files' integrity
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
 	cmd.Flags().Int64Var(&f.maxFileSize, "max-file-size", archive.DefaultMaxFileSize>>20,
-		"skip files that decompress to more than this many MB")
+		"read no further than this many MB of a file, decompressed (a gzip bomb): the records before are kept")
 	cmd.Flags().StringVar(&f.sample, "sample", "", "open a built-in sample: scenarios (the default with no PATH) or invictus")
 	complete(cmd, "sample", sampleNames)
 	f.lookup.register(cmd)
+	f.s3.register(cmd)
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
@@ -95,16 +105,16 @@ type opened struct {
 	banner string // what the console says first, if anything
 	notice string // what a one-shot command says on stderr first (that it reads stdin, or the sample)
 	files  bool   // a source of files: finding none to read is an error, not an empty result
+	// check checks the log file integrity of what was read (local folders and s3:// buckets); nil
+	// for other sources.
+	check check
 }
 
 // open chooses the source that the flags and paths name. It fails before anything is read when a
 // path does not exist, so that the console never opens on a typo.
 func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
-	if f.lookup.wanted() {
-		return f.lookup.open(paths, f.filter)
-	}
 	notice := ""
-	if len(paths) == 0 && f.sample == "" && !stdinPiped(stdin) {
+	if len(paths) == 0 && f.sample == "" && !f.lookup.enabled && !stdinPiped(stdin) {
 		var err error
 		if paths, err = configSources(); err != nil {
 			return opened{}, err
@@ -112,6 +122,17 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		if len(paths) > 0 {
 			notice = "no PATH given: reading the config's sources"
 		}
+	}
+	if wantsS3(paths) && !f.lookup.enabled {
+		src, err := f.openS3(paths, f.filter)
+		src.notice = notice
+		return src, err
+	}
+	if f.s3.given() {
+		return opened{}, fmt.Errorf("--account goes with s3:// URLs")
+	}
+	if f.lookup.wanted() {
+		return f.lookup.open(paths, f.filter)
 	}
 	if len(paths) == 0 && f.sample == "" {
 		if !stdinPiped(stdin) {
@@ -135,9 +156,21 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 		desc = fmt.Sprintf("%d paths", len(paths))
 	}
 	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
-	return opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
+	src := opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
-	}}, nil
+	}}
+	if !slices.Contains(paths, "-") {
+		src.check = f.checkFiles(paths)
+	}
+	return src, nil
+}
+
+// preflight is the context of the checks a source makes before it opens (credentials, buckets):
+// Ctrl-C stops them, and they give up after two minutes.
+func preflight() (context.Context, context.CancelFunc) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	return ctx, func() { cancel(); stop() }
 }
 
 // sendTo is the emit function of a source that streams into out: it gives up when ctx ends, so a
@@ -188,8 +221,8 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 		idx.Add(b.Records)
 		last = b.Progress
 		if d := b.Progress.Detail; d != "" && !b.Progress.Done && time.Since(said) >= progressEvery {
-			// A slow source (LookupEvents at 2 requests a second) says where it is.
-			fmt.Fprintln(stderr, "trailscope:", cloudtrail.Sanitize(d))
+			// A slow source (LookupEvents at 2 requests a second, a bucket far away) says where it is.
+			fmt.Fprintf(stderr, "trailscope: %s · %s\n", report.Count(b.Progress.Records, "event"), cloudtrail.Sanitize(d))
 			said = time.Now()
 		}
 		for _, p := range b.Problems {
@@ -225,12 +258,22 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 }
 
 // console opens the console on the source the flags name, streaming events in as they arrive.
-func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader) error {
+// With noMouse the terminal keeps the mouse (to select text).
+func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader, noMouse bool) error {
+	cfg, state, err := userSettings()
+	if err != nil {
+		return err
+	}
 	src, err := f.open(paths, stdin)
 	if err != nil {
 		return err
 	}
-	return ui.Run(ctx, ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner})
+	opt := ui.Options{Index: index.New(), Batches: src.start(ctx), Source: src.desc, Banner: src.banner,
+		Config: cfg, Settings: state, NoMouse: noMouse}
+	if src.check != nil {
+		opt.Verify = func() (*integrity.Report, map[string]string, error) { return src.check(ctx) }
+	}
+	return ui.Run(ctx, opt)
 }
 
 // isTerminal tells whether w is a terminal, where output must not carry control characters.
@@ -251,8 +294,8 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Short: "A terminal investigation console for AWS CloudTrail",
 		Long: `trailscope loads CloudTrail events into memory and lets you investigate them: who did
 what, to which resource, from where, and when. Sources: archives at PATHs (files, folders,
-.json, .json.gz, JSON lines, '-' for stdin), your account's event history (--lookup), or a
-built-in sample (--sample; with no PATH, a week of a fictional company with incidents to
+.json, .json.gz, JSON lines, '-' for stdin), a trail's bucket (s3://BUCKET/PREFIX, the window
+of --since and --until), your account's event history (--lookup), or a built-in sample (--sample; with no PATH, a week of a fictional company with incidents to
 investigate). trailscope only ever reads from AWS.`,
 		Args:          cobra.ArbitraryArgs,
 		SilenceUsage:  true,
@@ -264,8 +307,10 @@ investigate). trailscope only ever reads from AWS.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	var src sourceFlags
 	src.register(root)
-	var about bool
+	var about, noMouse bool
+	root.Flags().StringArrayVar(&src.publicKeys, "public-keys", nil, "CloudTrail's public keys (the JSON of 'aws cloudtrail list-public-keys'), for the check of the\nloaded files' integrity (default: public-keys.json beside the archive, if there is one)")
 	root.Flags().BoolVar(&about, "about", false, "with --sample: say what the sample is, where it comes from and its license, and exit")
+	root.Flags().BoolVar(&noMouse, "no-mouse", false, "leave the mouse to the terminal, to select text (config: mouse = false)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if about {
 			return printAbout(stdout, cmp.Or(src.sample, sample.Default))
@@ -275,7 +320,7 @@ investigate). trailscope only ever reads from AWS.`,
 				return fmt.Errorf("unknown command %q: did you mean %s? (trailscope --help lists the commands)", args[0], strings.Join(near, " or "))
 			}
 		}
-		return src.console(cmd.Context(), args, stdin)
+		return src.console(cmd.Context(), args, stdin, noMouse)
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -286,6 +331,7 @@ investigate). trailscope only ever reads from AWS.`,
 	root.AddCommand(newServe(stdin, stderr))
 	root.AddCommand(newCache(stdout))
 	root.AddCommand(newFindings(stdin, stdout, stderr))
+	root.AddCommand(newCoverage(stdin, stdout, stderr))
 	root.AddCommand(newVerify(stdout, stderr))
 	root.AddCommand(newReport(stdin, stdout, stderr))
 
@@ -296,12 +342,13 @@ func newQuery(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	var src sourceFlags
 	var format, saved string
 	var explain bool
+	var countBy string
 	cmd := &cobra.Command{
 		Use:   "query [flags] [PATH ...] FILTER ...",
 		Short: "Print the events that match a filter, and exit (0 found, 1 none, 2 error)",
-		Long: `query loads the archives at PATHs (or LookupEvents with --lookup, or a built-in sample with
---sample; with neither and no PATH, the scenarios sample) and prints the events matching
-FILTER, oldest first.
+		Long: `query loads the archives at PATHs (local, or s3://BUCKET/PREFIX; or LookupEvents with --lookup,
+or a built-in sample with --sample; with neither and no PATH, the scenarios sample) and prints
+the events matching FILTER, oldest first.
 
 FILTER is the filter language of the console: terms are ANDed, e.g.
   event:TerminateInstances            principal:alice        error:AccessDenied
@@ -314,7 +361,9 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
   trailscope query --format json logs/ 'principal:alice' | jq .eventName
   zcat *.json.gz | trailscope query --format csv - 'ip:203.0.113.7' > alice.csv
   trailscope query --lookup --region eu-west-1 --since 7d 'event:TerminateInstances'
-  trailscope query --sample invictus 'event:CreateUser'`,
+  trailscope query --since 2024-03-04 --until 2024-03-05 --region us-east-1 s3://trail-bucket/AWSLogs/ 'event:TerminateInstances'
+  trailscope query --sample invictus 'event:CreateUser'
+  trailscope query --count-by ip --sample invictus 'principal:bert-jan'`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if saved == "" {
 				return cobra.MinimumNArgs(1)(cmd, args)
@@ -341,6 +390,12 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 			if err != nil {
 				return fmt.Errorf("filter: %w", err)
 			}
+			var field filter.Field
+			if countBy != "" {
+				if field, err = index.ParseCountField(countBy); err != nil {
+					return fmt.Errorf("--count-by: %w", err)
+				}
+			}
 			idx, err := src.load(cmd.Context(), paths, stdin, stderr)
 			if err != nil {
 				return err
@@ -350,6 +405,13 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", text, idx.Len())
 				return exitCode(exitNothing)
 			}
+			if countBy != "" {
+				counts, err := idx.CountBy(res.Refs, field)
+				if err != nil {
+					return err
+				}
+				return report.WriteCounts(stdout, f, field.String(), counts)
+			}
 			opt := report.Options{Explain: explain, Terminal: isTerminal(stdout)}
 			return report.Write(cmd.Context(), stdout, f, idx, res.Refs, opt)
 		},
@@ -357,6 +419,8 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 	src.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv)")
+	cmd.Flags().StringVar(&countBy, "count-by", "", "print each value of a field with its number of events, largest first, instead of the events:\n"+
+		"event, principal, key, ip, ua, resource, region, account, error or source")
 	complete(cmd, "format", func() []string { return []string{"table", "json", "csv"} })
 	cmd.Flags().StringVar(&saved, "saved", "", "use the filter saved under this name in the console (:save NAME), with any terms given")
 	complete(cmd, "saved", savedNames)
@@ -369,12 +433,21 @@ func newSynth(stdout io.Writer) *cobra.Command {
 	var opt world.Options
 	var plain, digests bool
 	var backfill int
+	var shape string
 	cmd := &cobra.Command{
 		Use:    "synth [flags] DIR",
 		Short:  "Write a deterministic synthetic CloudTrail archive, for benchmarks",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			switch shape {
+			case "org":
+				opt.Shape = world.ShapeOrg
+			case "simple":
+				opt.Shape = world.ShapeSimple
+			default:
+				return fmt.Errorf("--shape %q: want org or simple", shape)
+			}
 			opt.Gzip = !plain
 			opt.Start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 			st, err := world.Generate(opt, args[0])
@@ -383,12 +456,15 @@ func newSynth(stdout io.Writer) *cobra.Command {
 			}
 			fmt.Fprintf(stdout, "%d files, %d records (%d unique), %d MB written, %d MB of JSON\n",
 				st.Files, st.Records, st.Unique, st.Bytes>>20, st.JSONBytes>>20)
+			fmt.Fprintf(stdout, "%d accounts, %d regions, %d event names, %d principals, %d identity ARNs, %d access keys\n",
+				st.Accounts, st.Regions, st.EventNames, st.Principals, st.ARNs, st.AccessKeys)
 			if digests {
 				return signSynth(args[0], opt.Start, opt.Days, backfill, stdout)
 			}
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&shape, "shape", "org", "org: an organization trail with keys rotating as in AWS; simple: a few accounts, few keys")
 	cmd.Flags().BoolVar(&digests, "digests", false, "sign the archive as log file validation does: hourly digests, a key and the digests' signatures beside them")
 	cmd.Flags().IntVar(&backfill, "backfill", 0, "with --digests: list every Nth log file in a backfill digest instead of its hour's")
 	cmd.Flags().IntVar(&opt.Events, "events", 1_000_000, "records to write, duplicates included")

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/trailscope/trailscope/model/filter"
+	s3src "github.com/trailscope/trailscope/source/s3"
 )
 
 // stdinPiped says whether events may be waiting on stdin: a pipe or a redirected file, not a
@@ -30,7 +31,7 @@ func stdinPiped(r io.Reader) bool {
 // isSourceArg says whether an argument names where events are: stdin, a bucket, or a file or
 // folder that exists.
 func isSourceArg(a string) bool {
-	if a == "-" || strings.HasPrefix(a, "s3://") {
+	if a == "-" || s3src.IsURL(a) {
 		return true
 	}
 	_, err := os.Stat(a)

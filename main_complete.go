@@ -98,7 +98,7 @@ func completeFilter(src *sourceFlags) cobra.CompletionFunc {
 				paths = append(paths, a)
 			}
 		}
-		if !found || (len(paths) == 0 && src.sample == "") || src.lookup.wanted() {
+		if !found || (len(paths) == 0 && src.sample == "") || src.lookup.wanted() || wantsS3(paths) {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		idx, err := src.load(context.Background(), paths, nil, io.Discard)

@@ -25,12 +25,13 @@ func newFindings(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "findings [flags] [PATH ...]",
 		Short: "Print what an investigator should look at first, and exit (0 none, 1 some, 2 error)",
-		Long: `findings loads the archives (the built-in sample with no PATH) and runs the detection rules
-over them: root activity, sign-ins without MFA, logging and detection turned off, backdoors
-and privilege escalation, resources exposed or shared, secrets harvested, bursts, spikes and
-novelty. Each finding names who (and, for a session, who is behind it), how many events,
-when, and the filter that selects them: give it to 'trailscope query' or type it in the
-console. The thresholds of the counting rules have flags; --list-rules names every rule.`,
+		Long: `findings loads the archives (local or s3://; the built-in sample with no PATH) and runs
+the detection rules over them: root activity, sign-ins without MFA, logging and detection
+turned off, backdoors and privilege escalation, resources exposed or shared, secrets
+harvested, bursts, spikes and novelty. Each finding names who (and, for a session, who is
+behind it), how many events, when, and the filter that selects them: give it to
+'trailscope query' or type it in the console. The thresholds of the counting rules have
+flags; --list-rules names every rule.`,
 		Example: `  trailscope findings ./AWSLogs
   trailscope findings --min-severity high --format json logs/ | jq -r .filter
   trailscope findings --rules sg-open-world,snapshot-shared logs/

@@ -1,22 +1,17 @@
 package main
 
 // This file wires LookupEvents (source/lookup) into the command line: the --lookup flags every
-// command that loads events shares, and `trailscope cache`.
+// command that loads events shares (s3:// sources share the window, the regions and the profile).
 
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"os/signal"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/lookup"
-	"github.com/trailscope/trailscope/ui/report"
 )
 
 // lookupFlags are the options of --lookup.
@@ -31,18 +26,18 @@ type lookupFlags struct {
 	cmd      *cobra.Command
 }
 
-// lookupOptions are the flags that mean nothing without --lookup.
+// lookupOptions are the flags that mean nothing without --lookup (or, for some, an s3:// URL).
 var lookupOptions = []string{"region", "profile", "since", "until", "no-cache", "push-down"}
 
 func (f *lookupFlags) register(cmd *cobra.Command) {
 	f.cmd = cmd
 	fl := cmd.Flags()
 	fl.BoolVar(&f.enabled, "lookup", false, "read the account's CloudTrail event history (LookupEvents) instead of archives")
-	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup: regions to read, comma-separated; all for every enabled region, -NAME leaves one out\n(default: the configured region, and us-east-1 for IAM, STS and sign-in events)")
+	fl.StringSliceVar(&f.regions, "region", nil, "with --lookup or s3://: regions to read, comma-separated; all for every region, -NAME leaves one out\n(default with --lookup: the configured region, and us-east-1 for IAM, STS and sign-in events;\nwith s3://: every region the trail delivers for)")
 	complete(cmd, "region", awsRegions)
-	fl.StringVar(&f.profile, "profile", "", "with --lookup: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
-	fl.StringVar(&f.since, "since", "", "with --lookup: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
-	fl.StringVar(&f.until, "until", "", "with --lookup: the end of the window, a duration back or a time (default: now)")
+	fl.StringVar(&f.profile, "profile", "", "with --lookup or s3://: the AWS profile to use (default: AWS_PROFILE, or the default profile)")
+	fl.StringVar(&f.since, "since", "", "with --lookup or s3://: how far back, a duration (2h, 7d) or a time (2024-05-01T10:00Z)\n(default: 24h, or the filter's since:)")
+	fl.StringVar(&f.until, "until", "", "with --lookup or s3://: the end of the window, a duration back or a time (default: now)")
 	fl.BoolVar(&f.noCache, "no-cache", false, "with --lookup: neither read nor write the cache of fetched pages")
 	fl.BoolVar(&f.pushDown, "push-down", true, "with --lookup: let CloudTrail apply the filter's most selective term\n(false: fetch the whole window and filter here)")
 }
@@ -66,7 +61,7 @@ func (f *lookupFlags) stray() string {
 // mistake) and returns the LookupEvents source. text is the query's filter, for the push-down.
 func (f *lookupFlags) open(paths []string, text string) (opened, error) {
 	if !f.enabled {
-		return opened{}, fmt.Errorf("--%s is an option of --lookup: add --lookup to read from AWS", f.stray())
+		return opened{}, fmt.Errorf("--%s is an option of --lookup and s3:// URLs: add --lookup, or give s3://BUCKET/PREFIX, to read from AWS", f.stray())
 	}
 	if len(paths) > 0 {
 		return opened{}, fmt.Errorf("--lookup reads from AWS, not from %s: give either PATHs or --lookup", paths[0])
@@ -75,9 +70,7 @@ func (f *lookupFlags) open(paths []string, text string) (opened, error) {
 	if err != nil {
 		return opened{}, fmt.Errorf("filter: %w", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancel := preflight()
 	defer cancel()
 	s, err := lookup.Open(ctx, lookup.Options{
 		Profile: f.profile, Regions: f.regions, Since: f.since, Until: f.until,
@@ -89,58 +82,4 @@ func (f *lookupFlags) open(paths []string, text string) (opened, error) {
 	return opened{desc: s.Describe(), banner: s.Banner(), run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return s.Run(ctx, sendTo(ctx, out))
 	}}, nil
-}
-
-// newCache is `trailscope cache`: the pages --lookup keeps in the user's cache directory.
-func newCache(stdout io.Writer) *cobra.Command {
-	dir := func() (*lookup.Cache, error) {
-		root, err := lookup.DefaultCacheDir()
-		return &lookup.Cache{Root: root}, err
-	}
-	cmd := &cobra.Command{
-		Use:   "cache",
-		Short: "The cache of LookupEvents pages (clear, info)",
-		Long: `--lookup keeps the pages it fetches as CloudTrail archive files (0600, in a 0700 folder)
-in the user's cache directory, so that a second look at the same time fetches only what
-is missing. --no-cache does without it.`,
-		Args: cobra.NoArgs,
-	}
-	cmd.AddCommand(&cobra.Command{
-		Use:   "clear",
-		Short: "Forget every cached LookupEvents page",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			c, err := dir()
-			if err != nil {
-				return err
-			}
-			n, size, err := c.Clear()
-			if err != nil {
-				return err
-			}
-			if n == 0 {
-				fmt.Fprintf(stdout, "the cache was empty (%s)\n", c.Root)
-				return nil
-			}
-			fmt.Fprintf(stdout, "removed %d cached pages (%s) from %s\n", n, report.Bytes(size), c.Root)
-			return nil
-		},
-	}, &cobra.Command{
-		Use:   "info",
-		Short: "Say where the cache is and how much it holds",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
-			c, err := dir()
-			if err != nil {
-				return err
-			}
-			n, size, err := c.Usage()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "%s: %d pages, %s\n", c.Root, n, report.Bytes(size))
-			return nil
-		},
-	})
-	return cmd
 }

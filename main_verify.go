@@ -23,6 +23,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/source/lookup"
+	s3src "github.com/trailscope/trailscope/source/s3"
 	"github.com/trailscope/trailscope/source/synth/world"
 	"github.com/trailscope/trailscope/source/verify"
 	"github.com/trailscope/trailscope/ui/report"
@@ -41,13 +42,17 @@ type verifyFlags struct {
 	offline      bool
 	profile      string
 	problemsOnly bool
+	since, until string             // with s3://: the window
+	regions      []string           // with s3://
+	accounts     []string           // with s3://
 	keys         *lookup.PublicKeys // opened on the first fetch
+	cmd          *cobra.Command
 }
 
 func newVerify(stdout, stderr io.Writer) *cobra.Command {
 	var f verifyFlags
 	cmd := &cobra.Command{
-		Use:   "verify [flags] PATH ...",
+		Use:   "verify [flags] PATH ... | s3://BUCKET/PREFIX",
 		Short: "Check CloudTrail log file integrity with the trail's digest files (0 intact, 1 not, 2 error)",
 		Long: `verify checks a copy of a trail's S3 bucket with the digest files that log file integrity
 validation delivers every hour: each digest's signature (SHA256withRSA, with CloudTrail's public
@@ -62,6 +67,12 @@ newest of each chain is checked. The newest digest's own signature is only in it
 metadata (x-amz-meta-signature), which a downloaded copy lacks: it is unverifiable, and so are
 the log files it lists, unless you give its signature (--signature, --signatures).
 
+From S3 (s3://BUCKET/PREFIX, the trail's bucket), the digests and log files delivered in the
+window (--since, default 24h; --until; --region; --account) are listed, fetched into the S3 cache
+and checked, and each digest's signature comes from its object's metadata: every digest can be
+verified. Log files delivered in the last 90 minutes that no digest lists yet are left out (their
+digest is not due).
+
 The public keys come from --public-keys (the JSON that 'aws cloudtrail list-public-keys' prints),
 or from CloudTrail's ListPublicKeys with your AWS credentials (--profile; --save-public-keys keeps
 them for later offline runs); --offline never calls AWS.`,
@@ -69,12 +80,14 @@ them for later offline runs); --offline never calls AWS.`,
   trailscope verify --public-keys keys.json --offline --problems ./evidence
   trailscope verify --save-public-keys keys.json ./evidence        # fetch the keys once, with AWS access
   trailscope verify --signature 111122223333_CloudTrail-Digest_us-east-1_main_us-east-1_20240501T010203Z.json.gz=3be4... ./evidence
-  trailscope verify --format json ./evidence | jq -r 'select(.status != "valid") | .file'`,
+  trailscope verify --format json ./evidence | jq -r 'select(.status != "valid") | .file'
+  trailscope verify --since 2024-05-01 --until 2024-05-08 --region us-east-1 s3://trail-bucket/AWSLogs/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return f.run(cmd.Context(), args, stdout, stderr)
 		},
 	}
+	f.cmd = cmd
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "table", "output format: table, or json (one file per line)")
 	fl.StringArrayVar(&f.keyFiles, "public-keys", nil, "CloudTrail's public keys: the JSON of 'aws cloudtrail list-public-keys' (repeatable, one a region)")
@@ -82,8 +95,13 @@ them for later offline runs); --offline never calls AWS.`,
 	fl.StringArrayVar(&f.signatures, "signature", nil, "a digest's own signature, DIGEST=HEX (DIGEST: its file name or S3 key; the x-amz-meta-signature of its object)")
 	fl.StringArrayVar(&f.sigFiles, "signatures", nil, `digests' saved metadata: a JSON file {"DIGEST KEY": {"signature": "HEX", "signature-algorithm": "SHA256withRSA"}}`)
 	fl.BoolVar(&f.offline, "offline", false, "never call AWS: digests whose key is not given are unverifiable")
-	fl.StringVar(&f.profile, "profile", "", "the AWS profile for ListPublicKeys (default: AWS_PROFILE, or the default profile)")
+	fl.StringVar(&f.profile, "profile", "", "the AWS profile for ListPublicKeys and s3:// (default: AWS_PROFILE, or the default profile)")
 	fl.BoolVar(&f.problemsOnly, "problems", false, "list only the files that are not valid")
+	fl.StringVar(&f.since, "since", "", "with s3://: the window's start, a duration back (2h, 7d) or a time (2024-05-01T10:00Z) (default: 24h)")
+	fl.StringVar(&f.until, "until", "", "with s3://: the window's end, a duration back or a time (default: now)")
+	fl.StringSliceVar(&f.regions, "region", nil, "with s3://: the regions' folders to verify, comma-separated, -NAME leaves one out (default: all)")
+	complete(cmd, "region", awsRegions)
+	fl.StringSliceVar(&f.accounts, "account", nil, "with s3://: the accounts' folders to verify, comma-separated, -ID leaves one out (default: all)")
 	return cmd
 }
 
@@ -92,11 +110,9 @@ func (f *verifyFlags) run(ctx context.Context, paths []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	for _, p := range paths {
-		if strings.HasPrefix(p, "s3://") {
-			return fmt.Errorf("%s: verifying from S3 is not built yet; copy the bucket (aws s3 sync) and verify the copy, "+
-				"giving the newest digests' signatures (aws s3api head-object) with --signature", p)
-		}
+	archive, bucket, err := f.archive(ctx, paths)
+	if err != nil {
+		return err
 	}
 	opt := verify.Options{Keys: integrity.Keyring{}, Signatures: map[string]integrity.Signature{}}
 	for _, file := range f.keyFiles {
@@ -113,9 +129,14 @@ func (f *verifyFlags) run(ctx context.Context, paths []string, stdout, stderr io
 		opt.Fetch = f.fetchKeys
 	}
 	start := time.Now()
-	out, err := verify.Run(ctx, verify.Dir(paths), opt)
+	out, err := verify.Run(ctx, archive, opt)
 	if err != nil {
 		return err
+	}
+	if bucket != nil {
+		st := bucket.Stats()
+		fmt.Fprintf(stderr, "trailscope: %s: %d files fetched (%s), %d from the cache %s; %s to S3\n", bucket.Describe(),
+			st.Fetched, report.Bytes(st.Bytes), st.Cached, st.Cache, report.Count(st.Requests, "request"))
 	}
 	if f.saveKeys != "" {
 		all := integrity.Keyring{}
@@ -143,6 +164,28 @@ func (f *verifyFlags) run(ctx context.Context, paths []string, stdout, stderr io
 		return exitCode(exitNotIntact)
 	}
 	return nil
+}
+
+// archive is what the paths name: local files and folders, or one s3:// URL (bucket is then that
+// bucket, reached).
+func (f *verifyFlags) archive(ctx context.Context, paths []string) (verify.Archive, *verify.Bucket, error) {
+	if !wantsS3(paths) {
+		for _, name := range []string{"since", "until", "region", "account"} {
+			if f.cmd.Flags().Changed(name) {
+				return nil, nil, fmt.Errorf("--%s is an option of s3:// URLs: local files are verified whole", name)
+			}
+		}
+		return verify.Dir(paths), nil, nil
+	}
+	if len(paths) > 1 {
+		return nil, nil, fmt.Errorf("verify one s3:// URL at a time (%d given)", len(paths))
+	}
+	b, err := verify.OpenBucket(ctx, verify.BucketOptions{URL: paths[0], Since: f.since, Until: f.until, Regions: f.regions,
+		Accounts: f.accounts, Client: s3src.ClientOptions{Profile: f.profile}})
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, b, nil
 }
 
 // summarise tells what was checked and what could not be, on stderr.

@@ -45,7 +45,7 @@ func runVerify(t *testing.T, args ...string) ([]verifyLine, string, int) {
 func signedArchive(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if out, errOut, code := runRoot(t, "", "synth", "--events", "2000", "--files", "40", "--days", "1", "--seed", "3", "--digests", "--backfill", "11", dir); code != 0 {
+	if out, errOut, code := runRoot(t, "", "synth", "--shape", "simple", "--events", "2000", "--files", "40", "--days", "1", "--seed", "3", "--digests", "--backfill", "11", dir); code != 0 {
 		t.Fatalf("synth: exit %d: %s %s", code, out, errOut)
 	}
 	return dir
@@ -110,40 +110,13 @@ func TestVerifyTamperedArchive(t *testing.T) {
 	}
 	files := len(lines)
 
-	var victim string // a digest in the middle of its chain (one account's, one region's) that lists log files
-	digests := find(t, dir, "CloudTrail-Digest_us-east-1_")
-	account := path.Base(digests[0])[:12]
-	digests = slices.DeleteFunc(digests, func(d string) bool { return !strings.HasPrefix(path.Base(d), account) })
-	for _, d := range digests[2 : len(digests)-2] {
-		if len(listed(t, d)) > 0 {
-			victim = d
-			break
-		}
-	}
-	orphans := listed(t, victim)
-	logs := find(t, dir, "_CloudTrail_us-west-2_")
-	changed, deleted := logs[1], logs[2]
-	var z bytes.Buffer
-	zw := gzip.NewWriter(&z)
-	zw.Write(bytes.Replace(gunzip(t, changed), []byte(`"eventName":"`), []byte(`"eventName":"Not`), 1))
-	zw.Close()
-	os.WriteFile(changed, z.Bytes(), 0o644)
-	os.Remove(deleted)
-	os.Remove(victim)
-
-	want := map[string]string{path.Base(changed): "modified", path.Base(deleted): "missing", path.Base(victim): "digest-missing"}
-	for _, o := range orphans {
-		want[o] = "not-covered"
-	}
+	deleted, want := tamper(t, dir)
 	lines, errOut, code = runVerify(t, "--offline", "--public-keys", keys, "--signatures", sigs, dir)
 	if code != 1 || len(lines) != files { // the deleted log and digest are still named, where they were
 		t.Errorf("exit %d, %d lines (%d before)\n%s", code, len(lines), files, errOut)
 	}
-	problems := map[string]string{}
+	problems := problemsOf(lines)
 	for _, l := range lines {
-		if l.Status != "valid" {
-			problems[path.Base(l.File)] = l.Status
-		}
 		if l.Kind == "log" && l.Status == "valid" && !strings.Contains(l.Digest, "CloudTrail-Digest") {
 			t.Errorf("a valid log file names the digest that vouches for it: %+v", l)
 		}
@@ -187,6 +160,50 @@ func TestVerifyTamperedArchive(t *testing.T) {
 	if code != 1 || len(rows) != 1+len(want) || !strings.HasPrefix(rows[0], "STATUS") || !strings.HasPrefix(rows[1], "digest-missing") {
 		t.Errorf("--problems table (exit %d):\n%s", code, out)
 	}
+}
+
+// problemsOf returns the status of every file that is not valid, by base name.
+func problemsOf(lines []verifyLine) map[string]string {
+	out := map[string]string{}
+	for _, l := range lines {
+		if l.Status != "valid" {
+			out[path.Base(l.File)] = l.Status
+		}
+	}
+	return out
+}
+
+// tamper alters a signed archive as the issue's scenario does: one log file changed, one deleted,
+// and one digest in the middle of its chain deleted. It returns the deleted log's path and the
+// status every file should have that is not valid, by base name (the log files only the deleted
+// digest listed are not covered).
+func tamper(t *testing.T, dir string) (string, map[string]string) {
+	t.Helper()
+	var victim string // a digest in the middle of its chain (one account's, one region's) that lists log files
+	digests := find(t, dir, "CloudTrail-Digest_us-east-1_")
+	account := path.Base(digests[0])[:12]
+	digests = slices.DeleteFunc(digests, func(d string) bool { return !strings.HasPrefix(path.Base(d), account) })
+	for _, d := range digests[2 : len(digests)-2] {
+		if len(listed(t, d)) > 0 {
+			victim = d
+			break
+		}
+	}
+	orphans := listed(t, victim)
+	logs := find(t, dir, "_CloudTrail_us-west-2_")
+	changed, deleted := logs[1], logs[2]
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(bytes.Replace(gunzip(t, changed), []byte(`"eventName":"`), []byte(`"eventName":"Not`), 1))
+	zw.Close()
+	os.WriteFile(changed, z.Bytes(), 0o644)
+	os.Remove(deleted)
+	os.Remove(victim)
+	want := map[string]string{path.Base(changed): "modified", path.Base(deleted): "missing", path.Base(victim): "digest-missing"}
+	for _, o := range orphans {
+		want[o] = "not-covered"
+	}
+	return deleted, want
 }
 
 func TestVerifyFetchesKeys(t *testing.T) {
@@ -252,7 +269,6 @@ func TestVerifyErrors(t *testing.T) {
 		{[]string{"--format", "csv", dir}, "unknown format"},
 		{[]string{filepath.Join(empty, "nope")}, "nope"},
 		{[]string{"--offline", empty}, "no digest files"},
-		{[]string{"s3://bucket/AWSLogs"}, "not built yet"},
 		{[]string{"--signature", "nohex", dir}, "DIGEST=HEX"},
 		{[]string{"--signature", "x.json.gz=zz", dir}, "DIGEST=HEX"},
 		{[]string{"--public-keys", bad, dir}, "bad.json"},

@@ -15,12 +15,6 @@ import (
 // data is the invictus attack dataset, next to the repository (../shared/data from its root).
 const data = "../../shared/data/invictus_aws_dataset"
 
-// sessionName is a tmux session of this test and this process: two runs of the suite at once (CI
-// beside a developer's) must not kill each other's sessions.
-func sessionName(t *testing.T) string {
-	return fmt.Sprintf("trailscope-e2e-%s-%d", strings.ReplaceAll(t.Name(), "/", "-"), os.Getpid())
-}
-
 type term struct {
 	t       *testing.T
 	session string
@@ -29,7 +23,7 @@ type term struct {
 func (tm *term) send(keys ...string) {
 	tm.t.Helper()
 	args := append([]string{"send-keys", "-t", tm.session}, keys...)
-	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+	if out, err := tmux(args...).CombinedOutput(); err != nil {
 		tm.t.Fatalf("tmux send-keys: %v: %s", err, out)
 	}
 }
@@ -37,39 +31,100 @@ func (tm *term) send(keys ...string) {
 // typeText types literally.
 func (tm *term) typeText(s string) {
 	tm.t.Helper()
-	if out, err := exec.Command("tmux", "send-keys", "-t", tm.session, "-l", s).CombinedOutput(); err != nil {
+	if out, err := tmux("send-keys", "-t", tm.session, "-l", s).CombinedOutput(); err != nil {
 		tm.t.Fatalf("tmux send-keys: %v: %s", err, out)
 	}
 }
 
 func (tm *term) screen() string {
-	out, err := exec.Command("tmux", "capture-pane", "-t", tm.session, "-p").Output()
+	out, err := tmux("capture-pane", "-t", tm.session, "-p").Output()
 	if err != nil {
 		tm.t.Fatalf("tmux capture-pane: %v", err)
 	}
 	return string(out)
 }
 
-// waitFor waits until the screen holds every one of subs.
+// waitFor waits until the screen holds every one of subs, and returns it.
 func (tm *term) waitFor(subs ...string) string {
 	tm.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		s := tm.screen()
-		ok := true
+	return tm.waitUntil(fmt.Sprintf("the screen never showed %q", subs), func(s string) bool {
 		for _, sub := range subs {
 			if !strings.Contains(s, sub) {
-				ok = false
+				return false
 			}
 		}
-		if ok {
-			return s
+		return true
+	})
+}
+
+// waitGone waits until the screen holds none of subs, and returns it.
+func (tm *term) waitGone(subs ...string) string {
+	tm.t.Helper()
+	return tm.waitUntil(fmt.Sprintf("the screen kept showing one of %q", subs), func(s string) bool {
+		for _, sub := range subs {
+			if strings.Contains(s, sub) {
+				return false
+			}
 		}
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("the screen never showed %q:\n%s", subs, s)
+		return true
+	})
+}
+
+// waitUntil waits until ok holds of the screen, and returns it; when it gives up (see patience) the
+// test fails with why and the screen.
+func (tm *term) waitUntil(why string, ok func(screen string) bool) string {
+	tm.t.Helper()
+	var s string
+	if !poll(tm.t, func() bool { s = tm.screen(); return ok(s) }) {
+		tm.t.Fatalf("%s:\n%s", why, s)
+	}
+	return s
+}
+
+// waitEnded waits until the console has quit, which ends its tmux session.
+func (tm *term) waitEnded() {
+	tm.t.Helper()
+	if !poll(tm.t, func() bool { return tmux("has-session", "-t", tm.session).Run() != nil }) {
+		tm.t.Fatalf("the console did not quit:\n%s", tm.screen())
+	}
+}
+
+// poll calls ok until it holds, and reports whether it did before patience ran out.
+func poll(t *testing.T, ok func() bool) bool {
+	giveUp := patience(t)
+	for !ok() {
+		if time.Now().After(giveUp) {
+			return false
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	return true
+}
+
+// tmuxSocket names the tmux server of these tests, one for each test process: other checkouts' tests
+// and scripts on the same machine use tmux too, and may kill their sessions or their server at any
+// time.
+var tmuxSocket = fmt.Sprintf("trailscope-e2e-%d", os.Getpid())
+
+// tmux is a command to the tests' own tmux server.
+func tmux(args ...string) *exec.Cmd {
+	return exec.Command("tmux", append([]string{"-L", tmuxSocket}, args...)...)
+}
+
+// sessionName is the tmux session of a test.
+func sessionName(t *testing.T) string {
+	return "trailscope-e2e-" + strings.ReplaceAll(t.Name(), "/", "-")
+}
+
+// patience is when a wait gives up: shortly before the test binary's own deadline (go test
+// -timeout), so that a loaded machine makes these tests slower, never failed, while a screen that
+// never comes still fails the test with what was on it.
+func patience(t *testing.T) time.Time {
+	d, ok := t.Deadline()
+	if !ok {
+		return time.Now().Add(10 * time.Minute)
+	}
+	return d.Add(-min(time.Until(d)/10, 30*time.Second))
 }
 
 func TestConsoleInTmux(t *testing.T) {
@@ -90,13 +145,12 @@ func TestConsoleInTmux(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	session := sessionName(t)
-	exec.Command("tmux", "kill-session", "-t", session).Run()
-	start := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", bin+" "+abs)
+	start := tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", bin+" "+abs)
 	start.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := start.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
 	tm := &term{t: t, session: session}
 
 	tm.waitFor("trailscope", "events", "TIME", "EVENT")
@@ -118,12 +172,12 @@ func TestConsoleInTmux(t *testing.T) {
 
 	// Esc comes back to the detail.
 	tm.send("Escape")
-	time.Sleep(200 * time.Millisecond)
 	tm.waitFor("credential chain", "/ event:CreateUser")
 
-	// Principals with AccessDenied errors, at 80x24.
+	// Principals with AccessDenied errors, at 80x24. (The next key goes only once the Esc has
+	// taken effect: an Esc followed at once by a key reads as alt+key.)
 	tm.send("Escape")
-	time.Sleep(200 * time.Millisecond) // an Esc followed at once by a key reads as alt+key
+	tm.waitGone("credential chain")
 	tm.waitFor("TIME", "EVENT")
 	tm.send("/")
 	tm.send("C-u")

@@ -51,14 +51,14 @@ func TestLookupConsoleInTmux(t *testing.T) {
 	}, " ")
 	session := sessionName(t)
 	open := func() *term {
-		exec.Command("tmux", "kill-session", "-t", session).Run()
+		tmux("kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --lookup --since 2h", env, bin)
-		if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
+		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
 		return &term{t: t, session: session}
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
 
 	// No --region: the configured region, and us-east-1 for global events. The status line says
 	// where each region is while pages arrive; the timeline is usable meanwhile.
@@ -74,6 +74,7 @@ func TestLookupConsoleInTmux(t *testing.T) {
 		t.Errorf("problems:\n%s", s)
 	}
 	tm.send("q")
+	tm.waitEnded() // and has written the cache the second run reads
 	if n := srv.Calls("LookupEvents", ""); n != 12 {
 		t.Errorf("%d LookupEvents calls, want 12 (6 pages in each region)", n)
 	}
@@ -84,6 +85,7 @@ func TestLookupConsoleInTmux(t *testing.T) {
 	tm.waitFor("600 of 600 events")
 	waitLoaded(tm)
 	tm.send("q")
+	tm.waitEnded()
 	if n := srv.Calls("LookupEvents", ""); n != 2 {
 		t.Errorf("the second run made %d calls, want 2", n)
 	}
@@ -92,11 +94,5 @@ func TestLookupConsoleInTmux(t *testing.T) {
 // waitLoaded waits until the status line no longer says the source is loading.
 func waitLoaded(tm *term) {
 	tm.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for strings.Contains(tm.screen(), "loading:") {
-		if time.Now().After(deadline) {
-			tm.t.Fatalf("still loading:\n%s", tm.screen())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	tm.waitGone("loading:")
 }

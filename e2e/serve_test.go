@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -59,18 +58,13 @@ func (s *server) stop() {
 
 func (s *server) waitLog(t *testing.T, want string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	logged := func() string {
 		s.mu.Lock()
-		l := s.log.String()
-		s.mu.Unlock()
-		if strings.Contains(l, want) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server never logged %q:\n%s", want, l)
-		}
-		time.Sleep(50 * time.Millisecond)
+		defer s.mu.Unlock()
+		return s.log.String()
+	}
+	if !poll(t, func() bool { return strings.Contains(logged(), want) }) {
+		t.Fatalf("the server never logged %q:\n%s", want, logged())
 	}
 }
 
@@ -140,13 +134,12 @@ func TestServeToOpenSSH(t *testing.T) {
 	}
 
 	session := sessionName(t)
-	exec.Command("tmux", "kill-session", "-t", session).Run()
-	start := exec.Command("tmux", append([]string{"new-session", "-d", "-s", session, "-x", "100", "-y", "30"}, ssh("alice", "-t")...)...)
+	start := tmux(append([]string{"new-session", "-d", "-s", session, "-x", "100", "-y", "30"}, ssh("alice", "-t")...)...)
 	start.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := start.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", session).Run() })
+	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
 	tm := &term{t: t, session: session}
 
 	tm.waitFor("trailscope", "sample: scenarios", "events", "TIME", "EVENT")

@@ -11,7 +11,7 @@ set -eu
 if [ $# -eq 0 ] && [ -d ../shared/data/invictus_aws_dataset ]; then
 	set -- ../shared/data/invictus_aws_dataset
 fi
-start trailscope-shots 2 "$@"
+start trailscope-shots-$$ 2 "$@"
 
 shot timeline
 keys /
@@ -35,4 +35,15 @@ keys Enter
 shot detail
 keys j j j j
 shot detail-pivot-line
+keys Escape
+keys :
+text "coverage"
+keys Enter
+shot coverage
+keys /
+keys C-u
+keys Enter
+keys 2
+keys Enter
+shot principal-card
 keys q

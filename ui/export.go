@@ -2,9 +2,7 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -42,8 +40,9 @@ type exportMsg struct {
 // exportEvery paces the progress an export reports: Bubble Tea renders after every message.
 const exportEvery = 100 * time.Millisecond
 
-// export starts writing the result on screen to path.
-func (a *App) export(path string) tea.Cmd {
+// export starts writing the result on screen to path (overwrite: in place of the file there, once
+// the user said yes).
+func (a *App) export(path string, overwrite bool) tea.Cmd {
 	path = strings.TrimSpace(path)
 	if path == "" {
 		return nil
@@ -62,12 +61,12 @@ func (a *App) export(path string) tea.Cmd {
 		updates: make(chan exportMsg, 1), cancel: cancel, done: make(chan struct{})}
 	a.exporting = j
 	a.say(fmt.Sprintf("exporting %s to %s…", report.Count(len(refs), "event"), cloudtrail.Sanitize(path)))
-	go j.run(ctx, idx, refs)
+	go j.run(ctx, overwrite, idx, refs)
 	return j.next
 }
 
 // run writes the file and sends its progress and its end.
-func (j *exportJob) run(ctx context.Context, idx *index.Index, refs []index.EventRef) {
+func (j *exportJob) run(ctx context.Context, overwrite bool, idx *index.Index, refs []index.EventRef) {
 	defer close(j.done)
 	last := time.Now()
 	progress := func(n int) {
@@ -80,7 +79,7 @@ func (j *exportJob) run(ctx context.Context, idx *index.Index, refs []index.Even
 			}
 		}
 	}
-	err := writeExport(ctx, j.path, j.format, idx, refs, progress)
+	err := writeExport(ctx, j.path, overwrite, j.format, idx, refs, progress)
 	select {
 	case j.updates <- exportMsg{job: j, end: true, err: err}:
 	case <-ctx.Done():
@@ -140,20 +139,18 @@ func (a *App) stopExport() {
 	}
 }
 
-// writeExport writes a new file (never one that exists) and removes it if the export fails or is
-// cancelled: a file at path is a whole export.
-func writeExport(ctx context.Context, path string, format report.Format, idx *index.Index, refs []index.EventRef, progress func(int)) (err error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// writeExport writes the file whole or not at all (a pendingFile): an export that fails or is cut
+// short leaves no file, or the one it was to replace as it was.
+func writeExport(ctx context.Context, path string, overwrite bool, format report.Format, idx *index.Index, refs []index.EventRef, progress func(int)) error {
+	f, err := createPending(path, overwrite, 0o644)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		err = errors.Join(err, f.Close())
-		if err != nil {
-			os.Remove(path)
-		}
-	}()
-	return report.Write(ctx, f, format, idx, refs, report.Options{Progress: progress})
+	if err := report.Write(ctx, f, format, idx, refs, report.Options{Progress: progress}); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
 }
 
 // exportStatus is what the title line says of an export under way.

@@ -55,10 +55,11 @@ func TestExport(t *testing.T) {
 		t.Fatalf("csv: %d rows, %v", len(rows), err)
 	}
 
-	exportTo(a, path) // it exists: never overwritten
-	mustContain(t, screen(a), "export to", "failed", "exists")
+	exportTo(a, path) // it exists: overwritten only after y
+	mustContain(t, screen(a), "file exists: overwrite it with the export? y/n")
+	press(a, "n")
 	if again, _ := os.ReadFile(path); !bytes.Equal(again, f) {
-		t.Error("a failed export changed the file that was there")
+		t.Error("an export not confirmed changed the file that was there")
 	}
 }
 
@@ -120,17 +121,33 @@ func TestExportUnderWay(t *testing.T) {
 }
 
 func TestQuitDuringExport(t *testing.T) {
-	idx, g := gatedIndex(100)
-	a := newTestApp(idx, 120, 30)
-	path := filepath.Join(t.TempDir(), "cut.jsonl")
-	press(a, "e", "ctrl+u")
-	typeText(a, path)
-	a.Update(keyMsg("enter"))
-	<-g.reached
-	a.exporting.cancel() // what stopExport does first; it then waits for the writer, held at the gate
-	close(g.gate)
-	a.stopExport()
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Errorf("an export cut short left %s behind (%v)", path, err)
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.jsonl")
+	if err := os.WriteFile(old, []byte("the export before\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{filepath.Join(dir, "cut.jsonl"), old} {
+		idx, g := gatedIndex(100)
+		a := newTestApp(idx, 120, 30)
+		press(a, "e", "ctrl+u")
+		typeText(a, path)
+		a.Update(keyMsg("enter"))
+		if path == old {
+			a.Update(keyMsg("y")) // overwrite it
+		}
+		<-g.reached
+		a.exporting.cancel() // what stopExport does first; it then waits for the writer, held at the gate
+		close(g.gate)
+		a.stopExport()
+		got, err := os.ReadFile(path)
+		switch {
+		case path == old && string(got) != "the export before\n":
+			t.Errorf("an export cut short changed the file it was to replace: %.40q, %v", got, err)
+		case path != old && !os.IsNotExist(err):
+			t.Errorf("an export cut short left %s behind (%v)", path, err)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("%s holds %d files after an export cut short, want the one there before", dir, len(entries))
+		}
 	}
 }

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/trailscope/trailscope/model/coverage"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
@@ -17,6 +20,28 @@ type resultMsg struct {
 	res  index.Result
 	hist index.Histogram
 	dur  time.Duration
+	warn []string // what the coverage says the filter asks in vain (coverage.Report.Warn)
+}
+
+// coverageCache keeps the coverage of the index as it was at n events, for the warnings of queries
+// that run off the UI loop.
+type coverageCache struct {
+	mu  sync.Mutex
+	n   int
+	rep coverage.Report
+}
+
+// warn says what the coverage of idx cannot hold of q, computing the coverage again when the index grew.
+func (c *coverageCache) warn(idx *index.Index, q filter.Query) []string {
+	if !coverage.Asks(q) {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := idx.Len(); n != c.n || c.rep.Events == 0 {
+		c.rep, c.n = coverage.Compute(idx, 0), n
+	}
+	return c.rep.Warn(q)
 }
 
 // requeryMsg is the tick of a re-run held back while the index grows.
@@ -42,13 +67,13 @@ func (a *App) runQuery(text string) tea.Cmd {
 	}
 	a.bar.SetErr(nil)
 	a.state.Seq++
-	seq, idx, buckets := a.state.Seq, a.state.Index, a.histWidth()
+	seq, idx, buckets, cov := a.state.Seq, a.state.Index, a.histWidth(), &a.coverage
 	a.lastRequery = time.Now()
 	return func() tea.Msg {
 		start := time.Now()
 		res := idx.Query(q)
 		dur := time.Since(start)
-		return resultMsg{seq: seq, text: text, res: res, hist: idx.Histogram(res.Refs, buckets), dur: dur}
+		return resultMsg{seq: seq, text: text, res: res, hist: idx.Histogram(res.Refs, buckets), dur: dur, warn: cov.warn(idx, q)}
 	}
 }
 
@@ -67,6 +92,9 @@ func (a *App) onResult(msg resultMsg) tea.Cmd {
 	}
 	s.Applied, s.Result, s.Hist = msg.text, msg.res, msg.hist
 	a.queryDur = msg.dur
+	if len(msg.warn) > 0 && !rm.SameFilter {
+		a.status = common.StatusMsg{Text: "coverage: " + strings.Join(msg.warn, "; ")}
+	}
 	return a.broadcast(rm)
 }
 
@@ -95,7 +123,7 @@ func (a *App) onBatch(msg batchMsg) tea.Cmd {
 		if a.opt.Banner == "" { // a banner says what the data is: it stays until the first key
 			a.status = common.StatusMsg{}
 		}
-		return tea.Batch(a.runQuery(a.state.Applied), a.broadcast(common.LoadedMsg{}))
+		return tea.Batch(a.runQuery(a.state.Applied), a.broadcast(common.LoadedMsg{}), a.verifyCmd())
 	}
 	cmds := []tea.Cmd{loadCmd(a.state.Index, a.opt.Batches)}
 	if msg.added > 0 || len(msg.problems) > 0 {

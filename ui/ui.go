@@ -10,9 +10,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/integrity"
+	"github.com/trailscope/trailscope/ui/settings"
 )
 
 // Options configures a console.
@@ -26,6 +29,22 @@ type Options struct {
 	// met so far (a list that only grows; the console reads it, never changes it). It is asked on
 	// every poll. nil: nobody reports, the index is simply there.
 	Status func() (cloudtrail.Progress, []cloudtrail.Problem)
+
+	// Config is the user's config file: time zone, relative times, theme, timeline columns, mouse.
+	Config settings.Config
+	// Settings is what the console keeps across runs (filter history, saved filters, marks); nil
+	// keeps nothing (a console served to others: their filters are not the operator's to keep).
+	Settings *settings.State
+	// NoMouse leaves the mouse to the terminal, to select text (--no-mouse; also the config's
+	// mouse = false).
+	NoMouse bool
+	// Shared is a console served to others over SSH: no program (the pager) runs on the server.
+	Shared bool
+	// Verify, when set, checks the log file integrity of what was loaded (`trailscope verify`'s
+	// check, offline), off the UI loop once the load is done. It returns the report, nil when the
+	// files hold no digests, and the path each result's file was read from when the report names
+	// it otherwise (an S3 object's copy in the cache).
+	Verify func() (*integrity.Report, map[string]string, error)
 }
 
 // New returns the console's root model.
@@ -35,8 +54,12 @@ func New(opt Options) tea.Model {
 
 // Run runs the console on the terminal until the user quits or ctx is done.
 func Run(ctx context.Context, opt Options) error {
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opt.Config.Theme == "none" {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii)) // bold and reverse, no colour
+	}
 	a := newApp(opt)
-	p := tea.NewProgram(a, tea.WithContext(ctx))
+	p := tea.NewProgram(a, popts...)
 	_, err := p.Run()
 	a.stopExport() // an export cut short leaves no half a file behind
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {

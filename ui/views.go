@@ -6,9 +6,12 @@ import (
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/filterbar"
 	"github.com/trailscope/trailscope/ui/components/summaries"
+	"github.com/trailscope/trailscope/ui/views/counts"
+	"github.com/trailscope/trailscope/ui/views/coverage"
 	"github.com/trailscope/trailscope/ui/views/detail"
 	"github.com/trailscope/trailscope/ui/views/findings"
 	"github.com/trailscope/trailscope/ui/views/help"
+	"github.com/trailscope/trailscope/ui/views/integrity"
 	"github.com/trailscope/trailscope/ui/views/principals"
 	"github.com/trailscope/trailscope/ui/views/problems"
 	"github.com/trailscope/trailscope/ui/views/resources"
@@ -35,6 +38,9 @@ func (a *App) register(c common.Common) {
 		{problems.New(c), g.Problems},
 		{scenarios.New(c), key.Binding{}},
 		{findings.New(c), key.Binding{}},
+		{coverage.New(c), key.Binding{}},
+		{counts.New(c), g.Count},
+		{integrity.New(c), key.Binding{}},
 	}
 }
 

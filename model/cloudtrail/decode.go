@@ -82,9 +82,12 @@ type wireResource struct {
 	AccountID string `json:"accountId"`
 }
 
-// DecodeRecord parses one CloudTrail record. Fields of the wrong type (a string where an object
-// belongs, a number for a string) are tolerated: what can be read is kept, the rest is dropped.
-// The returned Record's Raw is left for the caller (the source knows where the bytes live).
+// DecodeRecord parses one CloudTrail record. A record whose eventTime, eventName, eventSource or eventID is
+// not a JSON string, or whose userIdentity is not an object, is refused: CloudTrail never writes them so,
+// they are damage ("userIdentity is a string, not an object"). Other fields of the wrong type (a number for
+// a region, a string for a bool) are tolerated: what can be read is kept, the rest is dropped; unknown
+// fields are ignored and missing optional ones are empty. The returned Record's Raw is left for the caller
+// (the source knows where the bytes live).
 func DecodeRecord(b []byte) (Record, error) {
 	if len(b) > MaxRecordSize {
 		return Record{}, fmt.Errorf("record of %d bytes is over the %d KB limit", len(b), MaxRecordSize>>10)
@@ -96,11 +99,15 @@ func DecodeRecord(b []byte) (Record, error) {
 		if err2 := json.Unmarshal(b, &generic); err2 != nil {
 			return Record{}, fmt.Errorf("invalid JSON: %w", err)
 		}
+		if err := checkStrict(generic); err != nil {
+			return Record{}, err
+		}
 		w = wireRecord{}
 		coerce(reflect.ValueOf(&w).Elem(), generic)
 	}
 	r, err := w.record()
 	if err == nil {
+		markReportedFailure(&r, b)
 		target := ""
 		if len(r.Resources) > 0 {
 			target = r.Resources[0].ID
@@ -108,6 +115,44 @@ func DecodeRecord(b []byte) (Record, error) {
 		r.Inspected = inspect.Record(r.Source, r.Name, cmp.Or(r.Account, r.Identity.Account), target, b)
 	}
 	return r, err
+}
+
+// strictStrings are the fields that identify an event: of another type than string, the record is damaged.
+var strictStrings = []string{"eventTime", "eventName", "eventSource", "eventID"}
+
+// checkStrict refuses a record whose identifying fields have the wrong JSON type. Missing (or null) is not
+// wrong: it is left to the checks every record goes through.
+func checkStrict(rec map[string]any) error {
+	for _, k := range strictStrings {
+		if v := rec[k]; v != nil {
+			if _, ok := v.(string); !ok {
+				return fmt.Errorf("%s is %s, not a string", k, jsonKind(v))
+			}
+		}
+	}
+	if v := rec["userIdentity"]; v != nil {
+		if _, ok := v.(map[string]any); !ok {
+			return fmt.Errorf("userIdentity is %s, not an object", jsonKind(v))
+		}
+	}
+	return nil
+}
+
+// jsonKind names the JSON type of a generically decoded value, with its article.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "null"
 }
 
 func (w *wireRecord) record() (Record, error) {
@@ -163,18 +208,31 @@ func (w *wireRecord) record() (Record, error) {
 		listed[i] = ListedResource(lr)
 	}
 	r.Resources = ExtractResources(r.Source, r.Name, listed, w.RequestParameters, w.ResponseElements)
-	if len(w.ResponseElements) > 0 && bytes.Contains(w.ResponseElements, []byte(`"credentials"`)) {
-		if k := gjson.GetBytes(w.ResponseElements, "credentials.accessKeyId"); k.Type == gjson.String && isTemporaryKey(k.Str) {
-			r.MintedKey = k.Str
-		}
-	}
+	r.MintedKey = mintedKey(w.ResponseElements)
 	return r, nil
 }
 
-// isTemporaryKey tells a real temporary access key ID from a redacted one ("ASIA****"), which
+// mintedKey returns the access key a response hands out: the temporary key of AssumeRole,
+// GetSessionToken... (credentials.accessKeyId) or the long-term key of CreateAccessKey
+// (accessKey.accessKeyId); "" for the rest.
+func mintedKey(resp []byte) string {
+	for _, f := range [...]struct{ mark, path, prefix string }{
+		{`"credentials"`, "credentials.accessKeyId", "ASIA"},
+		{`"accessKey"`, "accessKey.accessKeyId", "AKIA"},
+	} {
+		if len(resp) > 0 && bytes.Contains(resp, []byte(f.mark)) {
+			if k := gjson.GetBytes(resp, f.path); k.Type == gjson.String && isAccessKey(k.Str, f.prefix) {
+				return k.Str
+			}
+		}
+	}
+	return ""
+}
+
+// isAccessKey tells a real access key ID with the given prefix from a redacted one ("ASIA****"), which
 // sanitised sample data is full of and which would link unrelated sessions into one chain.
-func isTemporaryKey(k string) bool {
-	if len(k) < 16 || len(k) > 128 || !strings.HasPrefix(k, "ASIA") {
+func isAccessKey(k, prefix string) bool {
+	if len(k) < 16 || len(k) > 128 || !strings.HasPrefix(k, prefix) {
 		return false
 	}
 	for i := 0; i < len(k); i++ {

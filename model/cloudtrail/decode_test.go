@@ -28,10 +28,22 @@ func TestDecodeRecordTolerance(t *testing.T) {
 	}{
 		{"readOnly as a string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","readOnly":"false"}`,
 			func(r Record) bool { return r.ReadOnly == False }, ""},
-		{"userIdentity as a string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":"root"}`,
+		{"a number for an optional string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","awsRegion":true,"errorCode":7}`,
+			func(r Record) bool { return r.Name == "X" && r.Region == "true" && r.ErrorCode == "7" }, ""},
+		{"unknown fields, none of the optional ones", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","somethingNew":{"a":[1]}}`,
 			func(r Record) bool { return r.Name == "X" && r.Identity.Principal == "(no identity)" }, ""},
-		{"a number for a string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":42,"awsRegion":true}`,
-			func(r Record) bool { return r.Name == "42" && r.Region == "true" }, ""},
+		{"userIdentity null", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":null}`,
+			func(r Record) bool { return r.Name == "X" }, ""},
+		{"userIdentity as a string", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":"root"}`,
+			nil, "userIdentity is a string, not an object"},
+		{"userIdentity as an array", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":[{}]}`,
+			nil, "userIdentity is an array, not an object"},
+		{"eventName as a number", `{"eventTime":"2023-07-10T11:42:36Z","eventName":42}`, nil, "eventName is a number, not a string"},
+		{"eventName as an array", `{"eventTime":"2023-07-10T11:42:36Z","eventName":["X"]}`, nil, "eventName is an array, not a string"},
+		{"eventSource as an object", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","eventSource":{}}`, nil, "eventSource is an object, not a string"},
+		{"eventID as a number", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","eventID":12345}`, nil, "eventID is a number, not a string"},
+		{"eventTime as a number", `{"eventTime":1688989356,"eventName":"X"}`, nil, "eventTime is a number, not a string"},
+		{"eventTime as a boolean", `{"eventTime":true,"eventName":"X"}`, nil, "eventTime is a boolean, not a string"},
 		{"mfaAuthenticated as a bool", `{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":{"type":"IAMUser","userName":"u","sessionContext":{"attributes":{"mfaAuthenticated":true}}}}`,
 			func(r Record) bool { return r.Identity.MFA }, ""},
 		{"Panther's time format", `{"eventTime":"2025-01-21 17:49:47.000000000","eventName":"X"}`,
@@ -73,4 +85,23 @@ func FuzzDecodeRecord(f *testing.F) {
 			t.Errorf("a decoded record always has a principal")
 		}
 	})
+}
+
+func TestDecodeMintedKeys(t *testing.T) {
+	for _, tt := range []struct{ resp, want string }{
+		{`{"credentials":{"accessKeyId":"ASIAMINTEDEXAMPLE1"}}`, "ASIAMINTEDEXAMPLE1"},
+		{`{"accessKey":{"accessKeyId":"AKIATFQR7NSC3ZO6PKAZ","status":"Active","userName":"bob"}}`, "AKIATFQR7NSC3ZO6PKAZ"},
+		{`{"accessKey":{"accessKeyId":"AKIA****************"}}`, ""}, // redacted
+		{`{"accessKey":{"accessKeyId":"ASIAMINTEDEXAMPLE1"}}`, ""},   // not what CreateAccessKey makes
+		{`{"credentials":{"accessKeyId":"AKIATFQR7NSC3ZO6PKAZ"}}`, ""},
+		{`null`, ""},
+	} {
+		r, err := DecodeRecord([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","responseElements":` + tt.resp + `}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.MintedKey != tt.want {
+			t.Errorf("%s: minted %q, want %q", tt.resp, r.MintedKey, tt.want)
+		}
+	}
 }

@@ -22,17 +22,24 @@ type Record struct {
 	Identity     Identity
 	SourceIP     string
 	UserAgent    string
-	ErrorCode    string
-	ErrorMessage string
-	ReadOnly     Tri
-	EventType    string // AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, AwsCloudTrailInsight, ...
-	Category     string // Management, Data, Insight, NetworkActivity
-	EventID      string
-	RequestID    string
-	SharedID     string // sharedEventID
-	Resources    []Resource
-	// MintedKey is the temporary access key this event created (responseElements.credentials.accessKeyId
-	// of AssumeRole, GetSessionToken, ...): the link the credential chain follows.
+	// ErrorCode is the record's errorCode or, for a sign-in that reports failure in its response and
+	// not with an errorCode (a failed ConsoleLogin or CheckMfa), the value it reported there
+	// ("Failure"): every event with an ErrorCode failed.
+	ErrorCode string
+	// ErrorInResponse says where the failure in ErrorCode was reported when the record has no
+	// errorCode ("responseElements.ConsoleLogin"); "" otherwise.
+	ErrorInResponse string
+	ErrorMessage    string // errorMessage: why the call failed
+	ReadOnly        Tri
+	EventType       string // AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, AwsCloudTrailInsight, ...
+	Category        string // Management, Data, Insight, NetworkActivity
+	EventID         string
+	RequestID       string
+	SharedID        string // sharedEventID
+	Resources       []Resource
+	// MintedKey is the access key this event created: a temporary one (responseElements.credentials.
+	// accessKeyId of AssumeRole, GetSessionToken, ...) or a long-term one (responseElements.accessKey.
+	// accessKeyId of CreateAccessKey). It is the link the credential chain follows.
 	MintedKey string
 	// Inspected is what the findings rules need from the raw record beyond these fields (a security
 	// group rule's CIDR and ports, a policy, whether a sign-in used MFA), read while the bytes are at
@@ -105,6 +112,14 @@ type RawBulkStore interface {
 	// position in it). raw is valid only during the call. RawEach stops at fn's first error and
 	// returns it, at the first record it cannot read, or when ctx ends.
 	RawEach(ctx context.Context, spans []RawSpan, fn func(i int, raw []byte) error) error
+}
+
+// FileStore is a RawStore whose records were read from files: File names the file of the record
+// at off, as the source read it ("" for a record that was not). The console uses it to tell which
+// file an event came from (log file integrity is checked per file).
+type FileStore interface {
+	RawStore
+	File(off int64) string
 }
 
 // RawRef locates a record's raw JSON in a RawStore, for drill-down.

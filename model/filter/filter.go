@@ -36,6 +36,7 @@ const (
 	FieldUntil                  // until:  upper time bound
 	FieldID                     // id:     eventID
 	FieldRequest                // req:    requestID or sharedEventID
+	FieldLineage                // lineage: an access key's lineage: the events that minted it, its own, those of keys minted from it
 )
 
 // fieldNames are the qualifier names by Field; FieldText has no qualifier.
@@ -57,6 +58,7 @@ var fieldNames = [...]string{
 	FieldUntil:     "until",
 	FieldID:        "id",
 	FieldRequest:   "req",
+	FieldLineage:   "lineage",
 }
 
 // String returns the qualifier name of the field as a person types it ("event", "principal"), and
@@ -96,6 +98,7 @@ var Qualifiers = []Qualifier{
 	{Name: "until", Field: FieldUntil, Help: "not after: a duration back from the newest event or an RFC 3339 time", Example: "until:2024-05-01T10:00Z"},
 	{Name: "id", Field: FieldID, Help: "event ID", Example: "id:3038ebd2-c98a-4c65-9b6e-e22506292313"},
 	{Name: "req", Field: FieldRequest, Help: "request ID or shared event ID", Example: "req:9f0c2d4e-7b1a-4c3d-8e5f-0a1b2c3d4e5f"},
+	{Name: "lineage", Field: FieldLineage, Help: "an access key, the calls that made it and the keys made from it", Example: "lineage:AKIAIOSFODNN7EXAMPLE"},
 }
 
 // lookupQualifier finds a qualifier by name or alias, case-insensitively.

@@ -466,6 +466,9 @@ func origin(v index.View, keys map[index.Sym]bool) (origin string, chain []strin
 	for _, key := range sorted {
 		var path []string
 		for _, link := range v.Chain(key) {
+			if link.LongTerm {
+				break // who made a user's key is not who uses it
+			}
 			path = append(path, link.Caller)
 		}
 		if len(path) == 0 {

@@ -40,6 +40,8 @@ var ruleList = []Rule{
 		"A trusted IP list or a suppression filter silences GuardDuty for whatever it matches.", catalog.DefenseEvasion},
 	{"network-logs-deleted", catalog.SeverityMedium, "VPC flow logs or DNS query logs removed",
 		"Network and DNS logs show exfiltration and command-and-control; removing them hides both.", catalog.DefenseEvasion},
+	{"log-delivery-denied", catalog.SeverityMedium, "Log delivery denied",
+		"An AWS service denied writing logs (a bucket or key policy changed) means evidence is being lost as it happens.", catalog.DefenseEvasion},
 	{"log-tampering", catalog.SeverityMedium, "CloudWatch logs deleted or retention cut",
 		"Deleting log groups or shortening their retention destroys evidence before anyone looks.", catalog.DefenseEvasion},
 	{"kms-key-disabled", catalog.SeverityHigh, "KMS key disabled or scheduled for deletion",
@@ -54,6 +56,8 @@ var ruleList = []Rule{
 		"Setting another user's password takes over that user; creating one gives a key-only user a way into the console.", catalog.Persistence},
 	{"access-key-other-user", catalog.SeverityHigh, "Access key created for another user",
 		"A key made for someone else is a credential its owner does not know about: a classic backdoor.", catalog.Persistence},
+	{"access-key-self", catalog.SeverityMedium, "User created an access key for itself",
+		"A second key outlives the rotation of a leaked first one; right after probing or a policy change it is an intruder staying.", catalog.Persistence},
 	{"admin-policy", catalog.SeverityHigh, "Administrator permissions granted",
 		"AdministratorAccess or an Allow of * on * turns whoever holds it into an administrator.", catalog.PrivilegeEscalation},
 	{"policy-changed", catalog.SeverityLow, "IAM policy attached, put inline or given a new default version",
@@ -374,7 +378,7 @@ func (r *run) indexRules() {
 			r.lambdaChanges()
 			r.instanceAccess()
 		},
-		r.passwordData, r.secrets, r.instanceBursts, r.objectDeletes, r.deniedBursts, r.offensiveTools, r.scan,
+		r.logDelivery, r.passwordData, r.secrets, r.instanceBursts, r.objectDeletes, r.deniedBursts, r.offensiveTools, r.scan,
 		r.gatherInspection,
 	}
 	for _, step := range steps {
@@ -389,7 +393,8 @@ func (r *run) otherUser() {
 	for _, c := range []struct {
 		id, name string
 	}{{"access-key-other-user", "CreateAccessKey"}, {"login-profile", "CreateLoginProfile"}, {"login-profile", "UpdateLoginProfile"}} {
-		if !r.enabled(c.id) {
+		self := c.id == "access-key-other-user" && r.enabled("access-key-self")
+		if !r.enabled(c.id) && !self {
 			continue
 		}
 		calls := []catalog.Call{call("iam", c.name)}
@@ -404,7 +409,13 @@ func (r *run) otherUser() {
 				}
 			}
 			if other == "" && c.id == "access-key-other-user" {
-				continue // a user's own key: routine rotation
+				if self {
+					r.selfKey(ref) // a user's own key: rotation, or a way back in
+				}
+				continue
+			}
+			if !r.enabled(c.id) {
+				continue
 			}
 			d := r.draftFor(mustRule(c.id), who.Principal(), "")
 			d.refs = append(d.refs, ref)

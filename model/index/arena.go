@@ -44,6 +44,23 @@ func (a *arena) put(s string) text {
 	return text{off: off, n: uint32(size)}
 }
 
+// putKey stores an ID already in its stored form.
+func (a *arena) putKey(k idKey) text {
+	if len(k.b) == 0 || len(k.b) > arenaChunk || len(a.chunks) >= math.MaxUint32/arenaChunk {
+		return text{}
+	}
+	if len(a.chunks) == 0 || len(a.chunks[len(a.chunks)-1])+len(k.b) > arenaChunk {
+		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+	}
+	last := &a.chunks[len(a.chunks)-1]
+	off := uint32((len(a.chunks)-1)*arenaChunk + len(*last))
+	*last = append(*last, k.b...)
+	if k.packed {
+		return text{off: off, n: uint32(len(k.b)) | packedUUID}
+	}
+	return text{off: off, n: uint32(len(k.b))}
+}
+
 // bytes returns the stored bytes of t.
 func (a *arena) bytes(t text) []byte {
 	c := a.chunks[t.off/arenaChunk]

@@ -124,7 +124,7 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 			want = cloudtrail.True
 		}
 		for i := range EventRef(x.events.len()) {
-			if x.events.at(i).readOnly == want {
+			if x.readOnly(x.events.at(i)) == want {
 				s.set(EventRef(i))
 			}
 		}
@@ -172,6 +172,20 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 		x.unionValues(s, pType, t.Values, equalFold)
 	case filter.FieldKey:
 		x.unionValues(s, pKey, t.Values, equalFold)
+	case filter.FieldLineage:
+		var keys []Sym
+		for _, v := range t.Values {
+			m := equalFold(v)
+			for k := range x.post[pKey] {
+				if m.pred(x.syms.str(k)) {
+					keys = append(keys, k)
+				}
+			}
+			if k, ok := x.syms.lookup(v); ok && x.posting(pKey, k) == nil {
+				keys = append(keys, k) // a key minted in the records and never used
+			}
+		}
+		x.lineageLocked(s, keys)
 	case filter.FieldRegion:
 		x.unionValues(s, pRegion, t.Values, equalFold)
 	case filter.FieldAccount:
@@ -205,16 +219,16 @@ func (x *Index) lookupID(id string) (EventRef, bool) {
 // union adds the events of every value of field p that m matches.
 func (x *Index) union(s bitset, p posted, m matcher) {
 	add := func(v Sym) {
-		for _, ref := range *x.post[p][v] {
+		for _, ref := range x.posting(p, v) {
 			s.set(ref)
 		}
 	}
 	if m.pred == nil {
-		x.hay[p].each(m.sub, add)
+		x.hay[p].each(&x.syms, m.sub, add)
 		return
 	}
 	for v := range x.post[p] {
-		if m.pred(x.syms.strs[v]) {
+		if m.pred(x.syms.str(v)) {
 			add(v)
 		}
 	}
@@ -232,7 +246,7 @@ func (x *Index) ipSet(s bitset, t filter.Term) {
 			if !anyContains(t.Prefixes, x.ips[v]) {
 				continue
 			}
-			for _, ref := range *list {
+			for _, ref := range *x.lists.at(list) {
 				s.set(ref)
 			}
 		}

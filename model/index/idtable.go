@@ -7,12 +7,12 @@ import "hash/maphash"
 // ID to ref costs about 30.
 type idTable struct {
 	seed  maphash.Seed
-	slots []uint32 // ref+1; 0 is empty
+	slots []uint64 // ref+1, and the top half of the ID's hash (which also places it); 0 is empty
 	n     int
 }
 
 func newIDTable() idTable {
-	return idTable{seed: maphash.MakeSeed(), slots: make([]uint32, 1024)}
+	return idTable{seed: maphash.MakeSeed(), slots: make([]uint64, 1024)}
 }
 
 // hash hashes an ID in its stored form (a packed UUID or its bytes), so that growing the table
@@ -35,42 +35,53 @@ func storedForm(id string) idKey {
 
 // find returns the event whose ID has the stored form key.
 func (t *idTable) find(x *Index, key idKey) (EventRef, bool) {
+	return t.findHashed(x, key, t.hash(key.b))
+}
+
+// findHashed is find with the key's hash already made.
+// The fingerprint in each slot spares looking at the events and IDs of the others.
+func (t *idTable) findHashed(x *Index, key idKey, h uint64) (EventRef, bool) {
 	mask := uint64(len(t.slots) - 1)
-	for i := t.hash(key.b) & mask; ; i = (i + 1) & mask {
+	fp := h >> 32
+	for i := fp & mask; ; i = (i + 1) & mask {
 		s := t.slots[i]
 		if s == 0 {
 			return 0, false
 		}
-		id := x.events.at(s - 1).id
+		if s>>32 != fp {
+			continue
+		}
+		ref := EventRef(s) - 1
+		id := x.events.at(ref).id
 		if (id.n&packedUUID != 0) == key.packed && string(x.arena.bytes(id)) == string(key.b) {
-			return s - 1, true
+			return ref, true
 		}
 	}
 }
 
-// insert adds ref, whose ID is not in the table yet.
-func (t *idTable) insert(x *Index, ref EventRef, key idKey) {
+// insertHashed adds ref, whose ID (hashed to h) is not in the table yet.
+func (t *idTable) insertHashed(x *Index, ref EventRef, h uint64) {
 	if 2*(t.n+1) > len(t.slots) {
-		t.grow(x)
+		t.grow()
 	}
 	mask := uint64(len(t.slots) - 1)
-	i := t.hash(key.b) & mask
+	i := h >> 32 & mask
 	for t.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
-	t.slots[i] = ref + 1
+	t.slots[i] = h>>32<<32 | uint64(ref+1)
 	t.n++
 }
 
-func (t *idTable) grow(x *Index) {
+func (t *idTable) grow() {
 	old := t.slots
-	t.slots = make([]uint32, 2*len(old))
+	t.slots = make([]uint64, 2*len(old))
 	mask := uint64(len(t.slots) - 1)
 	for _, s := range old {
 		if s == 0 {
 			continue
 		}
-		i := t.hash(x.arena.bytes(x.events.at(s-1).id)) & mask
+		i := s >> 32 & mask
 		for t.slots[i] != 0 {
 			i = (i + 1) & mask
 		}

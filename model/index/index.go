@@ -50,7 +50,6 @@ type event struct {
 	shape                         uint32 // in Index.shapes: eventType, category, eventVersion
 	invokedBy, ip, ua             Sym
 	errCode, errMsg, minted       Sym
-	readOnly                      cloudtrail.Tri
 	id, req                       text
 	resOff, resN                  uint32
 	store                         uint32
@@ -58,15 +57,22 @@ type event struct {
 	rawOff                        int64
 }
 
-// shape is what few combinations there are of a record's type, category and version.
-type shape struct{ eventType, category, version Sym }
+// shape is what few combinations there are of a record's type, category, version and readOnly, and of
+// where a sign-in reported its failure (Record.ErrorInResponse). (readOnly lives here rather than in the
+// event, where its byte padded every event by eight.)
+type shape struct {
+	eventType, category, version, failedIn Sym
+	readOnly                               cloudtrail.Tri
+}
+
+// readOnly returns the readOnly of e.
+func (x *Index) readOnly(e *event) cloudtrail.Tri { return x.shapes[e.shape].readOnly }
 
 // identity is the interned form of a userIdentity. The events of one session share one, found by
 // its access key: one lookup instead of interning fifteen strings for every event.
 type identity struct {
 	identityKey
-	lists  [5]*[]EventRef // postings: principal, role, ARN, type, key
-	ip, ua valueCache     // a session mostly keeps its address and agent
+	lists [5]uint32 // postings: principal, role, ARN, type, key
 }
 
 // identityKey is what makes identities distinct.
@@ -75,38 +81,6 @@ type identityKey struct {
 	sourceIdentity, behalf, issuerType, issuerARN    Sym
 	issuerName, provider, principal, role, session   Sym
 	mfa, console                                     bool
-}
-
-// valueCache remembers the last value of a field, interned, with its posting list.
-type valueCache struct {
-	s    string
-	sym  Sym
-	list *[]EventRef
-}
-
-// cachedLocked interns s for field p through c. When it returns a value other than 0, c.list is
-// that value's posting list.
-func (x *Index) cachedLocked(c *valueCache, p posted, s string) Sym {
-	if s == "" {
-		return 0
-	}
-	if c.list == nil || c.s != s {
-		c.sym = x.syms.intern(s)
-		c.s, c.list = x.syms.strs[c.sym], x.postingLocked(p, c.sym)
-	}
-	return c.sym
-}
-
-// internLocked interns s through c, for a field without posting lists.
-func (x *Index) internLocked(c *valueCache, s string) Sym {
-	if s == "" {
-		return 0
-	}
-	if c.sym == 0 || c.s != s {
-		c.sym = x.syms.intern(s)
-		c.s = x.syms.strs[c.sym]
-	}
-	return c.sym
 }
 
 // appendRef adds ref to a posting list once.
@@ -119,47 +93,30 @@ func appendRef(list *[]EventRef, ref EventRef) {
 // Index holds events in memory and answers queries over them. Add may run while queries run: it is
 // safe for one writer and many readers.
 type Index struct {
+	addMu     sync.Mutex // held by Add throughout: the only writer, so prepare may read the tables below unlocked
 	mu        sync.RWMutex
 	syms      symtab
 	arena     arena
 	events    events
-	res       []Sym                // the resources of every event, flattened (event.resOff, event.resN)
-	resources map[Sym]resourceInfo // by the Sym of Resource.Key()
-	post      [numPosted]map[Sym]*[]EventRef
+	res       []Sym                     // the resources of every event, flattened (event.resOff, event.resN)
+	resources map[Sym]resourceInfo      // by the Sym of Resource.Key()
+	post      [numPosted]map[Sym]uint32 // value -> its posting list in lists
+	lists     postings
 	hay       [numPosted]haystack // the distinct values of each field, for substring terms
-	idents    []identity
+	idents    identities
 	shapes    []shape
 	shapeIDs  map[shape]uint32
-	shared    map[EventRef]text      // sharedEventID, which few events have
-	inspected map[EventRef]string    // Record.Inspected, which few events have
-	identBy   [2]map[string]uint32   // by access key; by principal for events without one
-	identSet  map[identityKey]uint32 // every identity, by what makes it distinct
-	ips       map[Sym][]netip.Addr   // parsed source IPs (a few records carry a comma-separated list)
+	shared    map[EventRef]text    // sharedEventID, which few events have
+	inspected map[EventRef]string  // Record.Inspected, which few events have
+	ips       map[Sym][]netip.Addr // parsed source IPs (a few records carry a comma-separated list)
 	byID      idTable
-	minted    map[Sym]EventRef // temporary access key -> the event that minted it
+	mintedBy  []EventRef // by the Sym of a temporary access key: the event that minted it, plus one; 0: none
 	stores    []cloudtrail.RawStore
 	storeIDs  map[cloudtrail.RawStore]uint32
 	order     []EventRef // events[:len(order)] sorted by time (then arrival)
 	dups      int
-	recent    [numRecent]valueCache // the last value of each field: records of a file share many
+	scratch   commitScratch
 }
-
-// The fields of a record whose last value Index.recent keeps. A string comparison is much
-// cheaper than a map lookup, and a file's records mostly share a region, account, type...
-const (
-	rName = iota
-	rSource
-	rRegion
-	rAccount
-	rInvokedBy
-	rErrCode
-	rErrMsg
-	rEventType
-	rCategory
-	rVersion
-	rMinted
-	numRecent
-)
 
 // New returns an empty index.
 func New() *Index {
@@ -168,130 +125,35 @@ func New() *Index {
 		resources: map[Sym]resourceInfo{},
 		ips:       map[Sym][]netip.Addr{},
 		byID:      newIDTable(),
-		minted:    map[Sym]EventRef{},
 		stores:    []cloudtrail.RawStore{nil},
 		storeIDs:  map[cloudtrail.RawStore]uint32{},
-		identBy:   [2]map[string]uint32{{}, {}},
-		identSet:  map[identityKey]uint32{},
 		shapeIDs:  map[shape]uint32{},
 		shared:    map[EventRef]text{},
 		inspected: map[EventRef]string{},
 	}
 	for i := range x.post {
-		x.post[i] = map[Sym]*[]EventRef{}
+		x.post[i] = map[Sym]uint32{}
 	}
 	return x
 }
 
 // Add appends a batch of records and returns how many were new (duplicates by eventID are dropped).
-// Raw stores must be comparable values (pointers).
+// Raw stores must be comparable values (pointers). The records are prepared on every core before the
+// index is locked; only the merge of the prepared blocks is serial (block.go).
 func (x *Index) Add(batch []cloudtrail.Record) int {
+	if len(batch) == 0 {
+		return 0
+	}
+	x.addMu.Lock() // one Add at a time: prepare reads what the index holds while no commit runs
+	defer x.addMu.Unlock()
+	blocks := x.prepareAll(batch)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	added := 0
-	for i := range batch {
-		if x.addLocked(&batch[i]) {
-			added++
-		}
+	for _, b := range blocks {
+		added += x.commitLocked(b)
 	}
 	return added
-}
-
-func (x *Index) addLocked(r *cloudtrail.Record) bool {
-	ref := EventRef(x.events.len())
-	var key idKey
-	if r.EventID != "" {
-		key = storedForm(r.EventID)
-		if _, dup := x.byID.find(x, key); dup {
-			x.dups++
-			return false
-		}
-	}
-	c := &x.recent
-	ident := x.identityLocked(&r.Identity)
-	who := &x.idents[ident]
-	e := event{
-		time:      r.Time.UnixNano(),
-		name:      x.cachedLocked(&c[rName], pEvent, r.Name),
-		source:    x.cachedLocked(&c[rSource], pSource, r.Source),
-		region:    x.cachedLocked(&c[rRegion], pRegion, r.Region),
-		account:   x.cachedLocked(&c[rAccount], pAccount, r.Account),
-		ident:     ident,
-		shape:     x.shapeLocked(shape{x.internLocked(&c[rEventType], r.EventType), x.internLocked(&c[rCategory], r.Category), x.internLocked(&c[rVersion], r.EventVersion)}),
-		invokedBy: x.internLocked(&c[rInvokedBy], r.Identity.InvokedBy),
-		ip:        x.cachedLocked(&who.ip, pIP, r.SourceIP),
-		ua:        x.cachedLocked(&who.ua, pUA, r.UserAgent),
-		errCode:   x.cachedLocked(&c[rErrCode], pError, r.ErrorCode),
-		errMsg:    x.internLocked(&c[rErrMsg], r.ErrorMessage),
-		minted:    x.internLocked(&c[rMinted], r.MintedKey),
-		readOnly:  r.ReadOnly,
-		id:        x.arena.put(r.EventID),
-		req:       x.arena.put(r.RequestID),
-		resOff:    uint32(len(x.res)),
-		rawOff:    r.Raw.Off,
-		rawLen:    uint32(r.Raw.Len),
-	}
-	if r.SharedID != "" {
-		x.shared[ref] = x.arena.put(r.SharedID)
-	}
-	if r.Inspected != "" {
-		x.inspected[ref] = strings.Clone(r.Inspected)
-	}
-	for _, res := range r.Resources {
-		k := x.syms.intern(res.Key())
-		if info, ok := x.resources[k]; !ok || (info.arn == 0 && res.ARN != "" && !arnOfS3(res)) {
-			arn := res.ARN
-			if arnOfS3(res) {
-				arn = "" // an S3 ARN says no more than the bucket and key: not worth 20 MB a million objects
-			}
-			x.resources[k] = resourceInfo{kind: x.syms.intern(res.Kind), arn: x.syms.intern(arn)}
-		}
-		x.res = append(x.res, k)
-		appendRef(x.postingLocked(pResource, k), ref)
-	}
-	e.resN = uint32(len(x.res)) - e.resOff
-	if r.Raw.Store != nil {
-		s, ok := x.storeIDs[r.Raw.Store]
-		if !ok {
-			s = uint32(len(x.stores))
-			x.stores = append(x.stores, r.Raw.Store)
-			x.storeIDs[r.Raw.Store] = s
-		}
-		e.store = s
-	}
-	if e.ip != 0 {
-		if _, ok := x.ips[e.ip]; !ok {
-			x.ips[e.ip] = parseIPs(r.SourceIP)
-		}
-	}
-	if e.minted != 0 {
-		if _, ok := x.minted[e.minted]; !ok {
-			x.minted[e.minted] = ref
-		}
-	}
-	x.events.append(e)
-	if e.id.n != 0 {
-		x.byID.insert(x, ref, key)
-	}
-	// Post the event under each of its values: the caches above hold their lists.
-	for _, f := range [...]struct {
-		v Sym
-		c *valueCache
-	}{{e.name, &c[rName]}, {e.source, &c[rSource]}, {e.region, &c[rRegion]}, {e.account, &c[rAccount]},
-		{e.errCode, &c[rErrCode]}, {e.ip, &who.ip}, {e.ua, &who.ua}} {
-		if f.v != 0 {
-			appendRef(f.c.list, ref)
-		}
-	}
-	for _, list := range who.lists {
-		if list != nil {
-			appendRef(list, ref)
-		}
-	}
-	if who.account != 0 && who.account != e.account {
-		appendRef(x.postingLocked(pAccount, who.account), ref)
-	}
-	return true
 }
 
 // shapeLocked returns the index of a shape, adding it the first time.
@@ -305,77 +167,41 @@ func (x *Index) shapeLocked(sh shape) uint32 {
 	return i
 }
 
-// identityLocked returns the identity of a record, interning it the first time it is seen.
-func (x *Index) identityLocked(id *cloudtrail.Identity) uint32 {
-	by, key := 0, id.AccessKey
-	if key == "" {
-		by, key = 1, id.Principal
-	}
-	if i, ok := x.identBy[by][key]; ok && x.sameIdentity(&x.idents[i], id) {
-		return i
-	}
-	in := x.syms.intern
-	k := identityKey{
-		idType:         in(id.Type),
-		principalID:    in(id.PrincipalID),
-		arn:            in(id.ARN),
-		account:        in(id.Account),
-		key:            in(id.AccessKey),
-		userName:       in(id.UserName),
-		sourceIdentity: in(id.SourceIdentity),
-		behalf:         in(id.OnBehalfOf),
-		issuerType:     in(id.IssuerType),
-		issuerARN:      in(id.IssuerARN),
-		issuerName:     in(id.IssuerName),
-		provider:       in(id.Provider),
-		principal:      in(id.Principal),
-		role:           in(id.Role),
-		session:        in(id.Session),
-		mfa:            id.MFA,
-		console:        id.Console,
-	}
-	// The cache by key missed: a key shared by several principals (redacted keys in published
-	// samples are) must not make a new identity for every event.
-	if i, ok := x.identSet[k]; ok {
-		x.identBy[by][x.syms.strs[in(key)]] = i
-		return i
-	}
-	who := identity{identityKey: k}
-	for i, f := range []struct {
-		p posted
-		v Sym
-	}{{pPrincipal, who.principal}, {pRole, who.role}, {pARN, who.arn}, {pType, who.idType}, {pKey, who.key}} {
-		if f.v != 0 {
-			who.lists[i] = x.postingLocked(f.p, f.v)
-		}
-	}
-	x.idents = append(x.idents, who)
-	i := uint32(len(x.idents) - 1)
-	x.identSet[k] = i
-	x.identBy[by][x.syms.strs[in(key)]] = i
-	return i
-}
-
-// sameIdentity reports whether an interned identity is the record's: a reused or redacted access
-// key must not lend one session's identity to another.
-func (x *Index) sameIdentity(a *identity, id *cloudtrail.Identity) bool {
-	s := x.syms.strs
-	return s[a.principal] == id.Principal && s[a.arn] == id.ARN && s[a.idType] == id.Type &&
-		s[a.account] == id.Account && s[a.principalID] == id.PrincipalID && s[a.userName] == id.UserName &&
-		s[a.key] == id.AccessKey && a.mfa == id.MFA && a.console == id.Console &&
-		s[a.sourceIdentity] == id.SourceIdentity && s[a.issuerARN] == id.IssuerARN && s[a.provider] == id.Provider &&
-		s[a.behalf] == id.OnBehalfOf
-}
-
 // postingLocked returns the posting list of value v of field p, creating it.
 func (x *Index) postingLocked(p posted, v Sym) *[]EventRef {
-	list, ok := x.post[p][v]
+	return x.lists.at(x.postingIDLocked(p, v))
+}
+
+// postingIDLocked returns the number of the posting list of value v of field p, creating it.
+func (x *Index) postingIDLocked(p posted, v Sym) uint32 {
+	id, ok := x.post[p][v]
 	if !ok {
-		list = new([]EventRef)
-		x.post[p][v] = list
-		x.hay[p].add(v, strings.ToLower(x.syms.strs[v]))
+		id = x.lists.add()
+		x.post[p][v] = id
+		if searched[p] {
+			x.hay[p].add(v)
+		}
 	}
-	return list
+	return id
+}
+
+// searched are the fields whose values substring terms look through (their haystacks).
+var searched = [numPosted]bool{pEvent: true, pPrincipal: true, pARN: true, pResource: true, pIP: true, pUA: true}
+
+// mintedLocked returns the event that minted key k.
+func (x *Index) mintedLocked(k Sym) (EventRef, bool) {
+	if int(k) >= len(x.mintedBy) || x.mintedBy[k] == 0 {
+		return 0, false
+	}
+	return x.mintedBy[k] - 1, true
+}
+
+// posting returns the posting list of value v of field p; nil when there is none.
+func (x *Index) posting(p posted, v Sym) []EventRef {
+	if id, ok := x.post[p][v]; ok {
+		return *x.lists.at(id)
+	}
+	return nil
 }
 
 // parseIPs reads a sourceIPAddress: an address, a comma-separated list of them, or a service name.
@@ -480,48 +306,49 @@ func (x *Index) Record(ref EventRef) cloudtrail.Record {
 
 func (x *Index) recordLocked(ref EventRef) cloudtrail.Record {
 	e := x.events.at(ref)
-	who := &x.idents[e.ident]
+	who := x.idents.at(e.ident)
 	sh := x.shapes[e.shape]
-	s := x.syms.strs
+	s := x.syms.str
 	r := cloudtrail.Record{
-		Time:         time.Unix(0, e.time).UTC(),
-		EventVersion: s[sh.version],
-		Name:         s[e.name],
-		Source:       s[e.source],
-		Region:       s[e.region],
-		Account:      s[e.account],
-		SourceIP:     s[e.ip],
-		UserAgent:    s[e.ua],
-		ErrorCode:    s[e.errCode],
-		ErrorMessage: s[e.errMsg],
-		ReadOnly:     e.readOnly,
-		EventType:    s[sh.eventType],
-		Category:     s[sh.category],
-		EventID:      x.arena.get(e.id),
-		RequestID:    x.arena.get(e.req),
-		SharedID:     x.arena.get(x.shared[ref]),
-		Inspected:    x.inspected[ref],
-		MintedKey:    s[e.minted],
-		Raw:          cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
+		Time:            time.Unix(0, e.time).UTC(),
+		EventVersion:    s(sh.version),
+		Name:            s(e.name),
+		Source:          s(e.source),
+		Region:          s(e.region),
+		Account:         s(e.account),
+		SourceIP:        s(e.ip),
+		UserAgent:       s(e.ua),
+		ErrorCode:       s(e.errCode),
+		ErrorMessage:    s(e.errMsg),
+		ReadOnly:        sh.readOnly,
+		ErrorInResponse: s(sh.failedIn),
+		EventType:       s(sh.eventType),
+		Category:        s(sh.category),
+		EventID:         x.arena.get(e.id),
+		RequestID:       x.arena.get(e.req),
+		SharedID:        x.arena.get(x.shared[ref]),
+		Inspected:       x.inspected[ref],
+		MintedKey:       s(e.minted),
+		Raw:             cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: cloudtrail.Identity{
-			Type:           s[who.idType],
-			PrincipalID:    s[who.principalID],
-			ARN:            s[who.arn],
-			Account:        s[who.account],
-			AccessKey:      s[who.key],
-			UserName:       s[who.userName],
-			InvokedBy:      s[e.invokedBy],
-			SourceIdentity: s[who.sourceIdentity],
-			OnBehalfOf:     s[who.behalf],
-			IssuerType:     s[who.issuerType],
-			IssuerARN:      s[who.issuerARN],
-			IssuerName:     s[who.issuerName],
-			Provider:       s[who.provider],
+			Type:           s(who.idType),
+			PrincipalID:    s(who.principalID),
+			ARN:            s(who.arn),
+			Account:        s(who.account),
+			AccessKey:      s(who.key),
+			UserName:       s(who.userName),
+			InvokedBy:      s(e.invokedBy),
+			SourceIdentity: s(who.sourceIdentity),
+			OnBehalfOf:     s(who.behalf),
+			IssuerType:     s(who.issuerType),
+			IssuerARN:      s(who.issuerARN),
+			IssuerName:     s(who.issuerName),
+			Provider:       s(who.provider),
 			MFA:            who.mfa,
 			Console:        who.console,
-			Principal:      s[who.principal],
-			Role:           s[who.role],
-			Session:        s[who.session],
+			Principal:      s(who.principal),
+			Role:           s(who.role),
+			Session:        s(who.session),
 		},
 	}
 	if e.resN > 0 {
@@ -562,11 +389,11 @@ func (x *Index) Values(f filter.Field) []ValueCount {
 	defer x.mu.RUnlock()
 	out := make([]ValueCount, 0, len(x.post[p]))
 	for v, list := range x.post[p] {
-		name := x.syms.strs[v]
+		name := x.syms.str(v)
 		if p == pResource {
 			name = x.resourceLocked(v).ID
 		}
-		out = append(out, ValueCount{Value: name, Count: len(*list)})
+		out = append(out, ValueCount{Value: name, Count: len(*x.lists.at(list))})
 	}
 	slices.SortFunc(out, func(a, b ValueCount) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {
@@ -584,7 +411,7 @@ func (x *Index) Resources() []ResourceCount {
 	out := make([]ResourceCount, 0, len(x.resources))
 	for k := range x.resources {
 		r := x.resourceLocked(k)
-		out = append(out, ResourceCount{Resource: r, Count: len(*x.post[pResource][k])})
+		out = append(out, ResourceCount{Resource: r, Count: len(x.posting(pResource, k))})
 	}
 	slices.SortFunc(out, func(a, b ResourceCount) int {
 		if c := cmp.Compare(b.Count, a.Count); c != 0 {
@@ -606,8 +433,8 @@ type resourceInfo struct{ kind, arn Sym }
 
 func (x *Index) resourceLocked(k Sym) cloudtrail.Resource {
 	info := x.resources[k]
-	kind := x.syms.strs[info.kind]
-	return cloudtrail.Resource{Kind: kind, ID: x.syms.strs[k][len(kind)+1:], ARN: x.syms.strs[info.arn]}
+	kind := x.syms.str(info.kind)
+	return cloudtrail.Resource{Kind: kind, ID: x.syms.str(k)[len(kind)+1:], ARN: x.syms.str(info.arn)}
 }
 
 // ResourceCount is a resource and the number of events that touched it.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
@@ -178,6 +179,51 @@ func TestIndexChain(t *testing.T) {
 	}
 }
 
+// A long-term key's chain ends at the CreateAccessKey that made it; lineage: follows a key both ways.
+func TestIndexLongTermLineage(t *testing.T) {
+	x := New()
+	admin := func(r *cloudtrail.Record) {
+		r.Identity = cloudtrail.Identity{Type: "IAMUser", UserName: "admin", ARN: "arn:aws:iam::1:user/admin", AccessKey: "AKIAADMIN"}
+	}
+	x.Add([]cloudtrail.Record{
+		rec(0, "CreateAccessKey", admin, func(r *cloudtrail.Record) {
+			r.MintedKey = "AKIABOB"
+			r.Resources = []cloudtrail.Resource{{Kind: "iam:user", ID: "bob"}}
+		}),
+		rec(1, "ListBuckets", func(r *cloudtrail.Record) { r.Identity.AccessKey = "AKIABOB"; r.Identity.UserName = "bob" }),
+		rec(2, "AssumeRole", func(r *cloudtrail.Record) {
+			r.Identity.AccessKey, r.Identity.UserName, r.MintedKey = "AKIABOB", "bob", "ASIABOBSESSION"
+		}),
+		rec(3, "DeleteTrail", func(r *cloudtrail.Record) {
+			r.Identity = cloudtrail.Identity{Type: "AssumedRole", ARN: "arn:aws:sts::1:assumed-role/Ops/bob", AccessKey: "ASIABOBSESSION"}
+		}),
+		rec(4, "ListUsers", admin),
+	})
+	chain := x.Chain(3)
+	if len(chain) != 2 || chain[1].Event != "CreateAccessKey" || !chain[1].LongTerm || chain[1].For != "bob" ||
+		chain[1].Caller != "user/admin" || chain[0].LongTerm {
+		t.Fatalf("chain %+v", chain)
+	}
+	for _, tt := range []struct {
+		filter string
+		want   []string
+	}{
+		{"key:AKIABOB", []string{"ListBuckets", "AssumeRole"}},
+		{"lineage:AKIABOB", []string{"CreateAccessKey", "ListBuckets", "AssumeRole", "DeleteTrail"}},
+		{"lineage:ASIABOBSESSION", []string{"CreateAccessKey", "AssumeRole", "DeleteTrail"}},
+		{"lineage:AKIAADMIN", []string{"CreateAccessKey", "ListBuckets", "AssumeRole", "DeleteTrail", "ListUsers"}},
+		{"-lineage:AKIABOB", []string{"ListUsers"}},
+	} {
+		q, err := filter.ParseQuery(tt.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(x, x.Query(q).Refs); !slices.Equal(got, tt.want) {
+			t.Errorf("%q: got %v, want %v", tt.filter, got, tt.want)
+		}
+	}
+}
+
 func TestIndexValues(t *testing.T) {
 	x := testIndex()
 	vals := x.Values(filter.FieldEvent)
@@ -235,7 +281,7 @@ func TestIndexSharedKeyMakesFewIdentities(t *testing.T) {
 		}))
 	}
 	x.Add(batch)
-	if n := len(x.idents); n != 3 {
+	if n := x.idents.len(); n != 3 {
 		t.Errorf("%d identities for 3 principals sharing a key", n)
 	}
 	if got := len(x.Query(mustParse(t, "principal:user1")).Refs); got != 333 {
@@ -250,4 +296,12 @@ func mustParse(t *testing.T, s string) filter.Query {
 		t.Fatal(err)
 	}
 	return q
+}
+
+// TestEventSize keeps the stored event at 96 bytes: a million of them are the largest part of a loaded
+// index, and a field placed carelessly pads every one of them.
+func TestEventSize(t *testing.T) {
+	if n := unsafe.Sizeof(event{}); n > 96 {
+		t.Errorf("an event is %d bytes, want at most 96", n)
+	}
 }

@@ -45,7 +45,7 @@ func (v View) Order() []EventRef { return v.x.order }
 func (v View) Event(ref EventRef) Event { return Event{x: v.x, e: v.x.events.at(ref), ref: ref} }
 
 // Str returns the string a Sym stands for.
-func (v View) Str(s Sym) string { return v.x.syms.strs[s] }
+func (v View) Str(s Sym) string { return v.x.syms.str(s) }
 
 // Lookup returns the Sym of a string, when some event holds it.
 func (v View) Lookup(s string) (Sym, bool) { return v.x.syms.lookup(s) }
@@ -60,7 +60,7 @@ func (v View) Postings(f filter.Field) iter.Seq2[Sym, []EventRef] {
 			return
 		}
 		for s, list := range v.x.post[p] {
-			if !yield(s, *list) {
+			if !yield(s, *v.x.lists.at(list)) {
 				return
 			}
 		}
@@ -74,10 +74,7 @@ func (v View) Posting(f filter.Field, s Sym) []EventRef {
 	if !ok {
 		return nil
 	}
-	if list := v.x.post[p][s]; list != nil {
-		return *list
-	}
-	return nil
+	return v.x.posting(p, s)
 }
 
 // Addrs returns the addresses a source IP value holds (a record may carry a comma-separated list; a
@@ -86,7 +83,7 @@ func (v View) Addrs(ip Sym) []netip.Addr { return v.x.ips[ip] }
 
 // MintedBy returns the event that minted a temporary access key, when it is in the index.
 func (v View) MintedBy(key Sym) (EventRef, bool) {
-	ref, ok := v.x.minted[key]
+	ref, ok := v.x.mintedLocked(key)
 	return ref, ok
 }
 
@@ -95,7 +92,7 @@ func (v View) Inspected(ref EventRef) string { return v.x.inspected[ref] }
 
 // Identities returns how many distinct identities the index holds: IdentityIDs run from 0 to
 // Identities()-1.
-func (v View) Identities() int { return len(v.x.idents) }
+func (v View) Identities() int { return v.x.idents.len() }
 
 // TimeOrder returns refs sorted by time, then arrival, without duplicates, in a new slice.
 func (v View) TimeOrder(refs []EventRef) []EventRef {
@@ -154,8 +151,14 @@ func (ev Event) ErrorMessage() Sym { return ev.e.errMsg }
 // InvokedBy returns the AWS service that made the call on the principal's behalf; 0 for most events.
 func (ev Event) InvokedBy() Sym { return ev.e.invokedBy }
 
+// Category returns its eventCategory (Management, Data, Insight, NetworkActivity).
+func (ev Event) Category() Sym { return ev.x.shapes[ev.e.shape].category }
+
+// EventType returns its eventType (AwsApiCall, AwsServiceEvent, AwsConsoleSignIn, ...).
+func (ev Event) EventType() Sym { return ev.x.shapes[ev.e.shape].eventType }
+
 // ReadOnly returns its readOnly.
-func (ev Event) ReadOnly() cloudtrail.Tri { return ev.e.readOnly }
+func (ev Event) ReadOnly() cloudtrail.Tri { return ev.x.readOnly(ev.e) }
 
 // ID returns its eventID.
 func (ev Event) ID() string { return ev.x.arena.get(ev.e.id) }
@@ -169,7 +172,7 @@ func (ev Event) Resources() []Sym { return ev.x.res[ev.e.resOff : ev.e.resOff+ev
 func (ev Event) RawPos() (store uint32, off int64) { return ev.e.store, ev.e.rawOff }
 
 // Who returns the event's identity.
-func (ev Event) Who() Who { return Who{i: &ev.x.idents[ev.e.ident], id: IdentityID(ev.e.ident)} }
+func (ev Event) Who() Who { return Who{i: ev.x.idents.at(ev.e.ident), id: IdentityID(ev.e.ident)} }
 
 // IdentityID numbers the distinct identities of an index from 0 (View.Identities): an analyser keeps
 // what it works out per identity in a slice by it.

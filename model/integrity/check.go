@@ -35,7 +35,14 @@ type Input struct {
 	Keys    Keyring
 	// Signatures are digests' own signatures given by the user, by SignatureKey.
 	Signatures map[string]Signature
+	// Now is when the check runs; zero when unknown. A log file delivered after the newest digest
+	// of its chain, less than DigestDue before Now, is not judged: its digest is not due yet.
+	Now time.Time
 }
+
+// DigestDue is how long after a log file's delivery its digest is surely delivered: digests come
+// every hour, each listing the hour before it, and take a few minutes to arrive.
+const DigestDue = 90 * time.Minute
 
 // Why the last digest of a chain, or of a stretch of it, is unverifiable offline: Report.NewestUnsigned
 // looks for these.
@@ -321,13 +328,17 @@ func (c *checker) logs() {
 			}
 		}
 	}
-	insights := 0
+	insights, pending := 0, 0
 	for i, l := range c.in.Logs {
 		ln, _ := ParseLogName(l.Location)
 		v := verdicts[i]
 		if v.status == "" {
 			if ln.Insight {
 				insights++
+				continue
+			}
+			if c.pending(ln) {
+				pending++
 				continue
 			}
 			v = verdict{status: NotCovered, reason: c.uncovered(ln)}
@@ -338,6 +349,35 @@ func (c *checker) logs() {
 	if insights > 0 {
 		c.out.Notes = append(c.out.Notes, fmt.Sprintf("%d CloudTrail-Insight files are listed by no digest: they were not checked", insights))
 	}
+	if pending > 0 {
+		c.out.Notes = append(c.out.Notes, fmt.Sprintf("%d log files delivered in the last %s are not listed by a digest yet "+
+			"(CloudTrail delivers one every hour): they were not checked", pending, DigestDue))
+	}
+}
+
+// pending tells whether a log file that no digest lists is too recent for its digest to be due.
+func (c *checker) pending(ln LogName) bool {
+	if c.in.Now.IsZero() || ln.Account == "" || ln.Time.Before(c.in.Now.Add(-DigestDue)) {
+		return false
+	}
+	newest, found := c.newest(ln)
+	return found && !ln.Time.Before(newest)
+}
+
+// newest is the end of the newest regular digest of a log file's account and region.
+func (c *checker) newest(ln LogName) (time.Time, bool) {
+	var newest time.Time
+	found := false
+	for _, chain := range c.chains {
+		n := chain[len(chain)-1]
+		if n.name.Account == ln.Account && n.name.Region == ln.Region && !n.name.Backfill {
+			found = true
+			if n.end.After(newest) {
+				newest = n.end
+			}
+		}
+	}
+	return newest, found
 }
 
 // compare checks one copy of a log file against one digest's entry for it.
@@ -376,17 +416,7 @@ func (c *checker) uncovered(ln LogName) string {
 			return "no digest lists it: the digest that would, " + g.resolvedAs + ", is missing"
 		}
 	}
-	var newest time.Time
-	found := false
-	for _, chain := range c.chains {
-		n := chain[len(chain)-1]
-		if n.name.Account == ln.Account && n.name.Region == ln.Region && !n.name.Backfill {
-			found = true
-			if n.end.After(newest) {
-				newest = n.end
-			}
-		}
-	}
+	newest, found := c.newest(ln)
 	switch {
 	case !found:
 		return fmt.Sprintf("no digest lists it: none of account %s in %s was found", ln.Account, ln.Region)

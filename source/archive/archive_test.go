@@ -143,7 +143,12 @@ func TestBadInput(t *testing.T) {
 		{"truncated gzip", full[:len(full)-20], -1, "truncated", 0, false, -1},
 		{"truncated json", good[:len(good)-40], 0, "invalid JSON", 1, false, 1},
 		{"invalid json in the middle", []byte(`[` + invictusRecord + `, {"eventTime": nope}]`), 1, "invalid JSON", 2, false, 1},
-		{"a record of the wrong shape", []byte(`[` + invictusRecord + `, {"eventTime":"2023-07-10T11:42:36Z","userIdentity":"oops","eventName":42,"readOnly":"maybe","eventID":"w"}]`), 2, "", 0, false, 0},
+		{"a record of the wrong shape", []byte(`[` + invictusRecord + `, {"eventTime":"2023-07-10T11:42:36Z","userIdentity":"oops","eventName":42,"readOnly":"maybe","eventID":"w"}]`), 1, "eventName is a number, not a string", 2, false, 1},
+		{"userIdentity as a string", []byte(`{"Records":[` + withID(invictusRecord, "00000000-0000-4000-8000-0000000000a1") + `,` +
+			withID(invictusRecord, "00000000-0000-4000-8000-0000000000a2") + `,{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":"root"}]}`),
+			2, "userIdentity is a string, not an object", 3, false, 1},
+		{"an eventID that is a number", []byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","eventID":7}` + "\n" + invictusRecord + "\n"), 1, "eventID is a number, not a string", 1, false, 1},
+		{"tolerated: unknown fields, a region as a number", []byte(`[{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","eventID":"x1","awsRegion":5,"new":{"a":1}}]`), 1, "", 0, false, 0},
 		{"not a time", []byte(`[{"eventTime":"yesterday","eventName":"X"}]`), 0, "not a time", 1, false, 1},
 		{"not CloudTrail", []byte(`{"hello":"world"}`), 0, "not a CloudTrail record", 1, false, 1},
 		{"binary", []byte("\x00\x01\x02ELF\x7f\xff"), 0, "not JSON", 0, false, 1},

@@ -117,12 +117,23 @@ func (s *Store) addFile(fsys fs.FS, path string, gz bool) int {
 	return len(s.units) - 1
 }
 
-// fileRef locates the record at [start, end) of a file's decompressed bytes.
-func (s *Store) fileRef(u, start, end int, escaped bool) cloudtrail.RawRef {
-	if u < 0 || int64(start) >= escapedBit {
+// fileRef locates the record of n bytes at off in a file's decompressed bytes.
+func (s *Store) fileRef(u int, off int64, n int, escaped bool) cloudtrail.RawRef {
+	if u < 0 || off >= escapedBit {
 		return cloudtrail.RawRef{} // past what an offset can say: the record is not kept
 	}
-	return cloudtrail.RawRef{Store: s, Off: pack(u, int64(start), escaped), Len: end - start}
+	return cloudtrail.RawRef{Store: s, Off: pack(u, off, escaped), Len: n}
+}
+
+// File names the file the record at off was read from, as the source named it; "" for a record
+// kept in memory (cloudtrail.FileStore).
+func (s *Store) File(off int64) string {
+	u, _, _ := unpack(off)
+	un, err := s.unitOf(u)
+	if err != nil || un.isBlock {
+		return ""
+	}
+	return un.path
 }
 
 // unitOf returns a unit, checked.

@@ -2,27 +2,20 @@ package lookup
 
 import (
 	"context"
-	"errors"
-	"math/rand/v2"
 	"sync/atomic"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/aws/smithy-go"
-	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	"golang.org/x/time/rate"
+
+	"github.com/trailscope/trailscope/source/awsconf"
 )
 
-// trailscope only reads. These interfaces are everything it calls on AWS; ops_test.go checks that
-// the code calls nothing else.
+// trailscope only reads. These interfaces are everything it calls on AWS; the test of the AWS
+// operations (aws_ops_test.go in the project's root) checks that the code calls nothing else.
 
 // lookupAPI is CloudTrail as trailscope uses it.
 type lookupAPI interface {
@@ -43,73 +36,14 @@ type regionsAPI interface {
 const (
 	// DefaultRate is LookupEvents' limit: 2 requests per second per account per region.
 	DefaultRate = 2.0
-	// DefaultMaxAttempts bounds the tries of one request: enough to ride out throttling by another
-	// client sharing the account's quota, few enough that a network failure is reported in seconds.
-	DefaultMaxAttempts = 8
-	// DefaultRetryBase is the first backoff; it doubles with each attempt, with jitter.
-	DefaultRetryBase = 500 * time.Millisecond
-	// maxBackoff caps one backoff.
-	maxBackoff = 5 * time.Second
 	// preflightAttempts bounds the tries of the calls made before the console opens.
 	preflightAttempts = 3
-	// attemptTimeout bounds one HTTP request, so that a dead connection is retried, not waited on.
-	attemptTimeout = 30 * time.Second
 )
 
-// loadConfig loads the AWS configuration as the AWS CLI does (profiles, SSO, environment, instance
-// roles, AWS_ENDPOINT_URL*), with trailscope's retryer.
+// loadConfig loads the AWS configuration as the AWS CLI does, with the retries opt asks for.
 func loadConfig(ctx context.Context, opt Options) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{
-		config.WithRetryer(func() aws.Retryer { return newRetryer(opt) }),
-		config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(attemptTimeout)),
-		config.WithAppID("trailscope"),
-		// The SDK's own warnings (an instance metadata fallback, say) would land on the console's
-		// terminal; what matters reaches the user as an explained error instead.
-		config.WithLogger(logging.Nop{}),
-	}
-	if opt.Profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(opt.Profile))
-	}
-	if opt.Endpoint != "" {
-		opts = append(opts, config.WithBaseEndpoint(opt.Endpoint))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
-	if err != nil {
-		return aws.Config{}, explainConfig(err, opt.Profile)
-	}
-	return cfg, nil
-}
-
-// newRetryer is the SDK's standard retryer, configured for LookupEvents: throttling and 5xx are
-// retried with exponential backoff and jitter; the pacer, not the retry quota, keeps the rate down,
-// so the quota (which would fail requests after a burst of throttles) is off.
-func newRetryer(opt Options) aws.Retryer {
-	base := opt.RetryBase
-	if base <= 0 {
-		base = DefaultRetryBase
-	}
-	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = opt.MaxAttempts
-		if o.MaxAttempts <= 0 {
-			o.MaxAttempts = DefaultMaxAttempts
-		}
-		o.MaxBackoff = maxBackoff
-		o.RateLimiter = ratelimit.None
-		o.Backoff = retry.BackoffDelayerFunc(func(attempt int, _ error) (time.Duration, error) {
-			return backoff(base, attempt), nil
-		})
-	})
-}
-
-// backoff is the wait before retry number attempt (1-based): base doubled each time, capped, with
-// "equal jitter" (half fixed, half random) so that retries never come back at once nor too soon.
-func backoff(base time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, maxBackoff)
-	return d/2 + rand.N(d/2+1)
+	return awsconf.Load(ctx, awsconf.Options{Profile: opt.Profile, Endpoint: opt.Endpoint,
+		RetryBase: opt.RetryBase, MaxAttempts: opt.MaxAttempts})
 }
 
 // regionStats counts what happened to one region's requests, attempt by attempt.
@@ -140,7 +74,7 @@ func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 	}
 	p.stats.attempts.Add(1)
 	out, md, err := next.HandleFinalize(ctx, in)
-	if err != nil && isThrottle(err) {
+	if err != nil && awsconf.IsThrottle(err) {
 		p.stats.throttles.Add(1)
 	}
 	return out, md, err
@@ -148,19 +82,6 @@ func (p *pacer) HandleFinalize(ctx context.Context, in middleware.FinalizeInput,
 
 func (p *pacer) install(stack *middleware.Stack) error {
 	return stack.Finalize.Insert(p, "Retry", middleware.After)
-}
-
-// isThrottle tells whether err is the API saying "slow down".
-func isThrottle(err error) bool {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.ErrorCode() {
-	case "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded":
-		return true
-	}
-	return false
 }
 
 // newLookupClient returns a CloudTrail client for one region, paced by p.

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscope/trailscope/source/cachedir"
 )
 
 // Cache keeps LookupEvents pages on disk as ordinary CloudTrail archive files ({"Records":[...]},
@@ -27,19 +30,19 @@ import (
 type Cache struct {
 	Root string
 
-	private    sync.Once
-	privateErr error
+	once  sync.Once
+	store cachedir.Dir
+}
+
+// disk is the folder Root, kept private and written atomically.
+func (c *Cache) disk() *cachedir.Dir {
+	c.once.Do(func() { c.store.Root = c.Root })
+	return &c.store
 }
 
 // DefaultCacheDir is where the cache lives unless told otherwise: trailscope/lookup in the user's
 // cache directory (~/.cache on Linux, ~/Library/Caches on macOS, %LocalAppData% on Windows).
-func DefaultCacheDir() (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("find the cache directory: %w (set XDG_CACHE_HOME or HOME, or use --no-cache)", err)
-	}
-	return filepath.Join(dir, "trailscope", "lookup"), nil
-}
+func DefaultCacheDir() (string, error) { return cachedir.Default("lookup") }
 
 // span is a half-open interval of Unix seconds, [from, to).
 type span struct{ from, to int64 }
@@ -175,10 +178,6 @@ func gaps(w span, cov []span) []span {
 // writePage stores a page of raw records as a CloudTrail delivery file, atomically: a file either
 // has all its records or does not exist, so its name can be trusted.
 func (c *Cache) writePage(account, region, key string, s span, run string, page int, records [][]byte) (string, error) {
-	dir := c.dir(account, region, key)
-	if err := c.mkdir(dir); err != nil {
-		return "", err
-	}
 	var buf bytes.Buffer
 	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed)
 	zw.Write([]byte(`{"Records":[`))
@@ -194,55 +193,19 @@ func (c *Cache) writePage(account, region, key string, s span, run string, page 
 	if err := zw.Close(); err != nil {
 		return "", fmt.Errorf("write the cache: %w", err)
 	}
-	f, err := os.CreateTemp(dir, ".page-*.tmp") // 0600
+	path := filepath.Join(c.dir(account, region, key), fileName(s, run, page))
+	err := c.disk().Write(path, true, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 	if err != nil {
-		return "", fmt.Errorf("write the cache: %w", err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(buf.Bytes())
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	path := filepath.Join(dir, fileName(s, run, page))
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return "", fmt.Errorf("write the cache: %w", err)
+		return "", err
 	}
 	return path, nil
 }
 
-// mkdir creates dir and the folders above it up to the root, 0700, and makes the root (and the
-// trailscope folder above it) private even if something else created them.
-func (c *Cache) mkdir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create the cache: %w (use --no-cache to go without)", err)
-	}
-	c.private.Do(func() {
-		dirs := []string{c.Root}
-		if parent := filepath.Dir(c.Root); filepath.Base(parent) == "trailscope" {
-			dirs = append(dirs, parent)
-		}
-		for _, d := range dirs {
-			if err := os.Chmod(d, 0o700); err != nil {
-				c.privateErr = fmt.Errorf("create the cache: %w", err)
-			}
-		}
-	})
-	return c.privateErr
-}
-
 // remove deletes a cached page that could not be read back, so that its span is fetched again.
-func (c *Cache) remove(path string) {
-	if strings.HasPrefix(path, c.Root+string(filepath.Separator)) {
-		os.Remove(path)
-	}
-}
+func (c *Cache) remove(path string) { c.disk().Remove(path) }
 
 // pruneStale deletes pages that complete nothing (fetched within the settling time of the present,
 // kept only for the run that fetched them) once they are a day old.
@@ -258,33 +221,7 @@ func (c *Cache) pruneStale(files []cacheFile) {
 }
 
 // Usage counts the files and bytes the cache holds.
-func (c *Cache) Usage() (files int, size int64, err error) {
-	err = filepath.WalkDir(c.Root, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil
-			}
-			return err
-		}
-		if d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
-				files++
-				size += info.Size()
-			}
-		}
-		return nil
-	})
-	return files, size, err
-}
+func (c *Cache) Usage() (files int, size int64, err error) { return c.disk().Usage() }
 
 // Clear deletes the cache and says how much it held.
-func (c *Cache) Clear() (files int, size int64, err error) {
-	files, size, err = c.Usage()
-	if err != nil {
-		return 0, 0, fmt.Errorf("clear the cache %s: %w", c.Root, err)
-	}
-	if err := os.RemoveAll(c.Root); err != nil {
-		return 0, 0, fmt.Errorf("clear the cache %s: %w", c.Root, err)
-	}
-	return files, size, nil
-}
+func (c *Cache) Clear() (files int, size int64, err error) { return c.disk().Clear() }

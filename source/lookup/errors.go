@@ -1,167 +1,53 @@
 package lookup
 
 import (
-	"context"
-	"crypto/x509"
-	"errors"
-	"fmt"
-	"net"
-	"os"
-	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials/ssocreds"
 	"github.com/aws/smithy-go"
+
+	"github.com/trailscope/trailscope/source/awsconf"
 )
 
 // Error is a failure said so that a person can act on it: what failed, and what to do about it.
-// The cause stays reachable with errors.As/Is.
-type Error struct {
-	Region string // the region that failed; empty when the failure is not a region's
-	Msg    string
-	Err    error
-}
-
-func (e *Error) Error() string {
-	if e.Region != "" {
-		return e.Region + ": " + e.Msg
-	}
-	return e.Msg
-}
-
-func (e *Error) Unwrap() error { return e.Err }
+type Error = awsconf.Error
 
 // Causes of a failure, for callers and tests that need to tell them apart.
 var (
-	ErrNoCredentials   = errors.New("no AWS credentials")
-	ErrSSOExpired      = errors.New("SSO session expired")
-	ErrExpired         = errors.New("credentials expired")
-	ErrAccessDenied    = errors.New("access denied")
-	ErrRegionDisabled  = errors.New("region not enabled")
-	ErrInvalidKey      = errors.New("invalid credentials")
-	ErrNetwork         = errors.New("network")
-	ErrStillThrottled  = errors.New("throttled")
-	ErrProfileNotFound = errors.New("profile not found")
+	ErrNoCredentials   = awsconf.ErrNoCredentials
+	ErrSSOExpired      = awsconf.ErrSSOExpired
+	ErrExpired         = awsconf.ErrExpired
+	ErrAccessDenied    = awsconf.ErrAccessDenied
+	ErrRegionDisabled  = awsconf.ErrRegionDisabled
+	ErrInvalidKey      = awsconf.ErrInvalidKey
+	ErrNetwork         = awsconf.ErrNetwork
+	ErrStillThrottled  = awsconf.ErrStillThrottled
+	ErrProfileNotFound = awsconf.ErrProfileNotFound
 )
 
-// kindError marks an Error with its cause while keeping the SDK's error reachable.
-type kindError struct{ kind, err error }
-
-func (k kindError) Error() string   { return k.err.Error() }
-func (k kindError) Unwrap() []error { return []error{k.kind, k.err} }
-
-func fail(region string, kind, err error, format string, args ...any) *Error {
-	if kind != nil {
-		err = kindError{kind, err}
-	}
-	return &Error{Region: region, Msg: fmt.Sprintf(format, args...), Err: err}
-}
-
-// explainConfig says why the AWS configuration could not be loaded.
-func explainConfig(err error, profile string) error {
-	var notExist config.SharedConfigProfileNotExistError
-	if errors.As(err, &notExist) {
-		return fail("", ErrProfileNotFound, err,
-			"AWS profile %q is not in ~/.aws/config or ~/.aws/credentials: list the profiles with `aws configure list-profiles`", notExist.Profile)
-	}
-	if strings.Contains(err.Error(), "CA bundle") || strings.Contains(err.Error(), "custom CA") {
-		return fail("", nil, err, "the CA bundle AWS_CA_BUNDLE=%q cannot be used: %v", os.Getenv("AWS_CA_BUNDLE"), err)
-	}
-	return fail("", nil, err, "load the AWS configuration: %v", err)
-}
-
-// explain turns an error of an AWS call into one a person can act on. call is the API action as IAM
-// names it ("cloudtrail:LookupEvents"); region is empty for calls that are not about one region.
+// explain turns an error of an AWS call into one a person can act on, with what CloudTrail's,
+// STS's and EC2's error codes mean for a lookup. call is the API action as IAM names it
+// ("cloudtrail:LookupEvents"); region is empty for calls that are not about one region.
 func explain(err error, call, region, profile string) error {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	msg := err.Error()
-	login := "aws sso login"
-	if profile != "" {
-		login += " --profile " + profile
-	}
-
-	var tokenErr *ssocreds.InvalidTokenError
-	if errors.As(err, &tokenErr) || strings.Contains(msg, "SSO token") || strings.Contains(msg, "SSO session") {
-		return fail(region, ErrSSOExpired, err, "the AWS SSO session has expired or was never started: run `%s` and try again", login)
-	}
-	if strings.Contains(msg, "get identity") || strings.Contains(msg, "failed to retrieve credentials") ||
-		strings.Contains(msg, "failed to refresh cached credentials") {
-		if strings.Contains(msg, "no EC2 IMDS role found") || strings.Contains(msg, "no valid credential") ||
-			strings.Contains(msg, "credentials not found") || strings.Contains(msg, "AnonymousCredentials") {
-			return fail(region, ErrNoCredentials, err, "no AWS credentials found: run `aws configure` or `%s`, "+
-				"choose a profile with --profile or AWS_PROFILE, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", login)
-		}
-		return fail(region, ErrNoCredentials, err, "could not get AWS credentials: %s", shortCause(err))
-	}
-
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		code, detail := ae.ErrorCode(), ae.ErrorMessage()
-		switch code {
+	return awsconf.Explain(err, call, region, profile, func(ae smithy.APIError) *Error {
+		switch ae.ErrorCode() {
 		case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException":
 			what := "ask for it (the AWS managed policy AWSCloudTrail_ReadOnlyAccess has it)"
 			if call == "ec2:DescribeRegions" {
 				what = "ask for it, or name the regions with --region instead of all"
 			}
-			return fail(region, ErrAccessDenied, err, "not allowed to call %s: %s", call, what)
-		case "ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired":
-			return fail(region, ErrExpired, err, "the AWS credentials have expired: get new ones (`%s`, or a new session) and try again", login)
+			return awsconf.Fail(region, ErrAccessDenied, err, "not allowed to call %s: %s", call, what)
 		case "OptInRequired":
-			return fail(region, ErrRegionDisabled, err, "the region is not enabled for this account: enable it (Account settings, AWS Regions) or leave it out of --region")
+			return awsconf.Fail(region, ErrRegionDisabled, err, "the region is not enabled for this account: enable it (Account settings, AWS Regions) or leave it out of --region")
 		case "UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure":
 			if region != "" {
 				// The credentials worked for STS; a region that does not know them is an opt-in
 				// region the account has not enabled.
-				return fail(region, ErrRegionDisabled, err, "the region does not accept these credentials: it is probably an opt-in region "+
+				return awsconf.Fail(region, ErrRegionDisabled, err, "the region does not accept these credentials: it is probably an opt-in region "+
 					"not enabled for this account; enable it (Account settings, AWS Regions) or leave it out of --region")
 			}
-			return fail(region, ErrInvalidKey, err, "AWS does not recognise the access key: check AWS_ACCESS_KEY_ID or the profile's credentials, or run `%s`", login)
-		case "SignatureDoesNotMatch", "InvalidSignatureException", "IncompleteSignature", "IncompleteSignatureException":
-			return fail(region, ErrInvalidKey, err, "AWS rejected the request signature: the secret access key does not match the access key, or the clock is wrong")
 		}
-		if isThrottle(err) {
-			var ma *retry.MaxAttemptsError
-			tries := ""
-			if errors.As(err, &ma) {
-				tries = fmt.Sprintf(" after %d attempts", ma.Attempt)
-			}
-			return fail(region, ErrStillThrottled, err, "still throttled%s: something else is using this account's LookupEvents quota "+
-				"(2 requests per second per region); try again in a minute", tries)
+		if awsconf.IsThrottle(err) {
+			return awsconf.Fail(region, ErrStillThrottled, err, "still throttled%s: something else is using this account's LookupEvents quota "+
+				"(2 requests per second per region); try again in a minute", awsconf.Attempts(err))
 		}
-		if detail != "" {
-			return fail(region, nil, err, "%s failed: %s: %s", call, code, detail)
-		}
-		return fail(region, nil, err, "%s failed: %s", call, code)
-	}
-
-	var unknownCA x509.UnknownAuthorityError
-	if errors.As(err, &unknownCA) {
-		return fail(region, ErrNetwork, err, "the server's TLS certificate is not trusted: set AWS_CA_BUNDLE to your proxy's CA certificates (%s)", shortCause(err))
-	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return fail(region, ErrNetwork, err, "cannot resolve %s: check the network and the region name", dnsErr.Name)
-	}
-	var opErr *net.OpError
-	if errors.As(err, &opErr) {
-		return fail(region, ErrNetwork, err, "cannot reach AWS (%s): check the network, a proxy (HTTPS_PROXY) or AWS_ENDPOINT_URL", shortCause(err))
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) && netErr.Timeout() {
-		return fail(region, ErrNetwork, err, "AWS did not answer in time: check the network or a proxy (HTTPS_PROXY)")
-	}
-	return fail(region, nil, err, "%s failed: %s", call, shortCause(err))
-}
-
-// shortCause drops the SDK's "operation error X: Y, https response error ..." preamble, keeping the
-// innermost words.
-func shortCause(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ", "); i >= 0 && i+2 < len(msg) && strings.HasPrefix(msg, "operation error") {
-		msg = msg[i+2:]
-	}
-	return msg
+		return nil
+	})
 }

@@ -22,9 +22,7 @@ import (
 // openErr opens a session that must fail, and returns the error.
 func openErr(t *testing.T, opt Options) error {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err := Open(ctx, opt)
+	_, err := Open(t.Context(), opt)
 	if err == nil {
 		t.Fatal("Open succeeded")
 	}

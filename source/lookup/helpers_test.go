@@ -12,6 +12,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/source/awsconf/awstest"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
 )
 
@@ -43,43 +44,10 @@ func invictusEvents(t testing.TB) []fakect.Event {
 	return evs
 }
 
-// awsEnv gives the test an AWS environment of its own: static test credentials, empty config
-// files, no CA bundle, no instance metadata, so that it behaves the same on every machine.
+// awsEnv gives the test an AWS environment of its own (awstest.Env).
 func awsEnv(t testing.TB) {
 	t.Helper()
-	dir := t.TempDir()
-	empty := filepath.Join(dir, "empty")
-	os.WriteFile(empty, nil, 0o600)
-	for k, v := range map[string]string{
-		"HOME":                        dir,
-		"AWS_ACCESS_KEY_ID":           testKey,
-		"AWS_SECRET_ACCESS_KEY":       testSecret,
-		"AWS_SESSION_TOKEN":           "",
-		"AWS_REGION":                  "us-east-1",
-		"AWS_DEFAULT_REGION":          "",
-		"AWS_PROFILE":                 "",
-		"AWS_DEFAULT_PROFILE":         "",
-		"AWS_CONFIG_FILE":             empty,
-		"AWS_SHARED_CREDENTIALS_FILE": empty,
-		"AWS_CA_BUNDLE":               "",
-		"AWS_EC2_METADATA_DISABLED":   "true",
-		"AWS_ENDPOINT_URL":            "",
-		"AWS_ENDPOINT_URL_CLOUDTRAIL": "",
-		"AWS_ENDPOINT_URL_STS":        "",
-		"AWS_ENDPOINT_URL_EC2":        "",
-		"AWS_MAX_ATTEMPTS":            "",
-		"AWS_RETRY_MODE":              "",
-		"AWS_NEW_RETRIES_2026":        "",
-		"AWS_USE_FIPS_ENDPOINT":       "",
-		"AWS_USE_DUALSTACK_ENDPOINT":  "",
-		"HTTPS_PROXY":                 "",
-		"HTTP_PROXY":                  "",
-		"https_proxy":                 "",
-		"http_proxy":                  "",
-		"XDG_CACHE_HOME":              filepath.Join(dir, "cache"),
-	} {
-		t.Setenv(k, v)
-	}
+	awstest.Env(t, testKey, testSecret)
 }
 
 // fakeServer starts a server that checks signatures against the test credentials.

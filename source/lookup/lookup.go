@@ -13,7 +13,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -30,6 +29,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/archive"
+	"github.com/trailscope/trailscope/source/scope"
 )
 
 // Options says what to look up, and how.
@@ -48,9 +48,9 @@ type Options struct {
 	Endpoint string
 	// Rate is the requests per second per region; DefaultRate when 0.
 	Rate float64
-	// RetryBase is the first backoff after a throttled or failed attempt; DefaultRetryBase when 0.
+	// RetryBase is the first backoff after a throttled or failed attempt; awsconf.DefaultRetryBase when 0.
 	RetryBase time.Duration
-	// MaxAttempts bounds the tries of one request; DefaultMaxAttempts when 0.
+	// MaxAttempts bounds the tries of one request; awsconf.DefaultMaxAttempts when 0.
 	MaxAttempts int
 	// Settle is how long CloudTrail may take to make an event visible: the cache does not count the
 	// most recent Settle of a fetch as complete. DefaultSettle when 0, none when negative.
@@ -62,7 +62,7 @@ type Options struct {
 // Other defaults.
 const (
 	// DefaultSince is how far back a lookup goes unless told.
-	DefaultSince = 24 * time.Hour
+	DefaultSince = scope.DefaultSince
 	// DefaultSettle: CloudTrail makes most events visible within 5 minutes, not guaranteed.
 	DefaultSettle = 15 * time.Minute
 	// History is how far back LookupEvents can see.
@@ -121,7 +121,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 		return nil, explain(err, "sts:GetCallerIdentity", "", opt.Profile)
 	}
 	s.Account, s.Caller = aws.ToString(id.Account), aws.ToString(id.Arn)
-	if !accountID.MatchString(s.Account) {
+	if !scope.IsAccount(s.Account) {
 		return nil, &Error{Msg: fmt.Sprintf("sts:GetCallerIdentity returned an odd account ID %q", s.Account)}
 	}
 	if err := s.regions(ctx, home); err != nil {
@@ -150,68 +150,17 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	return s, nil
 }
 
-var (
-	accountID  = regexp.MustCompile(`^[0-9]{12}$`)
-	regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-)
-
 // window resolves --since, --until and the filter's time terms into whole seconds.
 func (s *Session) window(now time.Time) error {
-	opt := s.opt
-	from, to := now.Add(-DefaultSince), now
-	fFrom, fTo := filterWindow(opt.Query, now)
-	if opt.Since != "" {
-		t, err := parseTime(opt.Since, "--since", now)
-		if err != nil {
-			return err
-		}
-		from = t
-		if fFrom.After(from) {
-			from = fFrom
-		}
-	} else if !fFrom.IsZero() {
-		from = fFrom
+	w, err := scope.ParseWindow(s.opt.Since, s.opt.Until, s.opt.Query, now)
+	if err != nil {
+		return &Error{Msg: err.Error(), Err: err}
 	}
-	if opt.Until != "" {
-		t, err := parseTime(opt.Until, "--until", now)
-		if err != nil {
-			return err
-		}
-		to = t
-	}
-	if !fTo.IsZero() && fTo.Before(to) {
-		to = fTo
-	}
-	if to.After(now) {
-		to = now
-	}
-	s.From, s.To = time.Unix(from.Unix(), 0).UTC(), time.Unix(to.Unix(), 0).UTC()
-	if !s.From.Before(s.To) {
-		return &Error{Msg: fmt.Sprintf("the time window is empty: from %s to %s; check --since, --until and the filter's since:/until:",
-			s.From.Format(time.RFC3339), s.To.Format(time.RFC3339))}
-	}
+	s.From, s.To = w.From, w.To
 	if s.From.Unix() < s.floor {
 		s.Notes = append(s.Notes, "CloudTrail keeps 90 days: older events come only from the cache")
 	}
 	return nil
-}
-
-// parseTime reads a flag's time: a duration back from now or an absolute time, as the filter's
-// since: and until: take them.
-func parseTime(v, flag string, now time.Time) (time.Time, error) {
-	bad := &Error{Msg: fmt.Sprintf("%s %q: not a duration or a time; e.g. 2h, 7d, 1h30m, 2024-05-01 or 2024-05-01T10:00Z", flag, v)}
-	if strings.ContainsAny(v, `"\`) {
-		return time.Time{}, bad
-	}
-	q, err := filter.ParseQuery(`since:"` + v + `"`)
-	if err != nil || len(q.Terms) != 1 {
-		return time.Time{}, bad
-	}
-	if t := q.Terms[0]; !t.At.IsZero() {
-		return t.At, nil
-	} else {
-		return now.Add(-t.Ago), nil
-	}
 }
 
 // globalRegion is where a partition's global services (IAM, STS, console sign-in) log their events.
@@ -227,27 +176,11 @@ func globalRegion(region string) string {
 
 // regions resolves --region and the filter's region: terms into the regions to read.
 func (s *Session) regions(ctx context.Context, home string) error {
-	var include []string
-	exclude := map[string]bool{}
-	all := false
-	for _, v := range s.opt.Regions {
-		for _, r := range strings.Split(v, ",") {
-			r = strings.ToLower(strings.TrimSpace(r))
-			neg := strings.HasPrefix(r, "-")
-			r = strings.TrimPrefix(r, "-")
-			switch {
-			case r == "":
-			case r == "all" && !neg:
-				all = true
-			case !regionName.MatchString(r):
-				return &Error{Msg: fmt.Sprintf("--region %q: not a region name; e.g. us-east-1, eu-west-1,us-east-1, or all", r)}
-			case neg:
-				exclude[r] = true
-			default:
-				include = append(include, r)
-			}
-		}
+	names, err := scope.ParseRegions(s.opt.Regions)
+	if err != nil {
+		return &Error{Msg: err.Error(), Err: err}
 	}
+	include, exclude, all := names.Include, names.Exclude, names.All
 	explicit := all || len(include) > 0
 	global := globalRegion(home)
 	if all {
@@ -264,7 +197,7 @@ func (s *Session) regions(ctx context.Context, home string) error {
 			include = append(include, s.cfg.Region)
 		}
 	}
-	allow, deny := filterRegions(s.opt.Query)
+	allow, deny := scope.FilterRegions(s.opt.Query)
 	switch {
 	case allow != nil && !explicit:
 		include = allow // the filter names the regions
@@ -299,7 +232,7 @@ func (s *Session) enabledRegions(ctx context.Context, home string) ([]string, er
 	}
 	var names []string
 	for _, r := range out.Regions {
-		if name := aws.ToString(r.RegionName); regionName.MatchString(name) && aws.ToString(r.OptInStatus) != "not-opted-in" {
+		if name := aws.ToString(r.RegionName); scope.IsRegion(name) && aws.ToString(r.OptInStatus) != "not-opted-in" {
 			names = append(names, name)
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/cloudtrail/types"
 
@@ -110,73 +109,4 @@ func canonicalEventName(v string) string {
 		return n
 	}
 	return v
-}
-
-// filterWindow returns the time bounds the filter's since: and until: terms set, relative to now
-// (the index takes durations back from the newest event; before anything is fetched, now is the
-// best estimate of it). A zero time means no bound.
-func filterWindow(q filter.Query, now time.Time) (from, to time.Time) {
-	for _, t := range q.Terms {
-		if t.Negate || (t.Field != filter.FieldSince && t.Field != filter.FieldUntil) {
-			continue
-		}
-		at := t.At
-		if at.IsZero() {
-			at = now.Add(-t.Ago)
-		}
-		if t.Field == filter.FieldSince && (from.IsZero() || at.After(from)) {
-			from = at
-		}
-		if t.Field == filter.FieldUntil && (to.IsZero() || at.Before(to)) {
-			to = at
-		}
-	}
-	return from, to
-}
-
-// filterRegions returns the regions the filter's region: terms allow (nil: any) and those they
-// exclude. Only exact names count; a wildcard leaves the choice to --region.
-func filterRegions(q filter.Query) (allow []string, deny map[string]bool) {
-	deny = map[string]bool{}
-	first := true
-	for _, t := range q.Terms {
-		if t.Field != filter.FieldRegion {
-			continue
-		}
-		var vals []string
-		for _, v := range t.Values {
-			if !strings.Contains(v, "*") {
-				vals = append(vals, strings.ToLower(v))
-			} else if !t.Negate {
-				vals = nil // region:eu-* allows regions this function cannot list
-				break
-			}
-		}
-		if t.Negate {
-			for _, v := range vals {
-				deny[v] = true
-			}
-			continue
-		}
-		if vals == nil {
-			continue
-		}
-		if first {
-			allow, first = vals, false
-			continue
-		}
-		var both []string
-		for _, v := range allow {
-			for _, w := range vals {
-				if v == w {
-					both = append(both, v)
-				}
-			}
-		}
-		allow = both
-		if allow == nil {
-			allow = []string{} // region:a region:b: nothing can match
-		}
-	}
-	return allow, deny
 }

@@ -1,7 +1,6 @@
 package lookup
 
 import (
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,23 +45,6 @@ func TestPushDownPicksTheMostSelectiveTerm(t *testing.T) {
 		if a.String() != tc.want || a.Approximate != tc.approx {
 			t.Errorf("PushDown(%q) = %s (approximate %v), want %s (approximate %v)", tc.filter, a, a.Approximate, tc.want, tc.approx)
 		}
-	}
-}
-
-func TestFilterSetsWindowAndRegions(t *testing.T) {
-	now := dataNow
-	q, _ := filter.ParseQuery("since:2h until:2023-07-10T12:30Z region:eu-west-1,us-east-1 -region:us-east-1")
-	from, to := filterWindow(q, now)
-	if !from.Equal(now.Add(-2*time.Hour)) || !to.Equal(time.Date(2023, 7, 10, 12, 30, 0, 0, time.UTC)) {
-		t.Errorf("filterWindow = %v, %v", from, to)
-	}
-	allow, deny := filterRegions(q)
-	if !slices.Equal(allow, []string{"eu-west-1", "us-east-1"}) || !deny["us-east-1"] {
-		t.Errorf("filterRegions = %v, %v", allow, deny)
-	}
-	q, _ = filter.ParseQuery("region:eu-*")
-	if allow, _ := filterRegions(q); allow != nil {
-		t.Errorf("a wildcard region term should leave the regions to --region, got %v", allow)
 	}
 }
 

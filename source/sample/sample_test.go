@@ -126,7 +126,7 @@ func TestGeneratorDeterministic(t *testing.T) {
 }
 
 // TestScenarioAnswers: every scenario's hint is a valid filter that finds the first event of its answer;
-// the answer's filter finds all of its evidence; and what the answer computes is what the generator wrote.
+// the answer's filter finds all of its evidence; and what the model computes is what the generator wrote.
 func TestScenarioAnswers(t *testing.T) {
 	g, err := generated()
 	if err != nil {
@@ -216,7 +216,7 @@ func TestScenarioAnswers(t *testing.T) {
 	}
 	for name := range truths {
 		if _, ok := scenario.Named(name); !ok {
-			t.Errorf("the generator wrote ground truth for %s, which no question asks about", name)
+			t.Errorf("the generator wrote ground truth for %s, which the model does not ask about", name)
 		}
 	}
 }
@@ -290,26 +290,42 @@ func TestInvictus(t *testing.T) {
 	}
 }
 
-// TestFirstBatchFast: the sample's first events arrive well within the second the console has to open.
+// TestFirstBatchFast: the sample streams, so that the console has events to show long before it is
+// all read: the first batch comes while most of the sample is still to read. (How soon, in
+// milliseconds, depends on the machine: BenchmarkFirstBatch measures it.)
 func TestFirstBatchFast(t *testing.T) {
-	if raceEnabled {
-		t.Skip("timing under the race detector means nothing")
-	}
 	s, _ := sample.Named(sample.Default)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	start := time.Now()
-	var first time.Duration
-	_ = s.Read(ctx, func(b cloudtrail.Batch) {
-		if first == 0 && len(b.Records) > 0 {
-			first = time.Since(start)
-			cancel()
+	var batches, first, total int
+	err := s.Read(context.Background(), func(b cloudtrail.Batch) {
+		if batches++; first == 0 {
+			first = len(b.Records)
 		}
+		total += len(b.Records)
 	})
-	t.Logf("first batch after %v", first)
-	if first == 0 || first > 500*time.Millisecond {
-		t.Errorf("first batch after %v", first)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if batches < 3 || first == 0 || first > total/3 {
+		t.Errorf("%d records in %d batches, %d in the first: want the first to hold no more than a third", total, batches, first)
+	}
+}
+
+// BenchmarkFirstBatch measures how long the console waits for the sample's first events.
+func BenchmarkFirstBatch(b *testing.B) {
+	s, _ := sample.Named(sample.Default)
+	var wait time.Duration
+	for b.Loop() {
+		ctx, cancel := context.WithCancel(context.Background())
+		start := time.Now()
+		_ = s.Read(ctx, func(b cloudtrail.Batch) {
+			if len(b.Records) > 0 && ctx.Err() == nil {
+				wait += time.Since(start)
+				cancel()
+			}
+		})
+		cancel()
+	}
+	b.ReportMetric(float64(wait)/float64(time.Millisecond)/float64(b.N), "ms/first-batch")
 }
 
 func TestNamed(t *testing.T) {

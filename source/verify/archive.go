@@ -44,6 +44,22 @@ type Signed interface {
 	Signature(ctx context.Context, digest File) (*integrity.Signature, error)
 }
 
+// Finder is an archive listed for a window of time, as a Bucket is: the first digests of the
+// window list log files delivered just before it, which the listing left out. Run asks for each
+// log file a digest lists and the listing did not find.
+type Finder interface {
+	Archive
+	// Find looks a log file up where a digest says it is (bucket and key); false when it is not there.
+	Find(ctx context.Context, bucket, key string) (File, bool, error)
+}
+
+// Remote is an archive whose files are fetched over the network: Run opens Parallel of them at once
+// (rather than one a core), since fetching is bound by latency.
+type Remote interface {
+	Archive
+	Parallel() int
+}
+
 // Dir is an archive on the local disk: files, and folders walked recursively.
 type Dir []string
 

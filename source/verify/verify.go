@@ -55,6 +55,9 @@ var ErrNoDigests = errors.New("no digest files (CloudTrail-Digest): is log file 
 func Run(ctx context.Context, a Archive, opt Options) (Outcome, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
+		if r, ok := a.(Remote); ok {
+			opt.Workers = max(opt.Workers, r.Parallel())
+		}
 	}
 	if opt.Now == nil {
 		opt.Now = time.Now
@@ -79,25 +82,30 @@ func Run(ctx context.Context, a Archive, opt Options) (Outcome, error) {
 	if len(digests) == 0 {
 		return out, ErrNoDigests
 	}
-	in := integrity.Input{Keys: integrity.Keyring{}, Signatures: opt.Signatures}
+	in := integrity.Input{Keys: integrity.Keyring{}, Signatures: opt.Signatures, Now: opt.Now()}
 	in.Keys.Add(opt.Keys.Keys()...)
 	var read atomic.Int64
+	var failed firstError
+	signed, _ := a.(Signed)
 	in.Digests = parallel(ctx, opt.Workers, digests, func(h *hasher, f File) integrity.DigestFile {
-		return readDigest(ctx, a, h, f, &read)
-	})
-	if err := ctx.Err(); err != nil {
-		return out, err
-	}
-	if sa, ok := a.(Signed); ok {
-		for i := range in.Digests {
-			d := &in.Digests[i]
-			if d.Err != nil {
-				continue
-			}
-			if d.Signature, err = sa.Signature(ctx, digests[i]); err != nil {
-				return out, fmt.Errorf("the signature of %s: %w", d.Location, err)
+		d := readDigest(ctx, a, h, f, &read)
+		if signed != nil && d.Err == nil {
+			var err error
+			if d.Signature, err = signed.Signature(ctx, f); err != nil {
+				failed.set(fmt.Errorf("the signature of %s: %w", d.Location, err))
 			}
 		}
+		return d
+	})
+	if err := cmp.Or(ctx.Err(), failed.get()); err != nil {
+		return out, err
+	}
+	if finder, ok := a.(Finder); ok {
+		found, err := findListed(ctx, finder, opt.Workers, in.Digests, logs)
+		if err != nil {
+			return out, err
+		}
+		logs = append(logs, found...)
 	}
 
 	// Fetch the missing keys while the log files are hashed.
@@ -127,6 +135,65 @@ func Run(ctx context.Context, a Archive, opt Options) (Outcome, error) {
 	return out, nil
 }
 
+// findListed looks up the log files that digests list and that are not among logs.
+func findListed(ctx context.Context, a Finder, workers int, digests []integrity.DigestFile, logs []File) ([]File, error) {
+	have := map[string]bool{}
+	for _, l := range logs {
+		have[path.Base(l.Location)] = true
+	}
+	var want []integrity.LogEntry
+	for _, d := range digests {
+		for _, e := range d.Digest.LogFiles {
+			if name := path.Base(e.Object); !have[name] {
+				have[name] = true
+				want = append(want, e)
+			}
+		}
+	}
+	var failed firstError
+	type result struct {
+		f  File
+		ok bool
+	}
+	results := parallel(ctx, workers, want, func(_ *hasher, e integrity.LogEntry) result {
+		f, ok, err := a.Find(ctx, e.Bucket, e.Object)
+		if err != nil {
+			failed.set(fmt.Errorf("look up %s, which a digest lists: %w", e.Object, err))
+		}
+		return result{f, ok}
+	})
+	if err := cmp.Or(ctx.Err(), failed.get()); err != nil {
+		return nil, err
+	}
+	var found []File
+	for _, r := range results {
+		if r.ok {
+			found = append(found, r.f)
+		}
+	}
+	return found, nil
+}
+
+// firstError keeps the first error of several goroutines.
+type firstError struct {
+	mu  sync.Mutex
+	err error
+}
+
+func (f *firstError) set(err error) {
+	f.mu.Lock()
+	if f.err == nil {
+		f.err = err
+	}
+	f.mu.Unlock()
+}
+
+func (f *firstError) get() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
 // isLogName tells a CloudTrail log file by its name.
 func isLogName(name string) bool {
 	_, ok := integrity.ParseLogName(name)
@@ -135,7 +202,7 @@ func isLogName(name string) bool {
 
 // parallel runs fn over files on workers goroutines, each with its own hasher, and returns the
 // results in the files' order.
-func parallel[T any](ctx context.Context, workers int, files []File, fn func(*hasher, File) T) []T {
+func parallel[F, T any](ctx context.Context, workers int, files []F, fn func(*hasher, F) T) []T {
 	out := make([]T, len(files))
 	var next atomic.Int64
 	var wg sync.WaitGroup

@@ -16,6 +16,10 @@ import (
 // IntegrityColumns are the columns of `trailscope verify`'s table, in order.
 var IntegrityColumns = []string{"status", "kind", "file", "digest", "why"}
 
+// integrityMiddleCut are the integrity table's columns cut in the middle: the files and digests, whose
+// names differ at the end.
+var integrityMiddleCut = []bool{false, false, true, true, false}
+
 // integrityWidth caps the columns; a path is never cut (its end is what tells files apart).
 var integrityWidth = []int{14, 6, 1000, 80, 160}
 
@@ -61,7 +65,7 @@ func WriteIntegrity(w io.Writer, f Format, results []integrity.Result) error {
 		for i, r := range results {
 			rows[i] = IntegrityRow(r)
 		}
-		if err := writeRows(bw, IntegrityColumns, integrityWidth, rows); err != nil {
+		if err := writeRows(bw, IntegrityColumns, integrityWidth, integrityMiddleCut, rows); err != nil {
 			return err
 		}
 	}

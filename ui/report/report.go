@@ -87,19 +87,38 @@ func Row(r cloudtrail.Record) []string {
 	}
 }
 
-// ResourceCell names an event's resources in one cell: the first, and how many more.
+// cellResources is how many resources a cell names before it counts the rest.
+const cellResources = 3
+
+// ResourceCell names an event's resources in one cell: up to three, and how many more. The user and
+// the access key of a CreateAccessKey both show.
 func ResourceCell(res []cloudtrail.Resource) string {
-	switch len(res) {
-	case 0:
-		return ""
-	case 1:
-		return res[0].ID
+	ids := make([]string, 0, min(len(res), cellResources))
+	for _, r := range res[:min(len(res), cellResources)] {
+		ids = append(ids, r.ID)
 	}
-	return fmt.Sprintf("%s +%d", res[0].ID, len(res)-1)
+	s := strings.Join(ids, ", ")
+	if n := len(res) - cellResources; n > 0 {
+		s += fmt.Sprintf(" +%d", n)
+	}
+	return s
 }
 
-// maxWidth caps a table column: long ARNs and user agents are cut with an ellipsis.
-var maxWidth = []int{20, 40, 56, 44, 39, 16, 32}
+// ResourceList names every resource of an event, for the CSV.
+func ResourceList(res []cloudtrail.Resource) string {
+	ids := make([]string, len(res))
+	for i, r := range res {
+		ids[i] = r.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// maxWidth caps a table column: longer cells are cut, in the middle for the columns of middleCut.
+var maxWidth = []int{20, 40, 56, 60, 39, 16, 32}
+
+// middleCut are the columns whose tail tells values apart (principals with their sessions, ARNs, S3
+// keys): they are cut in the middle, the others at the end.
+var middleCut = []bool{false, false, true, true, false, false, false}
 
 func writeTable(ctx context.Context, w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	columns, widest := Columns, maxWidth
@@ -117,7 +136,7 @@ func writeTable(ctx context.Context, w io.Writer, idx *index.Index, refs []index
 			rows[i] = append(rows[i], Explanation(r))
 		}
 	}
-	if err := writeRows(w, columns, widest, rows); err != nil {
+	if err := writeRows(w, columns, widest, middleCut, rows); err != nil {
 		return err
 	}
 	if opt.Progress != nil {
@@ -136,8 +155,9 @@ func Explanation(r cloudtrail.Record) string {
 }
 
 // writeRows writes rows under a header of columns, each column as wide as its widest cell up to
-// its cap in widest (longer cells are cut with an ellipsis).
-func writeRows(w io.Writer, columns []string, widest []int, rows [][]string) error {
+// its cap in widest (longer cells are cut with an ellipsis: in the middle for the columns middle
+// says, at the end for the others).
+func writeRows(w io.Writer, columns []string, widest []int, middle []bool, rows [][]string) error {
 	widths := make([]int, len(columns))
 	header := make([]string, len(columns))
 	for i, c := range columns {
@@ -149,11 +169,11 @@ func writeRows(w io.Writer, columns []string, widest []int, rows [][]string) err
 			widths[j] = max(widths[j], min(ansi.StringWidth(cell), widest[j]))
 		}
 	}
-	if err := writeAligned(w, header, widths); err != nil {
+	if err := writeAligned(w, header, widths, nil); err != nil {
 		return err
 	}
 	for _, row := range rows {
-		if err := writeAligned(w, row, widths); err != nil {
+		if err := writeAligned(w, row, widths, middle); err != nil {
 			return err
 		}
 	}
@@ -193,10 +213,14 @@ func Bytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-func writeAligned(w io.Writer, cells []string, widths []int) error {
+func writeAligned(w io.Writer, cells []string, widths []int, middle []bool) error {
 	var b strings.Builder
 	for i, cell := range cells {
-		cell = ansi.Truncate(cell, widths[i], "…")
+		if i < len(middle) && middle[i] {
+			cell = CutMiddle(cell, widths[i])
+		} else {
+			cell = ansi.Truncate(cell, widths[i], "…")
+		}
 		b.WriteString(cell)
 		if i < len(cells)-1 {
 			b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(cell)+2))
@@ -275,7 +299,9 @@ func writeCSV(ctx context.Context, w io.Writer, idx *index.Index, refs []index.E
 			return ctx.Err()
 		}
 		r := idx.Record(ref)
-		row := append(Row(r),
+		row := Row(r)
+		row[3] = cloudtrail.Sanitize(ResourceList(r.Resources)) // a file holds every resource
+		row = append(row,
 			r.EventID, cloudtrail.Sanitize(r.Source), r.Account, cloudtrail.Sanitize(r.Identity.AccessKey),
 			cloudtrail.Sanitize(r.UserAgent), cloudtrail.Sanitize(r.ErrorMessage))
 		if opt.Explain {

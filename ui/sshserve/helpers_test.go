@@ -8,12 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -87,11 +87,11 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// harness is a running server on a loopback port with an index of 3,000 events; alice's key is
-// authorized, bob's is not.
+// harness is a running server on an in-memory loopback network with an index of 3,000 events;
+// alice's key is authorized, bob's is not.
 type harness struct {
 	t          testing.TB
-	addr       string
+	net        *pipeNet
 	idx        *index.Index
 	dir        string
 	keys       string // the authorized keys file
@@ -99,6 +99,7 @@ type harness struct {
 	srv        *sshserve.Server
 	alice, bob gossh.Signer
 	stop       func() // stops the server and waits for it
+	virtual    bool   // in a synctest bubble: see withServer
 }
 
 func newKey(t testing.TB) gossh.Signer {
@@ -126,13 +127,9 @@ func start(t testing.TB, configure func(*sshserve.Options)) *harness {
 	if err := os.WriteFile(h.keys, []byte("# the team\n"+authorizedLine(h.alice, "alice@laptop")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.addr = ln.Addr().String()
+	h.net = newPipeNet()
 	opt := sshserve.Options{
-		Addr:           h.addr,
+		Addr:           h.net.Addr().String(),
 		AuthorizedKeys: h.keys,
 		HostKey:        filepath.Join(h.dir, "host_ed25519"),
 		Console:        consoleOf(h.idx),
@@ -148,7 +145,7 @@ func start(t testing.TB, configure func(*sshserve.Options)) *harness {
 	h.srv = srv
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	go func() { done <- srv.Serve(ctx, h.net) }()
 	h.stop = sync.OnceFunc(func() {
 		cancel()
 		select {
@@ -164,24 +161,54 @@ func start(t testing.TB, configure func(*sshserve.Options)) *harness {
 	return h
 }
 
+// withServer runs test against a server started with configure, in a synctest bubble: the server,
+// its consoles and the test's clients share a clock that moves only when every one of them waits
+// (on the in-memory network, a timer, a channel). What a test measures in time (the frames a burst
+// of keys makes, an idle minute, the idle timeout) is then the server's own doing, and a wait for
+// the screen gives up after ten seconds of that clock with nothing left to do, however busy the
+// machine is.
+func withServer(t *testing.T, configure func(*sshserve.Options), test func(t *testing.T, h *harness)) {
+	synctest.Test(t, func(t *testing.T) {
+		h := start(t, configure)
+		h.virtual = true
+		defer func() {
+			h.stop()
+			// The clock stops when this function returns: the consoles' last timers (a poll, a
+			// debounce) must run out before, or their goroutines could never end. A minute of
+			// this clock is longer than any of them, and takes no time.
+			time.Sleep(time.Minute)
+		}()
+		test(t, h)
+	})
+}
+
 // dial connects with the given authentication methods.
 func (h *harness) dial(auth ...gossh.AuthMethod) (*gossh.Client, error) {
-	return gossh.Dial("tcp", h.addr, &gossh.ClientConfig{
+	conn, err := h.net.dial()
+	if err != nil {
+		return nil, err
+	}
+	c, chans, reqs, err := gossh.NewClientConn(conn, h.net.Addr().String(), &gossh.ClientConfig{
 		User:            "oncall",
 		Auth:            auth,
 		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         5 * time.Second,
 	})
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return gossh.NewClient(c, chans, reqs), nil
 }
 
 // term is one ssh session on a terminal of its own.
 type term struct {
-	t      testing.TB
-	client *gossh.Client
-	sess   *gossh.Session
-	in     io.WriteCloser
-	scr    *screen
-	exited chan error
+	t       testing.TB
+	virtual bool // on the clock of a synctest bubble
+	client  *gossh.Client
+	sess    *gossh.Session
+	in      io.WriteCloser
+	scr     *screen
+	exited  chan error
 }
 
 // termOptions are what the client's terminal is.
@@ -223,7 +250,7 @@ func (h *harness) tryOpen(key gossh.Signer, o termOptions) (*term, error) {
 		client.Close()
 		return nil, err
 	}
-	tm := &term{t: h.t, client: client, sess: sess, scr: newScreen(o.w, o.h), exited: make(chan error, 1)}
+	tm := &term{t: h.t, virtual: h.virtual, client: client, sess: sess, scr: newScreen(o.w, o.h), exited: make(chan error, 1)}
 	h.t.Cleanup(tm.close)
 	for k, v := range o.env {
 		if err := sess.Setenv(k, v); err != nil {
@@ -302,17 +329,29 @@ func (tm *term) waitFor(subs ...string) string {
 	}
 }
 
-// settle waits until nothing arrived for quiet, and returns the bytes received so far.
+// settle waits until nothing arrived for quiet, and returns the bytes received so far. On the
+// virtual clock it looks only when the server has nothing left to do at that instant, so that
+// quiet means no output was due.
 func (tm *term) settle(quiet time.Duration) int {
+	tm.idle()
 	last, since := tm.scr.Bytes(), time.Now()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Since(since) < quiet && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
+		tm.idle()
 		if n := tm.scr.Bytes(); n != last {
 			last, since = n, time.Now()
 		}
 	}
 	return last
+}
+
+// idle waits, on the virtual clock, until the server and the clients have nothing left to do at
+// this instant; in real time it does nothing.
+func (tm *term) idle() {
+	if tm.virtual {
+		synctest.Wait()
+	}
 }
 
 // wait waits for the session to end and returns its exit status (-1 when it ended without one).

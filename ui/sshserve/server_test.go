@@ -39,233 +39,244 @@ func commas(n int) string {
 }
 
 func TestAllowedKeyGetsTheConsoleAndFilters(t *testing.T) {
-	h := start(t, nil)
-	tm := h.open(h.alice, termOptions{})
-	tm.waitFor("trailscope", "test data", "3,000 of 3,000 events", "TIME", "EVENT")
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		tm := h.open(h.alice, termOptions{})
+		tm.waitFor("trailscope", "test data", "3,000 of 3,000 events", "TIME", "EVENT")
 
-	tm.send("/", "event:TerminateInstances", "enter")
-	s := tm.waitFor("/ event:TerminateInstances", count(h, "event:TerminateInstances"))
-	for _, l := range strings.Split(s, "\n")[6:30] { // the rows of the timeline
-		if strings.Contains(l, "RunInstances") || strings.Contains(l, "GetObject") {
-			t.Fatalf("a row that does not match the filter:\n%s", s)
+		tm.send("/", "event:TerminateInstances", "enter")
+		s := tm.waitFor("/ event:TerminateInstances", count(h, "event:TerminateInstances"))
+		for _, l := range strings.Split(s, "\n")[6:30] { // the rows of the timeline
+			if strings.Contains(l, "RunInstances") || strings.Contains(l, "GetObject") {
+				t.Fatalf("a row that does not match the filter:\n%s", s)
+			}
 		}
-	}
 
-	tm.send("q")
-	if code := tm.wait(); code != 0 {
-		t.Fatalf("quit: exit status %d", code)
-	}
-	logged := h.log.String()
-	fp := gossh.FingerprintSHA256(h.alice.PublicKey())
-	for _, want := range []string{"login", "logout", fp, "alice@laptop", "127.0.0.1:", "why=quit"} {
-		if !strings.Contains(logged, want) {
-			t.Errorf("the log lacks %q:\n%s", want, logged)
+		tm.send("q")
+		if code := tm.wait(); code != 0 {
+			t.Fatalf("quit: exit status %d", code)
 		}
-	}
+		logged := h.log.String()
+		fp := gossh.FingerprintSHA256(h.alice.PublicKey())
+		for _, want := range []string{"login", "logout", fp, "alice@laptop", "127.0.0.1:", "why=quit"} {
+			if !strings.Contains(logged, want) {
+				t.Errorf("the log lacks %q:\n%s", want, logged)
+			}
+		}
+	})
 }
 
 func TestUnknownKeyIsRefused(t *testing.T) {
-	h := start(t, nil)
-	if _, err := h.dial(gossh.PublicKeys(h.bob)); err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
-		t.Fatalf("bob's key: %v, want unable to authenticate", err)
-	}
-	waitLog(t, h, "login refused")
-	if !strings.Contains(h.log.String(), gossh.FingerprintSHA256(h.bob.PublicKey())) {
-		t.Errorf("the refusal does not name the key:\n%s", h.log.String())
-	}
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		if _, err := h.dial(gossh.PublicKeys(h.bob)); err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+			t.Fatalf("bob's key: %v, want unable to authenticate", err)
+		}
+		waitLog(t, h, "login refused")
+		if !strings.Contains(h.log.String(), gossh.FingerprintSHA256(h.bob.PublicKey())) {
+			t.Errorf("the refusal does not name the key:\n%s", h.log.String())
+		}
+	})
 }
 
 func TestPasswordsAreRefused(t *testing.T) {
-	h := start(t, nil)
-	asked := false
-	_, err := h.dial(
-		gossh.Password("hunter2"),
-		gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
-			asked = true
-			return []string{"hunter2"}, nil
-		}),
-	)
-	if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
-		t.Fatalf("password: %v, want unable to authenticate", err)
-	}
-	if !strings.Contains(err.Error(), "[none]") && !strings.Contains(err.Error(), "no supported methods remain") {
-		t.Logf("(error: %v)", err)
-	}
-	if asked {
-		t.Error("the server asked keyboard-interactive questions")
-	}
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		asked := false
+		_, err := h.dial(
+			gossh.Password("hunter2"),
+			gossh.KeyboardInteractive(func(string, string, []string, []bool) ([]string, error) {
+				asked = true
+				return []string{"hunter2"}, nil
+			}),
+		)
+		if err == nil || !strings.Contains(err.Error(), "unable to authenticate") {
+			t.Fatalf("password: %v, want unable to authenticate", err)
+		}
+		if !strings.Contains(err.Error(), "[none]") && !strings.Contains(err.Error(), "no supported methods remain") {
+			t.Logf("(error: %v)", err)
+		}
+		if asked {
+			t.Error("the server asked keyboard-interactive questions")
+		}
+	})
 }
 
 func TestTwoSessionsFilterIndependently(t *testing.T) {
-	h := start(t, nil)
-	a := h.open(h.alice, termOptions{})
-	b := h.open(h.alice, termOptions{w: 100, h: 30})
-	a.waitFor("3,000 of 3,000 events")
-	b.waitFor("3,000 of 3,000 events")
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		a := h.open(h.alice, termOptions{})
+		b := h.open(h.alice, termOptions{w: 100, h: 30})
+		a.waitFor("3,000 of 3,000 events")
+		b.waitFor("3,000 of 3,000 events")
 
-	a.send("/", "event:DeleteTrail", "enter")
-	b.send("/", "principal:bob", "enter")
-	sa := a.waitFor("/ event:DeleteTrail", count(h, "event:DeleteTrail"))
-	sb := b.waitFor("/ principal:bob", count(h, "principal:bob"))
-	if strings.Contains(sa, "principal:bob") || strings.Contains(sb, "event:DeleteTrail") {
-		t.Fatalf("one session's filter shows in the other:\n%s\n\n%s", sa, sb)
-	}
-	if got := len(strings.Split(sb, "\n")[0]); got > 100 {
-		t.Errorf("b's 100-column terminal got a line of %d", got)
-	}
-	// a moves its cursor; b's stays. (b's own last query may still be landing: the filter bar
-	// queries as it is typed and again on Enter. Wait for b to be quiet first.)
-	b.settle(300 * time.Millisecond)
-	sb = b.scr.String()
-	a.send("j", "j", "j")
-	time.Sleep(300 * time.Millisecond)
-	if b.scr.String() != sb {
-		t.Errorf("b's screen changed when a moved:\n%s", b.scr.String())
-	}
+		a.send("/", "event:DeleteTrail", "enter")
+		b.send("/", "principal:bob", "enter")
+		sa := a.waitFor("/ event:DeleteTrail", count(h, "event:DeleteTrail"))
+		sb := b.waitFor("/ principal:bob", count(h, "principal:bob"))
+		if strings.Contains(sa, "principal:bob") || strings.Contains(sb, "event:DeleteTrail") {
+			t.Fatalf("one session's filter shows in the other:\n%s\n\n%s", sa, sb)
+		}
+		if got := len([]rune(strings.Split(sb, "\n")[0])); got > 100 {
+			t.Errorf("b's 100-column terminal got a line of %d", got)
+		}
+		// a moves its cursor; b's stays. (b's own last query may still be landing: the filter bar
+		// queries as it is typed and again on Enter. Wait for b to be quiet first.)
+		b.settle(300 * time.Millisecond)
+		sb = b.scr.String()
+		drawn := a.settle(300 * time.Millisecond)
+		a.send("j", "j", "j")
+		if a.settle(300*time.Millisecond) == drawn {
+			t.Fatal("a's cursor did not move")
+		}
+		if b.scr.String() != sb {
+			t.Errorf("b's screen changed when a moved:\n%s", b.scr.String())
+		}
+	})
 }
 
 func TestNewEventsShowInEverySession(t *testing.T) {
-	h := start(t, nil)
-	a := h.open(h.alice, termOptions{})
-	b := h.open(h.alice, termOptions{})
-	a.send("/", "event:DeleteTrail", "enter")
-	a.waitFor(count(h, "event:DeleteTrail"))
-	b.waitFor("3,000 of 3,000 events")
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		a := h.open(h.alice, termOptions{})
+		b := h.open(h.alice, termOptions{})
+		a.send("/", "event:DeleteTrail", "enter")
+		a.waitFor(count(h, "event:DeleteTrail"))
+		b.waitFor("3,000 of 3,000 events")
 
-	h.idx.Add(records(500, 3000))
-	a.waitFor(count(h, "event:DeleteTrail"), "3,500 events")
-	b.waitFor("3,500 of 3,500 events")
+		h.idx.Add(records(500, 3000))
+		a.waitFor(count(h, "event:DeleteTrail"), "3,500 events")
+		b.waitFor("3,500 of 3,500 events")
+	})
 }
 
 func TestSessionBeyondTheLimitGetsAMessage(t *testing.T) {
-	h := start(t, func(o *sshserve.Options) { o.MaxSessions = 2 })
-	a := h.open(h.alice, termOptions{})
-	b := h.open(h.alice, termOptions{})
-	a.waitFor("3,000 of 3,000 events")
-	b.waitFor("3,000 of 3,000 events")
+	withServer(t, func(o *sshserve.Options) { o.MaxSessions = 2 }, func(t *testing.T, h *harness) {
+		a := h.open(h.alice, termOptions{})
+		b := h.open(h.alice, termOptions{})
+		a.waitFor("3,000 of 3,000 events")
+		b.waitFor("3,000 of 3,000 events")
 
-	c := h.open(h.alice, termOptions{})
-	if code := c.wait(); code != 1 {
-		t.Errorf("the third session: exit status %d, want 1", code)
-	}
-	if s := c.scr.String(); !strings.Contains(s, "trailscope: the server is full (2 sessions); try again later.") {
-		t.Fatalf("the third session saw:\n%s", s)
-	}
-	waitLog(t, h, "session refused: full")
+		c := h.open(h.alice, termOptions{})
+		if code := c.wait(); code != 1 {
+			t.Errorf("the third session: exit status %d, want 1", code)
+		}
+		if s := c.scr.String(); !strings.Contains(s, "trailscope: the server is full (2 sessions); try again later.") {
+			t.Fatalf("the third session saw:\n%s", s)
+		}
+		waitLog(t, h, "session refused: full")
 
-	// A place frees up when one leaves.
-	a.send("q")
-	a.wait()
-	d := h.open(h.alice, termOptions{})
-	d.waitFor("3,000 of 3,000 events")
+		// A place frees up when one leaves.
+		a.send("q")
+		a.wait()
+		d := h.open(h.alice, termOptions{})
+		d.waitFor("3,000 of 3,000 events")
+	})
 }
 
 func TestIdleSessionIsClosed(t *testing.T) {
-	h := start(t, func(o *sshserve.Options) { o.IdleTimeout = time.Second })
-	busy := h.open(h.alice, termOptions{})
-	stop := make(chan struct{})
-	typed := make(chan struct{})
-	go func() { // busy keeps typing
-		defer close(typed)
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(100 * time.Millisecond):
-				if _, err := busy.in.Write([]byte("j")); err != nil {
+	withServer(t, func(o *sshserve.Options) { o.IdleTimeout = time.Second }, func(t *testing.T, h *harness) {
+		busy := h.open(h.alice, termOptions{})
+		stop := make(chan struct{})
+		typed := make(chan struct{})
+		go func() { // busy keeps typing
+			defer close(typed)
+			for {
+				select {
+				case <-stop:
 					return
+				case <-time.After(100 * time.Millisecond):
+					if _, err := busy.in.Write([]byte("j")); err != nil {
+						return
+					}
 				}
 			}
+		}()
+		idle := h.open(h.alice, termOptions{})
+		opened := time.Now()
+		h.idx.Add(records(10, 3000)) // output is not activity: the new events reach the idle session too
+		idle.wait()
+		close(stop)
+		<-typed
+		if s := idle.scr.String(); !strings.Contains(s, "trailscope: closed after 1s without input.") {
+			t.Fatalf("the idle session saw:\n%s", s)
 		}
-	}()
-	idle := h.open(h.alice, termOptions{})
-	opened := time.Now()
-	h.idx.Add(records(10, 3000)) // output is not activity: the new events reach the idle session too
-	idle.wait()
-	close(stop)
-	<-typed
-	if s := idle.scr.String(); !strings.Contains(s, "trailscope: closed after 1s without input.") {
-		t.Fatalf("the idle session saw:\n%s", s)
-	}
-	if d := time.Since(opened); d < time.Second {
-		t.Errorf("the idle session was closed after %s", d)
-	}
-	select {
-	case err := <-busy.exited:
-		t.Fatalf("the busy session was closed: %v", err)
-	default:
-	}
-	busy.waitFor("3,010 events")
-	waitLog(t, h, `why="closed after 1s without input"`)
+		if d := time.Since(opened); d < time.Second {
+			t.Errorf("the idle session was closed after %s", d)
+		}
+		select {
+		case err := <-busy.exited:
+			t.Fatalf("the busy session was closed: %v", err)
+		default:
+		}
+		busy.waitFor("3,010 events")
+		waitLog(t, h, `why="closed after 1s without input"`)
+	})
 }
 
 func TestOnlyTheConsole(t *testing.T) {
-	h := start(t, nil)
-	exec := h.open(h.alice, termOptions{command: "cat /etc/passwd", noPty: true})
-	if code := exec.wait(); code != 1 {
-		t.Errorf("exec: exit status %d, want 1", code)
-	}
-	if s := exec.scr.Raw(); !strings.Contains(s, "connect without a command") || strings.Contains(s, "root:") {
-		t.Errorf("exec got: %q", s)
-	}
-	noPty := h.open(h.alice, termOptions{noPty: true})
-	if code := noPty.wait(); code != 1 {
-		t.Errorf("no pty: exit status %d, want 1", code)
-	}
-	if s := noPty.scr.Raw(); !strings.Contains(s, "interactive console") {
-		t.Errorf("no pty got: %q", s)
-	}
-	waitLog(t, h, "session refused: a command")
-	waitLog(t, h, "session refused: no terminal")
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		exec := h.open(h.alice, termOptions{command: "cat /etc/passwd", noPty: true})
+		if code := exec.wait(); code != 1 {
+			t.Errorf("exec: exit status %d, want 1", code)
+		}
+		if s := exec.scr.Raw(); !strings.Contains(s, "connect without a command") || strings.Contains(s, "root:") {
+			t.Errorf("exec got: %q", s)
+		}
+		noPty := h.open(h.alice, termOptions{noPty: true})
+		if code := noPty.wait(); code != 1 {
+			t.Errorf("no pty: exit status %d, want 1", code)
+		}
+		if s := noPty.scr.Raw(); !strings.Contains(s, "interactive console") {
+			t.Errorf("no pty got: %q", s)
+		}
+		waitLog(t, h, "session refused: a command")
+		waitLog(t, h, "session refused: no terminal")
 
-	client, err := h.dial(gossh.PublicKeys(h.alice))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Close()
-	if _, err := client.Dial("tcp", "127.0.0.1:22"); err == nil {
-		t.Error("local port forwarding was allowed")
-	}
-	if _, err := client.Listen("tcp", "127.0.0.1:0"); err == nil {
-		t.Error("remote port forwarding was allowed")
-	}
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ok, err := sess.SendRequest("auth-agent-req@openssh.com", true, nil); ok || err != nil {
-		t.Errorf("agent forwarding: %v, %v", ok, err)
-	}
-	if ok, err := sess.SendRequest("x11-req", true, gossh.Marshal(struct {
-		Single           bool
-		Protocol, Cookie string
-		Screen           uint32
-	}{false, "MIT-MAGIC-COOKIE-1", "00", 0})); ok || err != nil {
-		t.Errorf("X11 forwarding: %v, %v", ok, err)
-	}
-	if err := sess.RequestSubsystem("sftp"); err == nil {
-		t.Error("the sftp subsystem was allowed")
-	}
-	// The session still works after what was refused.
-	sess.Close()
-	tm := h.open(h.alice, termOptions{})
-	tm.waitFor("3,000 of 3,000 events")
+		client, err := h.dial(gossh.PublicKeys(h.alice))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer client.Close()
+		if _, err := client.Dial("tcp", "127.0.0.1:22"); err == nil {
+			t.Error("local port forwarding was allowed")
+		}
+		if _, err := client.Listen("tcp", "127.0.0.1:0"); err == nil {
+			t.Error("remote port forwarding was allowed")
+		}
+		sess, err := client.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := sess.SendRequest("auth-agent-req@openssh.com", true, nil); ok || err != nil {
+			t.Errorf("agent forwarding: %v, %v", ok, err)
+		}
+		if ok, err := sess.SendRequest("x11-req", true, gossh.Marshal(struct {
+			Single           bool
+			Protocol, Cookie string
+			Screen           uint32
+		}{false, "MIT-MAGIC-COOKIE-1", "00", 0})); ok || err != nil {
+			t.Errorf("X11 forwarding: %v, %v", ok, err)
+		}
+		if err := sess.RequestSubsystem("sftp"); err == nil {
+			t.Error("the sftp subsystem was allowed")
+		}
+		// The session still works after what was refused.
+		sess.Close()
+		tm := h.open(h.alice, termOptions{})
+		tm.waitFor("3,000 of 3,000 events")
+	})
 }
 
 func TestStoppingTheServerSaysGoodbye(t *testing.T) {
-	h := start(t, nil)
-	tm := h.open(h.alice, termOptions{})
-	tm.waitFor("3,000 of 3,000 events")
-	h.stop()
-	tm.wait()
-	if s := tm.scr.String(); !strings.Contains(s, "trailscope: the server is stopping.") {
-		t.Fatalf("the session saw:\n%s", s)
-	}
-	waitLog(t, h, "stopped")
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		tm := h.open(h.alice, termOptions{})
+		tm.waitFor("3,000 of 3,000 events")
+		h.stop()
+		tm.wait()
+		if s := tm.scr.String(); !strings.Contains(s, "trailscope: the server is stopping.") {
+			t.Fatalf("the session saw:\n%s", s)
+		}
+		waitLog(t, h, "stopped")
+	})
 }
 
 func TestTerminalOfEachSession(t *testing.T) {
-	h := start(t, nil)
 	// The title's accent colour: #B9A4FF on dark backgrounds, #5A3FC0 on light ones.
 	dark, light := "38;2;185;164;255", "38;2;90;63;192"
 	cases := []struct {
@@ -283,29 +294,31 @@ func TestTerminalOfEachSession(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			tm := h.open(h.alice, c.o)
-			tm.waitFor("3,000 of 3,000 events")
-			tm.settle(150 * time.Millisecond)
-			raw := tm.scr.Raw()
-			if c.want != "" {
-				deadline := time.Now().Add(5 * time.Second) // the light styles follow the answer to the background query
-				for !strings.Contains(raw, c.want) && time.Now().Before(deadline) {
-					time.Sleep(20 * time.Millisecond)
-					raw = tm.scr.Raw()
+			withServer(t, nil, func(t *testing.T, h *harness) {
+				tm := h.open(h.alice, c.o)
+				tm.waitFor("3,000 of 3,000 events")
+				tm.settle(150 * time.Millisecond)
+				raw := tm.scr.Raw()
+				if c.want != "" {
+					deadline := time.Now().Add(5 * time.Second) // the light styles follow the answer to the background query
+					for !strings.Contains(raw, c.want) && time.Now().Before(deadline) {
+						time.Sleep(20 * time.Millisecond)
+						raw = tm.scr.Raw()
+					}
+					i := strings.Index(raw, c.want)
+					if i < 0 {
+						t.Fatalf("no %q in the output", c.want)
+					}
+					if strings.Contains(raw[i:], c.nope) {
+						t.Errorf("%q after %q", c.nope, c.want)
+					}
 				}
-				i := strings.Index(raw, c.want)
-				if i < 0 {
-					t.Fatalf("no %q in the output", c.want)
+				if got := colourKinds(raw); got != c.colours {
+					t.Errorf("colours used: %q, want %q", got, c.colours)
 				}
-				if strings.Contains(raw[i:], c.nope) {
-					t.Errorf("%q after %q", c.nope, c.want)
-				}
-			}
-			if got := colourKinds(raw); got != c.colours {
-				t.Errorf("colours used: %q, want %q", got, c.colours)
-			}
-			tm.send("q")
-			tm.wait()
+				tm.send("q")
+				tm.wait()
+			})
 		})
 	}
 }
@@ -343,79 +356,82 @@ func colourKinds(raw string) string {
 }
 
 func TestResize(t *testing.T) {
-	h := start(t, nil)
-	tm := h.open(h.alice, termOptions{w: 80, h: 24})
-	tm.waitFor("3,000 of 3,000 events")
-	if err := tm.sess.WindowChange(30, 100); err != nil {
-		t.Fatal(err)
-	}
-	tm.scr.resize(100, 30)
-	deadline := time.Now().Add(5 * time.Second)
-	for { // the breadcrumb line ends with the count, at the right edge
-		s := tm.scr.String()
-		lines := strings.Split(s, "\n")
-		if len([]rune(lines[1])) == 100 && strings.HasSuffix(lines[1], "3,000 of 3,000 events") && len(lines) == 30 && strings.Contains(lines[28], "query") {
-			break
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		tm := h.open(h.alice, termOptions{w: 80, h: 24})
+		tm.waitFor("3,000 of 3,000 events")
+		if err := tm.sess.WindowChange(30, 100); err != nil {
+			t.Fatal(err)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the console did not take the new size (100x30):\n%s", s)
+		tm.scr.resize(100, 30)
+		deadline := time.Now().Add(5 * time.Second)
+		for { // the breadcrumb line ends with the count, at the right edge
+			s := tm.scr.String()
+			lines := strings.Split(s, "\n")
+			if len([]rune(lines[1])) == 100 && strings.HasSuffix(lines[1], "3,000 of 3,000 events") && len(lines) == 30 && strings.Contains(lines[28], "query") {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the console did not take the new size (100x30):\n%s", s)
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	})
 }
 
 func TestCopyTravelsThroughTheSession(t *testing.T) {
-	h := start(t, nil)
-	tm := h.open(h.alice, termOptions{})
-	tm.waitFor("3,000 of 3,000 events")
-	tm.send("enter")
-	tm.waitFor("credential chain")
-	tm.send("y")
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(tm.scr.Raw(), "\x1b]52;c;") {
-		if time.Now().After(deadline) {
-			t.Fatalf("no OSC 52 in the output; the screen:\n%s", tm.scr.String())
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		tm := h.open(h.alice, termOptions{})
+		tm.waitFor("3,000 of 3,000 events")
+		tm.send("enter")
+		tm.waitFor("credential chain")
+		tm.send("Y") // the whole record
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(tm.scr.Raw(), "\x1b]52;c;") {
+			if time.Now().After(deadline) {
+				t.Fatalf("no OSC 52 in the output; the screen:\n%s", tm.scr.String())
+			}
+			time.Sleep(20 * time.Millisecond)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	})
 }
 
 func TestAuthorizedKeysAreReadAgainWhenTheyChange(t *testing.T) {
-	h := start(t, nil)
-	if _, err := h.dial(gossh.PublicKeys(h.bob)); err == nil {
-		t.Fatal("bob got in before he was added")
-	}
-	// bob in, alice out.
-	if err := os.WriteFile(h.keys, []byte(authorizedLine(h.bob, "bob@desk")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c, err := h.dial(gossh.PublicKeys(h.bob))
-	if err != nil {
-		t.Fatalf("bob after he was added: %v", err)
-	}
-	c.Close()
-	if _, err := h.dial(gossh.PublicKeys(h.alice)); err == nil {
-		t.Fatal("alice got in after she was removed")
-	}
-	// from= restricts where a key may come from.
-	if err := os.WriteFile(h.keys, []byte(`from="10.0.0.0/8" `+authorizedLine(h.bob, "bob@desk")+
-		`from="192.0.2.*,127.0.0.1,!10.1.2.3" `+authorizedLine(h.alice, "alice@laptop")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.dial(gossh.PublicKeys(h.bob)); err == nil {
-		t.Fatal("bob got in from 127.0.0.1 with from=10.0.0.0/8")
-	}
-	c, err = h.dial(gossh.PublicKeys(h.alice))
-	if err != nil {
-		t.Fatalf("alice from 127.0.0.1: %v", err)
-	}
-	c.Close()
-	// No file, no one.
-	os.Remove(h.keys)
-	if _, err := h.dial(gossh.PublicKeys(h.alice)); err == nil {
-		t.Fatal("alice got in with no authorized keys file")
-	}
-	waitLog(t, h, "authorized keys unreadable")
+	withServer(t, nil, func(t *testing.T, h *harness) {
+		if _, err := h.dial(gossh.PublicKeys(h.bob)); err == nil {
+			t.Fatal("bob got in before he was added")
+		}
+		// bob in, alice out.
+		if err := os.WriteFile(h.keys, []byte(authorizedLine(h.bob, "bob@desk")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := h.dial(gossh.PublicKeys(h.bob))
+		if err != nil {
+			t.Fatalf("bob after he was added: %v", err)
+		}
+		c.Close()
+		if _, err := h.dial(gossh.PublicKeys(h.alice)); err == nil {
+			t.Fatal("alice got in after she was removed")
+		}
+		// from= restricts where a key may come from.
+		if err := os.WriteFile(h.keys, []byte(`from="10.0.0.0/8" `+authorizedLine(h.bob, "bob@desk")+
+			`from="192.0.2.*,127.0.0.1,!10.1.2.3" `+authorizedLine(h.alice, "alice@laptop")), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.dial(gossh.PublicKeys(h.bob)); err == nil {
+			t.Fatal("bob got in from 127.0.0.1 with from=10.0.0.0/8")
+		}
+		c, err = h.dial(gossh.PublicKeys(h.alice))
+		if err != nil {
+			t.Fatalf("alice from 127.0.0.1: %v", err)
+		}
+		c.Close()
+		// No file, no one.
+		os.Remove(h.keys)
+		if _, err := h.dial(gossh.PublicKeys(h.alice)); err == nil {
+			t.Fatal("alice got in with no authorized keys file")
+		}
+		waitLog(t, h, "authorized keys unreadable")
+	})
 }
 
 func TestHostKeyIsCreatedOnceAndKept(t *testing.T) {
@@ -474,12 +490,13 @@ func TestNoAuthorizedKeysOnlyOnLoopback(t *testing.T) {
 }
 
 func TestLoopbackWithoutAuthorizedKeysTakesAnyKey(t *testing.T) {
-	h := start(t, func(o *sshserve.Options) { o.AuthorizedKeys = "" })
-	tm := h.open(h.bob, termOptions{})
-	tm.waitFor("3,000 of 3,000 events")
-	if _, err := h.dial(gossh.Password("x")); err == nil {
-		t.Fatal("a password got in")
-	}
+	withServer(t, func(o *sshserve.Options) { o.AuthorizedKeys = "" }, func(t *testing.T, h *harness) {
+		tm := h.open(h.bob, termOptions{})
+		tm.waitFor("3,000 of 3,000 events")
+		if _, err := h.dial(gossh.Password("x")); err == nil {
+			t.Fatal("a password got in")
+		}
+	})
 }
 
 func waitLog(t testing.TB, h *harness, want string) {
@@ -504,21 +521,23 @@ func TestSessionsShowTheSharedLoad(t *testing.T) {
 	}
 	idx := index.New()
 	idx.Add(records(1000, 0))
-	h := start(t, func(o *sshserve.Options) {
+	console := func(o *sshserve.Options) {
 		o.Console = func() tea.Model { return ui.New(ui.Options{Index: idx, Source: "shared", Status: status}) }
-	})
-	tm := h.open(h.alice, termOptions{})
-	tm.waitFor("loading…", "files 1/4", "1 problem")
-
-	mu.Lock()
-	idx.Add(records(500, 1000))
-	progress = cloudtrail.Progress{Files: 4, FilesDone: 4, Records: 1500, Elapsed: 2 * time.Second, Done: true}
-	problems = append(problems, cloudtrail.Problem{File: "worse.json", Record: 7, Reason: "not an object"})
-	mu.Unlock()
-	s := tm.waitFor("1,500 of 1,500 events", "loaded in 2s", "2 problems: press 4")
-	if strings.Contains(s, "loading") {
-		t.Fatalf("still loading:\n%s", s)
 	}
-	tm.send("4")
-	tm.waitFor("bad.json.gz", "worse.json")
+	withServer(t, console, func(t *testing.T, h *harness) {
+		tm := h.open(h.alice, termOptions{})
+		tm.waitFor("loading…", "files 1/4", "1 problem")
+
+		mu.Lock()
+		idx.Add(records(500, 1000))
+		progress = cloudtrail.Progress{Files: 4, FilesDone: 4, Records: 1500, Elapsed: 2 * time.Second, Done: true}
+		problems = append(problems, cloudtrail.Problem{File: "worse.json", Record: 7, Reason: "not an object"})
+		mu.Unlock()
+		s := tm.waitFor("1,500 of 1,500 events", "loaded in 2s", "2 problems: press 4")
+		if strings.Contains(s, "loading") {
+			t.Fatalf("still loading:\n%s", s)
+		}
+		tm.send("4")
+		tm.waitFor("bad.json.gz", "worse.json")
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -29,6 +30,8 @@ type screen struct {
 	p        *ansi.Parser
 	n        int
 	raw      bytes.Buffer
+	frames   int       // instants at which bytes arrived: frames, on a virtual clock
+	lastAt   time.Time // of the last bytes
 
 	background string         // the answer to OSC 11, e.g. "rgb:ffff/ffff/ffff"; empty: no answer
 	reply      func(s string) // where answers go (the session's input)
@@ -70,6 +73,9 @@ func (s *screen) Write(b []byte) (int, error) {
 	defer s.mu.Unlock()
 	s.n += len(b)
 	s.raw.Write(b)
+	if now := time.Now(); !now.Equal(s.lastAt) {
+		s.frames, s.lastAt = s.frames+1, now
+	}
 	for _, c := range b {
 		s.p.Advance(c)
 	}
@@ -92,6 +98,15 @@ func (s *screen) Bytes() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.n
+}
+
+// Frames is how many frames arrived so far, on the virtual clock of a synctest bubble, where a frame
+// is written in one instant and the next one frame interval later. (In real time it counts the
+// writes that did not share a clock reading, which means little.)
+func (s *screen) Frames() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.frames
 }
 
 // Raw is everything that arrived, escape sequences included.

@@ -67,6 +67,9 @@ type Config struct {
 	// 0): a token bucket, as AWS limits APIs. 0 is no limit.
 	Rate  float64
 	Burst int
+	// Clock is the rate limit's clock, time.Now when nil: a test that sets it decides when tokens
+	// come back, whatever the speed of the machine.
+	Clock func() time.Time
 	// ThrottleRate is the fraction of LookupEvents requests throttled at random, ErrorRate the
 	// fraction answered with HTTP 500.
 	ThrottleRate float64
@@ -132,6 +135,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.PageSize <= 0 || cfg.PageSize > 50 {
 		cfg.PageSize = 50
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	s := &Server{
 		cfg:     cfg,
@@ -417,7 +423,7 @@ func (s *Server) admit(region string) *apiError {
 	defer s.mu.Unlock()
 	if s.cfg.Rate > 0 {
 		b := s.buckets[region]
-		now := time.Now()
+		now := s.cfg.Clock()
 		if b == nil {
 			b = &bucket{tokens: float64(s.cfg.Burst), at: now}
 			s.buckets[region] = b

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -180,26 +181,32 @@ func TestNextTokenIsBoundToTheRequest(t *testing.T) {
 }
 
 func TestThrottlingPastTheRate(t *testing.T) {
-	s := server(t, Config{Rate: 2})
-	var codes []int
-	for range 4 {
-		status, body := post(t, s, "eu-west-1", "CloudTrail_20131101.LookupEvents", `{}`)
-		codes = append(codes, status)
+	var elapsed atomic.Int64 // on the rate limit's clock, which this test moves
+	epoch := time.Now()
+	s := server(t, Config{Rate: 2, Clock: func() time.Time { return epoch.Add(time.Duration(elapsed.Load())) }})
+	lookup := func(region string) int {
+		status, body := post(t, s, region, "CloudTrail_20131101.LookupEvents", `{}`)
 		if status == 400 && !bytes.Contains(body, []byte(`"ThrottlingException"`)) {
 			t.Errorf("body %s", body)
 		}
+		return status
+	}
+	var codes []int
+	for range 4 {
+		codes = append(codes, lookup("eu-west-1"))
 	}
 	// Two at once are allowed (a bucket of two), the next ones are throttled; another region has
 	// its own bucket.
 	if !slices.Equal(codes, []int{200, 200, 400, 400}) {
 		t.Errorf("statuses %v, want [200 200 400 400]", codes)
 	}
-	if status, _ := post(t, s, "us-east-1", "CloudTrail_20131101.LookupEvents", `{}`); status != 200 {
+	if status := lookup("us-east-1"); status != 200 {
 		t.Errorf("another region: %d", status)
 	}
-	time.Sleep(600 * time.Millisecond)
-	if status, _ := post(t, s, "eu-west-1", "CloudTrail_20131101.LookupEvents", `{}`); status != 200 {
-		t.Errorf("after a pause: %d", status)
+	// 600 ms give back one token at 2 a second, not two.
+	elapsed.Add(int64(600 * time.Millisecond))
+	if codes := []int{lookup("eu-west-1"), lookup("eu-west-1")}; !slices.Equal(codes, []int{200, 400}) {
+		t.Errorf("after a pause: %v, want [200 400]", codes)
 	}
 }
 

@@ -3,6 +3,7 @@ package scenario
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -202,6 +203,9 @@ func clock(t time.Time) string { return t.UTC().Format("15:04") }
 // behind returns the credential chain of an event and who is at its end.
 func behind(x *index.Index, ref index.EventRef) (string, []index.Link) {
 	chain := x.Chain(ref)
+	if i := slices.IndexFunc(chain, func(l index.Link) bool { return l.LongTerm }); i >= 0 {
+		chain = chain[:i] // who made a user's key is not who uses it
+	}
 	if len(chain) == 0 {
 		return "", nil
 	}

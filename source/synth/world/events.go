@@ -38,7 +38,7 @@ var getCallerIdentity = func() *call {
 
 // ordinary writes a record that mints nothing: someone calls something.
 func (g *gen) ordinary(c *fileCtx) {
-	r, e, acct := g.r, &g.e, c.acct
+	r, acct := g.r, c.acct
 	g.t = c.fi.a + r.Int64N(c.fi.b-c.fi.a)
 	g.region, g.res = c.regName, acct.regions[c.region]
 	at := time.Unix(g.t, 0).UTC()
@@ -74,6 +74,13 @@ func (g *gen) ordinary(c *fileCtx) {
 			act, p, cli, mfa = g.userKey(acct)
 		}
 	}
+	g.call(c, act, p, cli, mfa)
+}
+
+// call writes a record of act, of persona p, calling something at g.t.
+func (g *gen) call(c *fileCtx, act synth.Actor, p persona, cli, mfa bool) {
+	r, e, acct := g.r, &g.e, c.acct
+	at := time.Unix(g.t, 0).UTC()
 	tab := &callTables[p][min(c.region, 1)]
 	call := tab.pick(r)
 	// Only people sign in to the console: a person's own user, root, or a console session.

@@ -27,7 +27,23 @@ type Options struct {
 	Accounts int       // AWS accounts; 0: 2
 	DupRate  float64   // fraction of records delivered twice (in another file); 0: 0.002, negative: none
 	Gzip     bool      // write .json.gz (as CloudTrail does) rather than .json
+	Shape    Shape     // what the archive looks like; the zero value is ShapeSimple
 }
+
+// Shape says what kind of organisation an archive comes from.
+type Shape uint8
+
+const (
+	// ShapeSimple is a few accounts with a trail each, seven regions, and temporary keys minted by about
+	// 2% of the records: few distinct keys and sessions. The built-in sample is made of it.
+	ShapeSimple Shape = iota
+	// ShapeOrg is an organization trail (AWSLogs/o-.../<account>/CloudTrail/...) over 24 accounts and twelve
+	// regions, with temporary keys rotating as they do in AWS: a new ASIA key for every Lambda cold start,
+	// ECS task and instance-profile rotation, each used for a handful of calls, so that a million events
+	// hold hundreds of thousands of distinct keys and tens of thousands of sessions; data events (S3
+	// objects, Lambda Invoke, DynamoDB items) and 2% duplicate deliveries.
+	ShapeOrg
+)
 
 // Stats reports what was written.
 type Stats struct {
@@ -38,6 +54,10 @@ type Stats struct {
 	JSONBytes  int64 // bytes of JSON before compression
 	EventNames int   // distinct eventNames
 	Principals int   // distinct principals (userIdentity ARN, or invokedBy, or userName)
+	AccessKeys int   // distinct access keys, used (userIdentity.accessKeyId) or minted
+	ARNs       int   // distinct userIdentity ARNs
+	Accounts   int   // accounts with files
+	Regions    int   // regions with files
 }
 
 // DefaultStart is the first event time when Options.Start is zero.
@@ -71,11 +91,20 @@ func (o Options) normalize() (Options, error) {
 	if o.Days == 0 {
 		o.Days = 1
 	}
+	if o.Shape > ShapeOrg {
+		return o, fmt.Errorf("synth: no shape %d", o.Shape)
+	}
 	if o.Accounts == 0 {
 		o.Accounts = 2
+		if o.Shape == ShapeOrg {
+			o.Accounts = orgAccounts
+		}
 	}
 	if o.DupRate == 0 {
 		o.DupRate = defaultDup
+		if o.Shape == ShapeOrg {
+			o.DupRate = orgDup
+		}
 	}
 	o.DupRate = max(0, min(o.DupRate, 0.5))
 	if o.Start.IsZero() {
@@ -116,7 +145,7 @@ func newLayout(opt Options) (*layout, error) {
 		return nil, err
 	}
 	l := &layout{opt: opt, seed: uint64(opt.Seed), start: opt.Start.Unix(), span: int64(opt.Days) * 86400}
-	l.w = newWorld(l.seed, opt.Accounts)
+	l.w = newWorld(l.seed, opt.Accounts, opt.Shape)
 
 	// Apportion files to (account, region) streams by traffic, largest remainder first.
 	type share struct {
@@ -128,7 +157,7 @@ func newLayout(opt Options) (*layout, error) {
 	total := 0.0
 	for a := range opt.Accounts {
 		aw := 1 / float64(a+1)
-		for ri, rw := range regionWeights {
+		for ri, rw := range l.w.regions {
 			shares = append(shares, share{acct: a, region: ri, want: aw * rw.weight})
 			total += aw * rw.weight
 		}
@@ -153,7 +182,7 @@ func newLayout(opt Options) (*layout, error) {
 	}
 	// Every account needs its us-east-1 stream: that is where sessions are minted.
 	for a := range opt.Accounts {
-		east := &shares[a*len(regionWeights)]
+		east := &shares[a*len(l.w.regions)]
 		if east.n > 0 {
 			continue
 		}
@@ -239,13 +268,18 @@ func (l *layout) name(f int, dir string) string {
 	fi := &l.files[f]
 	st := &l.streams[fi.stream]
 	acct := l.w.accounts[st.acct].id
-	region := regionWeights[st.region].name
+	region := l.w.regions[st.region].name
 	at := time.Unix(fi.b-fi.b%300, 0).UTC()
 	ext := ".json"
 	if l.opt.Gzip {
 		ext = ".json.gz"
 	}
-	return filepath.Join(dir, "AWSLogs", acct, "CloudTrail", region, at.Format("2006/01/02"),
+	if l.w.org != "" {
+		dir = filepath.Join(dir, "AWSLogs", l.w.org)
+	} else {
+		dir = filepath.Join(dir, "AWSLogs")
+	}
+	return filepath.Join(dir, acct, "CloudTrail", region, at.Format("2006/01/02"),
 		acct+"_CloudTrail_"+region+"_"+at.Format("20060102T1504Z")+"_"+fi.suffix+ext)
 }
 
@@ -259,6 +293,8 @@ type fileCtx struct {
 	plan    []*session // minted by this file's first records
 	active  []*session // sessions usable in the file's window, by mint time
 	u       int        // records that are not duplicates
+	bursts  []*session // ShapeOrg: short-lived credentials minted and used within the file
+	slots   []slot     // ShapeOrg: which burst each record belongs to
 }
 
 // gen generates records. Each worker has its own.
@@ -275,11 +311,15 @@ type gen struct {
 	region string
 	t      int64
 
+	minted string // the key the record mints, if any
+
 	recs   []byte
 	metas  []recMeta
 	stats  bool
 	names  map[string]struct{}
 	princs map[string]struct{}
+	arns   map[string]struct{}
+	keys   map[string]struct{}
 	uniq   int
 }
 
@@ -292,6 +332,7 @@ func newGen(l *layout, stats bool) *gen {
 	g := &gen{l: l, r: synth.NewRand(0, 0), aux: synth.NewRand(0, 0), plans: map[int][]*session{}, stats: stats}
 	if stats {
 		g.names, g.princs = map[string]struct{}{}, map[string]struct{}{}
+		g.arns, g.keys = map[string]struct{}{}, map[string]struct{}{}
 	}
 	return g
 }
@@ -312,10 +353,13 @@ func (g *gen) context(f int) *fileCtx {
 	l := g.l
 	fi := &l.files[f]
 	st := &l.streams[fi.stream]
-	c := &fileCtx{f: f, fi: fi, acct: l.w.accounts[st.acct], region: st.region, regName: regionWeights[st.region].name,
+	c := &fileCtx{f: f, fi: fi, acct: l.w.accounts[st.acct], region: st.region, regName: l.w.regions[st.region].name,
 		u: fi.n - fi.d}
 	if st.region == 0 {
 		c.plan = g.planOf(f)
+	}
+	if l.w.shape == ShapeOrg {
+		l.bursts(c, g.aux)
 	}
 	east := l.east[st.acct]
 	from := fi.a - maxSession
@@ -378,37 +422,54 @@ func (g *gen) record(c *fileCtx, k int, count bool) int64 {
 	r := g.r
 	r.Reseed(synth.Mix3(g.l.seed, uint64(c.f), seedRecord), uint64(k))
 	g.acct = c.acct
-	if k < len(c.plan) {
-		g.mint(c.plan[k])
-	} else {
+	g.minted = ""
+	switch {
+	case k < len(c.plan):
+		g.mint(c.plan[k], 0)
+	case c.slots != nil && c.slots[k].burst >= 0:
+		g.inBurst(c, c.slots[k])
+	default:
 		g.ordinary(c)
 	}
 	if count {
-		g.uniq++
-		g.names[g.e.Name] = struct{}{}
-		id := &g.e.Identity
-		p := id.ARN
-		switch {
-		case p != "":
-		case id.InvokedBy != "":
-			p = id.InvokedBy
-		default:
-			p = id.UserName
-		}
-		if _, ok := g.princs[p]; !ok {
-			g.princs[p] = struct{}{}
-		}
+		g.count()
 	}
 	g.recs = g.e.AppendJSON(g.recs)
 	return g.t
 }
 
-// mint writes the event that creates session s.
-func (g *gen) mint(s *session) {
+// count adds the record made last to the statistics.
+func (g *gen) count() {
+	g.uniq++
+	g.names[g.e.Name] = struct{}{}
+	id := &g.e.Identity
+	p := id.ARN
+	switch {
+	case p != "":
+	case id.InvokedBy != "":
+		p = id.InvokedBy
+	default:
+		p = id.UserName
+	}
+	g.princs[p] = struct{}{}
+	if id.ARN != "" {
+		g.arns[id.ARN] = struct{}{}
+	}
+	if id.AccessKeyID != "" {
+		g.keys[id.AccessKeyID] = struct{}{}
+	}
+	if g.minted != "" {
+		g.keys[g.minted] = struct{}{}
+	}
+}
+
+// mint writes the event that creates session s, in region ri.
+func (g *gen) mint(s *session, ri int) {
 	r, e := g.r, &g.e
 	g.t = s.mint
-	g.region = "us-east-1"
-	g.res = g.acct.regions[0]
+	g.region = g.l.w.regions[ri].name
+	g.res = g.acct.regions[ri]
+	g.minted = s.actor.Identity.AccessKeyID
 	e.Begin(r, &s.caller, g.acct.id, g.region, time.Unix(s.mint, 0).UTC())
 	dur := time.Duration(s.exp-s.mint) * time.Second
 	switch s.kind {
@@ -442,6 +503,8 @@ func Generate(opt Options, dir string) (Stats, error) {
 		st      Stats
 		names   = map[string]struct{}{}
 		princs  = map[string]struct{}{}
+		arns    = map[string]struct{}{}
+		keys    = map[string]struct{}{}
 		firstEr error
 		wg      sync.WaitGroup
 	)
@@ -503,10 +566,21 @@ func Generate(opt Options, dir string) (Stats, error) {
 			for k := range g.princs {
 				princs[k] = struct{}{}
 			}
+			for k := range g.arns {
+				arns[k] = struct{}{}
+			}
+			for k := range g.keys {
+				keys[k] = struct{}{}
+			}
 		})
 	}
 	wg.Wait()
-	st.EventNames, st.Principals = len(names), len(princs)
+	st.EventNames, st.Principals, st.ARNs, st.AccessKeys = len(names), len(princs), len(arns), len(keys)
+	accts, regions := map[int]bool{}, map[int]bool{}
+	for _, s := range l.streams {
+		accts[s.acct], regions[s.region] = true, true
+	}
+	st.Accounts, st.Regions = len(accts), len(regions)
 	if firstEr != nil {
 		return st, fmt.Errorf("synth: write %s: %w", dir, firstEr)
 	}

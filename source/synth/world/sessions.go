@@ -20,6 +20,7 @@ const (
 	kGitHub        // a GitHub Actions workflow through OIDC
 	kToken         // an IAM user's GetSessionToken
 	kChain         // a session assumes another role (role chaining)
+	kECS           // an ECS task gets its task role's credentials (ShapeOrg's bursts only)
 	nKinds
 )
 

@@ -11,8 +11,11 @@ import (
 // users, roles, Identity Center users and workloads, and the resources calls are made on. It is read-only
 // once built and shared by all workers.
 type world struct {
+	shape    Shape
+	regions  []region // the regions trails record, by traffic
 	accounts []*account
 	offices  []string // office egress addresses, shared by the company's people
+	org      string   // the organization's ID (o-...): organization trails name their files after it
 }
 
 // persona is a way of using AWS: which calls a principal makes, and how often.
@@ -32,14 +35,24 @@ const (
 	nPersonas
 )
 
-// regionWeights says how a trail's traffic spreads over regions; us-east-1, home of the global services,
-// carries the most.
-var regionWeights = []struct {
+// region is a region a trail records, and its share of the traffic.
+type region struct {
 	name   string
 	weight float64
-}{
+}
+
+// simpleRegions says how a trail's traffic spreads over regions; us-east-1, home of the global services,
+// carries the most.
+var simpleRegions = []region{
 	{"us-east-1", 0.45}, {"us-west-2", 0.18}, {"eu-west-1", 0.14}, {"eu-central-1", 0.08},
 	{"ap-southeast-2", 0.06}, {"ap-northeast-1", 0.05}, {"us-east-2", 0.04},
+}
+
+// orgRegions are an organization's: the same, and a long tail of regions with a little traffic each.
+var orgRegions = []region{
+	{"us-east-1", 0.40}, {"us-west-2", 0.16}, {"eu-west-1", 0.12}, {"eu-central-1", 0.07},
+	{"ap-southeast-2", 0.05}, {"ap-northeast-1", 0.05}, {"us-east-2", 0.04}, {"ca-central-1", 0.03},
+	{"eu-west-2", 0.03}, {"ap-south-1", 0.02}, {"sa-east-1", 0.015}, {"eu-north-1", 0.015},
 }
 
 var accountEnvs = []string{"prod", "staging", "dev", "shared", "security", "sandbox", "data", "network"}
@@ -62,6 +75,7 @@ type account struct {
 	ghRole    *role
 	ghSubs    []string
 	workloads []*workload // EC2 instances and Lambda functions with roles
+	tasks     []*role     // ECS task roles (ShapeOrg): every task gets credentials of its own
 	linked    []*role     // service-linked roles
 	root      synth.Identity
 	rootKey   string
@@ -231,17 +245,25 @@ var userAgents = [nUA][]string{
 }
 
 // newWorld invents the accounts of a seed.
-func newWorld(seed uint64, accounts int) *world {
+func newWorld(seed uint64, accounts int, shape Shape) *world {
 	r := synth.NewRand(seed, 0x5eed)
-	w := &world{}
+	w := &world{shape: shape, regions: simpleRegions}
+	if shape == ShapeOrg {
+		w.regions = orgRegions
+	}
 	for range 4 {
 		w.offices = append(w.offices, r.PublicIP())
 	}
 	for i := range accounts {
 		w.accounts = append(w.accounts, newAccount(r, w, i))
 	}
+	if shape == ShapeOrg {
+		w.org = "o-" + r.FromAlphabet(lowerAlnum, 10)
+	}
 	return w
 }
+
+const lowerAlnum = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 func newAccount(r *synth.Rand, w *world, idx int) *account {
 	a := &account{idx: idx, env: accountEnvs[idx%len(accountEnvs)]}
@@ -359,8 +381,8 @@ func newAccount(r *synth.Rand, w *world, idx int) *account {
 	a.rootKey = r.AccessKeyID("ASIA", a.infix)
 	a.root = synth.Root(a.id, a.rootKey)
 
-	for ri := range regionWeights {
-		a.regions = append(a.regions, a.newRegion(r, ri))
+	for ri := range w.regions {
+		a.regions = append(a.regions, a.newRegion(r, w.regions, ri))
 	}
 
 	// Workloads: instances with instance profiles, functions with execution roles.
@@ -368,7 +390,7 @@ func newAccount(r *synth.Rand, w *world, idx int) *account {
 		if r.IntN(3) == 0 {
 			continue
 		}
-		ri := weightedRegion(r)
+		ri := w.weightedRegion(r)
 		res := a.regions[ri]
 		ro := a.newRole(r, app+"-"+a.env+"-instance-role", "/", pApp)
 		ro.service = "ec2.amazonaws.com"
@@ -391,7 +413,7 @@ func newAccount(r *synth.Rand, w *world, idx int) *account {
 			if r.IntN(3) != 0 {
 				continue
 			}
-			ri := weightedRegion(r)
+			ri := w.weightedRegion(r)
 			name := app + fn
 			ro := a.newRole(r, name+"-role-"+r.Suffix(8), "/service-role/", pLambda)
 			ro.service = "lambda.amazonaws.com"
@@ -406,6 +428,13 @@ func newAccount(r *synth.Rand, w *world, idx int) *account {
 	for _, res := range a.regions {
 		if len(res.functions) == 0 {
 			res.functions = []string{synth.Pick(r, apps) + "-handler"}
+		}
+	}
+	if w.shape == ShapeOrg {
+		for _, app := range apps {
+			ro := a.newRole(r, app+"-"+a.env+"-task-role", "/", pApp)
+			ro.service = "ecs-tasks.amazonaws.com"
+			a.tasks = append(a.tasks, ro)
 		}
 	}
 	return a
@@ -423,9 +452,9 @@ func (a *account) newRole(r *synth.Rand, name, path string, p persona) *role {
 }
 
 // weightedRegion picks a region index by traffic weight.
-func weightedRegion(r *synth.Rand) int {
+func (w *world) weightedRegion(r *synth.Rand) int {
 	x := r.Float64()
-	for i, rw := range regionWeights {
+	for i, rw := range w.regions {
 		if x < rw.weight {
 			return i
 		}
@@ -447,9 +476,9 @@ const (
 	nBucketKinds
 )
 
-func (a *account) newRegion(r *synth.Rand, ri int) *regionRes {
-	reg := regionWeights[ri].name
-	scale := regionWeights[ri].weight / regionWeights[0].weight
+func (a *account) newRegion(r *synth.Rand, regions []region, ri int) *regionRes {
+	reg := regions[ri].name
+	scale := regions[ri].weight / regions[0].weight
 	n := func(base int) int { return max(2, int(float64(base)*scale+0.5)) }
 	arn := func(svc, rest string) string { return "arn:aws:" + svc + ":" + reg + ":" + a.id + ":" + rest }
 	res := &regionRes{}

@@ -80,7 +80,7 @@ func New(seed int64, accounts int) *World {
 	if accounts <= 0 {
 		accounts = 2
 	}
-	w := newWorld(uint64(seed), accounts)
+	w := newWorld(uint64(seed), accounts, ShapeSimple)
 	out := &World{Offices: append([]string(nil), w.offices...)}
 	for _, a := range w.accounts {
 		wa := Account{ID: a.id, Env: a.env, Trail: a.trail, KeyInfix: a.infix, SAMLProvider: a.samlARN, Root: a.root}
@@ -108,11 +108,11 @@ func New(seed int64, accounts int) *World {
 			if wl.lambda || wl.life > 0 {
 				continue
 			}
-			wa.Instances = append(wa.Instances, Instance{ID: wl.name, Region: regionWeights[wl.region].name,
+			wa.Instances = append(wa.Instances, Instance{ID: wl.name, Region: w.regions[wl.region].name,
 				Role: wl.role.Role, IP: wl.ip, UserAgent: wl.ua})
 		}
 		for ri, res := range a.regions {
-			wr := Region{Name: regionWeights[ri].name, VPCs: res.vpcs, Subnets: res.subnets, SecurityGroups: res.sgs,
+			wr := Region{Name: w.regions[ri].name, VPCs: res.vpcs, Subnets: res.subnets, SecurityGroups: res.sgs,
 				Instances: res.instances, Volumes: res.volumes, Snapshots: res.snapshots, Images: res.amis,
 				KMSKeys: res.keys, Secrets: res.secrets, Functions: res.functions, LogGroups: res.logs,
 				DBInstances: res.dbs, AutoScalingGroups: res.asgs, Stacks: res.stacks}

@@ -1,6 +1,7 @@
 package detail
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -99,7 +100,9 @@ func (d *page) setCounts(counts map[string]int) {
 }
 
 // build reads an event's record and works out its summary, chain and related events.
-func build(idx *index.Index, ref index.EventRef, width int) *page {
+// build makes the detail of ref; in is the check of the loaded files' integrity, which says
+// whether the file the event came from matches its digest.
+func build(idx *index.Index, in common.Integrity, ref index.EventRef, width int) *page {
 	d := &page{ref: ref, rec: idx.Record(ref), width: width}
 	r := &d.rec
 	id := &r.Identity
@@ -158,7 +161,7 @@ func build(idx *index.Index, ref index.EventRef, width int) *page {
 	}
 	field("identity", strings.Join(idBits, " · "), term(filter.FieldType, id.Type))
 	field("arn", id.ARN, term(filter.FieldPrincipal, id.ARN))
-	field("key", id.AccessKey, term(filter.FieldKey, id.AccessKey))
+	field("key", id.AccessKey, term(filter.FieldLineage, id.AccessKey)) // its pivot shows the whole lineage
 	field("from", r.SourceIP, term(filter.FieldIP, r.SourceIP))
 	field("agent", r.UserAgent, term(filter.FieldUA, r.UserAgent))
 	where := r.Region
@@ -167,7 +170,7 @@ func build(idx *index.Index, ref index.EventRef, width int) *page {
 	}
 	field("where", where, term(filter.FieldRegion, r.Region))
 	if r.ErrorCode != "" {
-		add(dline{kind: lineField, label: "result", value: s(r.ErrorCode + ": " + r.ErrorMessage), bad: true, pivot: term(filter.FieldError, r.ErrorCode)})
+		add(dline{kind: lineField, label: "result", value: s(failure(*r)), bad: true, pivot: term(filter.FieldError, r.ErrorCode)})
 	} else {
 		rw := "success"
 		switch r.ReadOnly {
@@ -177,6 +180,10 @@ func build(idx *index.Index, ref index.EventRef, width int) *page {
 			rw += " · write"
 		}
 		field("result", rw, "")
+	}
+	if res, ok := in.Of(*r); ok {
+		add(dline{kind: lineField, label: "integrity", value: s(common.Note(res)), bad: common.Untrusted(res)})
+		field("file", res.File, "")
 	}
 	for i, res := range r.Resources {
 		if i == 8 {
@@ -190,23 +197,30 @@ func build(idx *index.Index, ref index.EventRef, width int) *page {
 		field(label, res.ID+"  ("+res.Kind+")", term(filter.FieldResource, res.ID))
 	}
 
-	// The credential chain: who is really behind this session.
+	// The credential chain: who is really behind this session, and who made a long-term key.
 	add(dline{kind: lineHeading, value: "credential chain"})
 	chain := idx.Chain(ref)
 	switch {
 	case len(chain) > 0:
+		behind := ""
 		for _, l := range chain {
 			m := l.Minted
-			add(dline{kind: lineLink, label: s(shortKey(l.Key)) + " ←",
-				value: s(fmt.Sprintf("%s by %s at %s from %s", l.Event, l.Caller, l.Time.Format("2006-01-02 15:04:05"), l.SourceIP)),
-				jump:  &m})
+			what := fmt.Sprintf("%s by %s at %s from %s", l.Event, l.Caller, l.Time.Format("2006-01-02 15:04:05"), l.SourceIP)
+			if l.LongTerm {
+				what = fmt.Sprintf("%s made it for %s: %s", l.Event, cmp.Or(l.For, "(no user named)"), what)
+			} else {
+				behind = l.Caller
+			}
+			add(dline{kind: lineLink, label: s(shortKey(l.Key)) + " ←", value: s(what), jump: &m})
 		}
-		last := chain[len(chain)-1]
-		field("behind it", last.Caller, term(filter.FieldPrincipal, last.Caller))
+		if behind != "" && !chain[0].LongTerm {
+			field("behind it", behind, term(filter.FieldPrincipal, behind))
+		}
+		field("lineage", id.AccessKey, term(filter.FieldLineage, id.AccessKey))
 	case strings.HasPrefix(id.AccessKey, "ASIA"):
 		add(dline{kind: lineText, value: "temporary key minted outside the loaded records"})
 	case id.AccessKey != "":
-		add(dline{kind: lineText, value: "long-term access key: no chain"})
+		add(dline{kind: lineText, value: "long-term key: its CreateAccessKey is not in the loaded records"})
 	default:
 		add(dline{kind: lineText, value: "no access key in this record"})
 	}
@@ -250,6 +264,19 @@ func build(idx *index.Index, ref index.EventRef, width int) *page {
 	}
 	d.flatten()
 	return d
+}
+
+// failure says how a call failed: its error code and message, and where a sign-in reported its failure
+// when the record has no errorCode.
+func failure(r cloudtrail.Record) string {
+	s := r.ErrorCode
+	if r.ErrorMessage != "" {
+		s += ": " + r.ErrorMessage
+	}
+	if r.ErrorInResponse != "" {
+		s += " (reported in " + r.ErrorInResponse + ", no errorCode)"
+	}
+	return s
 }
 
 func shortKey(k string) string {
@@ -331,7 +358,11 @@ func (d *page) View(st *common.Styles, w int) []string {
 		l := d.lines[i]
 		line := d.renderLine(st, l)
 		if i == d.cursor {
-			line = st.Selected.Render(common.Cell(ansi.Strip(line), w, false))
+			plain := []rune(ansi.Strip(line))
+			if len(plain) > 0 { // the selection shows without colour too
+				plain[0] = []rune(common.MarkCursor.Mark)[0]
+			}
+			line = st.Selected.Render(common.Cell(string(plain), w, false))
 		}
 		out = append(out, line)
 	}

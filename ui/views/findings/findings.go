@@ -236,3 +236,6 @@ func (m *Model) lines() []string {
 	out = append(out, " "+st.Dim.Render(common.KeyHelp(m.Keys.Findings.Open)))
 	return out
 }
+
+// IgnoresFilter says the view does not show the filter's result: the breadcrumb names no filter beside it.
+func (m *Model) IgnoresFilter() bool { return true }

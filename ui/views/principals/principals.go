@@ -49,7 +49,7 @@ func New(c common.Common, sums *summaries.Summaries) *Model {
 		return func(r row, _ int) string { return report.Commas(f(r.s)) }
 	}
 	m.table.Columns = []table.Column[row]{
-		{Title: "PRINCIPAL", Min: 33, Max: 70, Weight: 4, Cell: m.nameCell},
+		{Title: "PRINCIPAL", Min: 33, Max: 70, Weight: 4, Middle: true, Cell: m.nameCell},
 		{Title: "EVENTS", Min: 7, Max: 9, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Events })},
 		{Title: "WRITES", Min: 6, Max: 8, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Writes })},
 		{Title: "ERRORS", Min: 6, Max: 8, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Errors })},
@@ -87,6 +87,9 @@ func (m *Model) rowStyle(r row) func(...string) string {
 
 // Name is the view's name.
 func (m *Model) Name() string { return Name }
+
+// Hidden names the columns the width leaves out.
+func (m *Model) Hidden() []string { return m.table.Hidden() }
 
 // SetSize sets the view's size.
 func (m *Model) SetSize(w, h int) {
@@ -149,6 +152,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, len(m.rows), m.rowsHeight())
+	case common.ClickMsg:
+		if m.table.Click(msg.Y-1, len(m.rows), m.rowsHeight()) && msg.Double {
+			return m.onKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}

@@ -87,3 +87,6 @@ func (m *Model) View() string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// IgnoresFilter says the view does not show the filter's result: the breadcrumb names no filter beside it.
+func (m *Model) IgnoresFilter() bool { return true }

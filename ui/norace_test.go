@@ -1,5 +1,5 @@
 //go:build !race
 
-package sample_test
+package ui
 
 const raceEnabled = false

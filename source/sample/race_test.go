@@ -1,6 +1,0 @@
-//go:build race
-
-package sample_test
-
-// raceEnabled: the race detector slows everything about tenfold; timing tests do not apply.
-const raceEnabled = true
