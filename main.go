@@ -15,8 +15,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"syscall"
 	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
@@ -51,6 +54,9 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	// A reader that goes away (`trailscope query ... | head`) makes writes fail with EPIPE instead of
+	// killing the process, so that the work stops early and quietly.
+	signal.Ignore(syscall.SIGPIPE)
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// Past a few hundred MB, peak memory an eighth above what is live, not 30% above it
 		// (main_memory.go; BENCHMARKS.md).
@@ -60,6 +66,8 @@ func main() {
 	err := root.ExecuteContext(ctx)
 	var code exitCode
 	switch {
+	case errors.Is(err, syscall.EPIPE):
+		// The output went as far as its reader wanted: nothing to say.
 	case errors.As(err, &code):
 		os.Exit(int(code))
 	case err != nil:
@@ -315,6 +323,12 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 // stopWait bounds how long leaving the console waits for a source to stop.
 const stopWait = 15 * time.Second
 
+// isTerminal tells whether w is a terminal, where output must not carry control characters.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
 // progressEvery paces the progress lines of a slow load on stderr.
 const progressEvery = 3 * time.Second
 
@@ -450,10 +464,8 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 				}
 				return report.WriteCounts(stdout, f, field.String(), counts)
 			}
-			if err := report.Write(stdout, f, idx, res.Refs, report.Options{Explain: explain}); err != nil {
-				return err
-			}
-			return nil
+			opt := report.Options{Explain: explain, Terminal: isTerminal(stdout)}
+			return report.Write(cmd.Context(), stdout, f, idx, res.Refs, opt)
 		},
 	}
 	src.register(cmd)

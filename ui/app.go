@@ -54,9 +54,10 @@ type App struct {
 		at time.Time
 	}
 
-	status   common.StatusMsg // until the next key
-	question *question        // a yes/no question on the status line, answered by the next key
-	coverage coverageCache    // what the records cover, for the warnings of queries (query.go)
+	status    common.StatusMsg // until the next key
+	question  *question        // a yes/no question on the status line, answered by the next key
+	coverage  coverageCache    // what the records cover, for the warnings of queries (query.go)
+	exporting *exportJob       // an export under way
 }
 
 // snapshot is a step to go back to with Esc: a view, its filter, its cursor and an open detail.
@@ -135,6 +136,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.StatusMsg:
 		a.status = msg
 		return a, nil
+	case exportMsg:
+		return a, a.onExport(msg)
 	case integrityMsg:
 		a.state.Integrity = msg.in
 		if msg.in.Err != nil {

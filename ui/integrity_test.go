@@ -17,7 +17,7 @@ type fileRaw struct {
 	path string
 }
 
-func (f *fileRaw) File() string { return f.path }
+func (f *fileRaw) File(int64) string { return f.path }
 
 // loadWithCheck loads records (each of the file its Raw names) into a console whose check of the
 // files' integrity answers with check, and runs the load to its end.

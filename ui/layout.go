@@ -121,8 +121,15 @@ func (a *App) titleLine() string {
 		left += "  " + st.Error.Render("! "+report.Count(len(s.Problems), "problem"))
 	}
 	right := st.TitleDim.Render(s.Clock.ZoneName(s.Hist.To))
+	var doing []string
 	if s.Loading {
-		right = st.StatusWarn.Render("loading… ") + right
+		doing = append(doing, "loading…")
+	}
+	if e := a.exportStatus(); e != "" {
+		doing = append(doing, e)
+	}
+	if len(doing) > 0 {
+		right = st.StatusWarn.Render(strings.Join(doing, " · ")+" ") + right
 	}
 	return common.JoinLR(left, right, a.w)
 }

@@ -62,8 +62,10 @@ func Run(ctx context.Context, opt Options) error {
 	if opt.Config.Theme == "none" {
 		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii)) // bold and reverse, no colour
 	}
-	p := tea.NewProgram(New(opt), popts...)
+	a := newApp(opt)
+	p := tea.NewProgram(a, popts...)
 	_, err := p.Run()
+	a.stopExport() // an export cut short leaves no half a file behind
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}

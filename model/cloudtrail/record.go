@@ -5,7 +5,10 @@
 // Sanitize makes one safe to draw.
 package cloudtrail
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Record is one CloudTrail record in its decoded, string form: what a source produces and what the
 // index hands back for display. The index stores a compact form of it (see Index).
@@ -94,11 +97,29 @@ type RawStore interface {
 	Raw(off int64, n int) ([]byte, error)
 }
 
-// FileStore is a RawStore that re-reads one file: File is its path, as the source read it. The
-// console uses it to tell which file an event came from (log file integrity is checked per file).
+// RawSpan is where one raw record is in its RawStore: what a bulk read asks for.
+type RawSpan struct {
+	Off int64
+	Len int
+}
+
+// RawBulkStore is a RawStore that gives back many records in one pass over what keeps them: each
+// file (or block) is read at most once per call, however the records asked for are ordered. JSON
+// output and exports of thousands of events go through it; Raw stays the way to get one record.
+type RawBulkStore interface {
+	RawStore
+	// RawEach calls fn with the record at each of spans, in the order of spans (i is the span's
+	// position in it). raw is valid only during the call. RawEach stops at fn's first error and
+	// returns it, at the first record it cannot read, or when ctx ends.
+	RawEach(ctx context.Context, spans []RawSpan, fn func(i int, raw []byte) error) error
+}
+
+// FileStore is a RawStore whose records were read from files: File names the file of the record
+// at off, as the source read it ("" for a record that was not). The console uses it to tell which
+// file an event came from (log file integrity is checked per file).
 type FileStore interface {
 	RawStore
-	File() string
+	File(off int64) string
 }
 
 // RawRef locates a record's raw JSON in a RawStore, for drill-down.

@@ -49,15 +49,14 @@ func loadArchive1M(b *testing.B) *index.Index {
 func loadMemory1M(b *testing.B) *index.Index {
 	memory1MOnce.Do(func() {
 		x := index.New()
-		store := archive.NewMemStore()
+		store := archive.NewStore()
 		batch := make([]cloudtrail.Record, 0, 4096)
 		world.Records(world.Options{Events: 1_000_000, Files: 500, Seed: 1, Days: 7}, func(rec []byte) bool {
 			r, err := cloudtrail.DecodeRecord(rec)
 			if err != nil {
 				return true
 			}
-			off, n := store.Put(rec)
-			r.Raw = cloudtrail.RawRef{Store: store, Off: off, Len: n}
+			r.Raw = store.Put(rec)
 			batch = append(batch, r)
 			if len(batch) == cap(batch) {
 				x.Add(batch)

@@ -41,6 +41,9 @@ type Options struct {
 	BatchSize   int       // DefaultBatchSize when 0
 	Stdin       io.Reader // read for the path "-"; os.Stdin when nil
 	FS          fs.FS     // when set, paths name files in it (the embedded samples) instead of the OS
+	// Store is where the records' raw bytes are found again; a new one when nil. A source that
+	// reads many times (LookupEvents, a page at a time) passes the same one each time.
+	Store *Store
 }
 
 // job is one file to read.
@@ -82,7 +85,7 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(cloudtrail
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := worker{opt: opt, out: pieces}
+			w := worker{opt: opt, out: pieces, store: opt.Store}
 			for j := range queue {
 				w.read(j)
 			}
@@ -153,6 +156,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Stdin == nil {
 		o.Stdin = os.Stdin
+	}
+	if o.Store == nil {
+		o.Store = NewStore()
 	}
 	return o
 }

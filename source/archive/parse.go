@@ -17,6 +17,7 @@ import (
 type worker struct {
 	opt    Options
 	out    chan<- piece
+	store  *Store
 	gzr    *gzip.Reader
 	br     *bufio.Reader
 	window []byte
@@ -40,20 +41,14 @@ func (w *worker) read(j job) {
 	s := newStream(src, w.opt.MaxFileSize, w.window)
 	p := parser{file: j.path, s: s, batch: w.opt.BatchSize, out: w.out}
 	if j.stdin {
-		mem := NewMemStore()
-		p.raw = func(_ int64, _ int, rec []byte, _ bool) cloudtrail.RawRef {
-			off, n := mem.Put(rec)
-			return cloudtrail.RawRef{Store: mem, Off: off, Len: n}
-		}
+		p.raw = func(_ int64, _ int, rec []byte, _ bool) cloudtrail.RawRef { return w.store.Put(rec) }
 	} else {
-		store := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize}
-		escaped := &fileStore{fsys: w.opt.FS, path: j.path, gz: gz, limit: w.opt.MaxFileSize, escaped: true}
-		p.raw = func(off int64, n int, _ []byte, isEscaped bool) cloudtrail.RawRef {
-			s := store
-			if isEscaped { // the record is a JSON string literal: unescape it when it is read back
-				s = escaped
+		file := -1
+		p.raw = func(off int64, n int, _ []byte, escaped bool) cloudtrail.RawRef {
+			if file < 0 {
+				file = w.store.addFile(w.opt.FS, j.path, gz)
 			}
-			return cloudtrail.RawRef{Store: s, Off: off, Len: n}
+			return w.store.fileRef(file, off, n, escaped)
 		}
 	}
 	p.parse()

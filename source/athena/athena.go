@@ -88,7 +88,7 @@ type Session struct {
 	client athenaAPI
 	cache  *cachedir.Dir // nil with NoCache
 	key    string        // the cache folder of this SQL
-	mem    *archive.MemStore
+	mem    *archive.Store
 
 	mu    sync.Mutex
 	stats Stats
@@ -158,7 +158,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 			"set AWS_REGION or the profile's region (--region names the trail's regions to read)"}
 	}
 	s := &Session{opt: opt, client: newAthenaClient(cfg), Region: cfg.Region, WorkGroup: opt.WorkGroup,
-		Output: opt.OutputLocation, From: from, To: to, mem: archive.NewMemStore()}
+		Output: opt.OutputLocation, From: from, To: to, mem: archive.NewStore()}
 	if err := s.readTable(ctx, cfg, name); err != nil {
 		return nil, err
 	}

@@ -274,8 +274,7 @@ func (s *Session) keep(w *cacheWriter, page int, raws [][]byte) ([]cloudtrail.Re
 			probs = append(probs, cloudtrail.Problem{File: "Athena results", Record: i + 1, Reason: err.Error()})
 			continue
 		}
-		off, n := s.mem.Put(raw)
-		r.Raw = cloudtrail.RawRef{Store: s.mem, Off: off, Len: n}
+		r.Raw = s.mem.Put(raw)
 		recs = append(recs, r)
 	}
 	return recs, probs, nil

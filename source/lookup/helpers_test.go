@@ -1,6 +1,7 @@
 package lookup
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/awsconf/awstest"
 	"github.com/trailscope/trailscope/source/lookup/fakect"
@@ -143,4 +145,33 @@ func wantEvents(t testing.TB, res result, served map[string][]fakect.Event) {
 
 func fakectConfigAllRegions() fakect.Config {
 	return fakect.Config{Regions: []string{"eu-west-1", "us-east-1"}}
+}
+
+// wantBulkRaw checks that the raw records of a run come back in bulk from one store, in time
+// order, each the record Raw gives.
+func wantBulkRaw(t testing.TB, res result) {
+	t.Helper()
+	refs := res.index.Query(filter.Query{}).Refs
+	stores := map[cloudtrail.RawStore]bool{}
+	for _, ref := range refs {
+		stores[res.index.Record(ref).Raw.Store] = true
+	}
+	if len(stores) != 1 {
+		t.Errorf("the session's records are in %d stores, want 1: a bulk read plans over them all", len(stores))
+	}
+	n := 0
+	err := res.index.RawEach(context.Background(), refs, func(i int, raw []byte) error {
+		want, err := res.index.Raw(refs[i])
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(raw, want) {
+			t.Fatalf("position %d: RawEach gave %.60q, Raw %.60q", i, raw, want)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n != len(refs) {
+		t.Errorf("RawEach: %v after %d of %d records", err, n, len(refs))
+	}
 }

@@ -87,7 +87,7 @@ type Session struct {
 	opt   Options
 	cfg   aws.Config
 	cache *Cache // nil with NoCache
-	mem   *archive.MemStore
+	raw   *archive.Store
 	floor int64 // the oldest second LookupEvents still returns
 	run   string
 	stats map[string]*regionStats
@@ -136,7 +136,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 		}
 		s.cache = &Cache{Root: dir}
 	}
-	s.mem = archive.NewMemStore()
+	s.raw = archive.NewStore()
 	var b [4]byte
 	rand.Read(b[:])
 	s.run = hex.EncodeToString(b[:])
@@ -535,7 +535,7 @@ func (s *Session) readCache(ctx context.Context, region string, w span, send fun
 		return coverage(files), nil
 	}
 	broken := map[string]bool{}
-	err = archive.Read(ctx, paths, archive.Options{}, func(b cloudtrail.Batch) {
+	err = archive.Read(ctx, paths, archive.Options{Store: s.raw}, func(b cloudtrail.Batch) {
 		recs := slices.DeleteFunc(b.Records, func(r cloudtrail.Record) bool {
 			t := r.Time.Unix()
 			return t < w.from || t >= w.to
@@ -703,7 +703,7 @@ func (s *Session) store(region string, sp span, page int, events []rawEvent) ([]
 	}
 	var recs []cloudtrail.Record
 	var probs []cloudtrail.Problem
-	err := archive.Read(context.Background(), paths, archive.Options{Workers: 1}, func(b cloudtrail.Batch) {
+	err := archive.Read(context.Background(), paths, archive.Options{Workers: 1, Store: s.raw}, func(b cloudtrail.Batch) {
 		recs = append(recs, b.Records...)
 		probs = append(probs, b.Problems...)
 	})
@@ -720,8 +720,7 @@ func (s *Session) decode(region string, events []rawEvent) ([]cloudtrail.Record,
 			probs = append(probs, cloudtrail.Problem{File: "LookupEvents " + region, Reason: err.Error()})
 			continue
 		}
-		off, n := s.mem.Put(e.raw)
-		r.Raw = cloudtrail.RawRef{Store: s.mem, Off: off, Len: n}
+		r.Raw = s.raw.Put(e.raw)
 		recs = append(recs, r)
 	}
 	return recs, probs

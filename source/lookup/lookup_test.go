@@ -30,6 +30,7 @@ func TestEveryEventArrivesOnce(t *testing.T) {
 		t.Fatal(res.err)
 	}
 	wantEvents(t, res, served)
+	wantBulkRaw(t, res) // kept in memory, without a cache
 	if len(res.problems) > 0 {
 		t.Errorf("problems: %v", res.problems)
 	}
@@ -108,6 +109,7 @@ func TestCacheAnswersASecondRun(t *testing.T) {
 		all[r] = append(all[r], evs...)
 	}
 	wantEvents(t, third, all)
+	wantBulkRaw(t, third) // pages read back from the cache and pages fetched now
 	perRegion := len(newer) / len(regions)
 	want := (perRegion+PageSize-1)/PageSize + 1
 	for _, r := range regions {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/trailscope/trailscope/model/filter"
+	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/scope"
 )
 
@@ -55,6 +56,7 @@ type Session struct {
 	cache   *Cache
 	targets []*target
 	stats   stats
+	raw     *archive.Store // where every object's records are read again: one store, read in bulk at once
 }
 
 // target is one URL: a bucket and the folders (or the one object) it names.
@@ -80,7 +82,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	s := &Session{opt: opt}
+	s := &Session{opt: opt, raw: archive.NewStore()}
 	var err error
 	if s.Window, err = scope.ParseWindow(opt.Since, opt.Until, opt.Query, opt.Now()); err != nil {
 		return nil, err

@@ -52,7 +52,11 @@ func (in Integrity) Of(r cloudtrail.Record) (integrity.Result, bool) {
 	if !ok || len(in.files) == 0 {
 		return integrity.Result{}, false
 	}
-	i, ok := in.files[canonical(fs.File())]
+	file := fs.File(r.Raw.Off)
+	if file == "" {
+		return integrity.Result{}, false
+	}
+	i, ok := in.files[canonical(file)]
 	if !ok {
 		return integrity.Result{}, false
 	}

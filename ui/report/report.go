@@ -6,6 +6,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -45,19 +46,24 @@ type Options struct {
 	// Explain adds what each call does and why an investigator cares (the event catalog) as a last
 	// column of the table and the CSV. JSON lines stay the raw records.
 	Explain bool
+	// Terminal says w is a terminal: JSON lines escape what a terminal could act on (SafeJSON)
+	// instead of being the records byte for byte.
+	Terminal bool
+	// Progress, when set, is called with the number of events written so far, after each one.
+	Progress func(done int)
 }
 
-// Write writes the events refs of idx to w in format f.
-func Write(w io.Writer, f Format, idx *index.Index, refs []index.EventRef, opt Options) error {
+// Write writes the events refs of idx to w in format f, until done or ctx ends.
+func Write(ctx context.Context, w io.Writer, f Format, idx *index.Index, refs []index.EventRef, opt Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	var err error
 	switch f {
 	case JSON:
-		err = writeJSON(bw, idx, refs)
+		err = writeJSON(ctx, bw, idx, refs, opt)
 	case CSV:
-		err = writeCSV(bw, idx, refs, opt)
+		err = writeCSV(ctx, bw, idx, refs, opt)
 	default:
-		err = writeTable(bw, idx, refs, opt)
+		err = writeTable(ctx, bw, idx, refs, opt)
 	}
 	if err != nil {
 		return err
@@ -114,20 +120,29 @@ var maxWidth = []int{20, 40, 56, 60, 39, 16, 32}
 // keys): they are cut in the middle, the others at the end.
 var middleCut = []bool{false, false, true, true, false, false, false}
 
-func writeTable(w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
+func writeTable(ctx context.Context, w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	columns, widest := Columns, maxWidth
 	if opt.Explain {
 		columns, widest = append(columns[:len(columns):len(columns)], "explanation"), append(widest[:len(widest):len(widest)], 80)
 	}
 	rows := make([][]string, len(refs))
 	for i, ref := range refs {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		r := idx.Record(ref)
 		rows[i] = Row(r)
 		if opt.Explain {
 			rows[i] = append(rows[i], Explanation(r))
 		}
 	}
-	return writeRows(w, columns, widest, middleCut, rows)
+	if err := writeRows(w, columns, widest, middleCut, rows); err != nil {
+		return err
+	}
+	if opt.Progress != nil {
+		opt.Progress(len(refs))
+	}
+	return nil
 }
 
 // Explanation says what an event's call does and why it matters, from the event catalog; for a
@@ -216,25 +231,36 @@ func writeAligned(w io.Writer, cells []string, widths []int, middle []bool) erro
 	return err
 }
 
-func writeJSON(w io.Writer, idx *index.Index, refs []index.EventRef) error {
+// writeJSON writes one raw record per line, as its source wrote it: the same bytes, so that a
+// record's hash matches the archive's (LookupEvents' CloudTrailEvent strings, unescaped once, are
+// their original text). Only a record written over several lines (a pretty-printed file) loses its
+// line breaks and indentation, which JSON lines cannot hold. The records are read in bulk (each file
+// once) and written as they come, oldest first: the first lines go out before the last file is read.
+func writeJSON(ctx context.Context, w *bufio.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	var buf bytes.Buffer
-	for _, ref := range refs {
-		raw, err := idx.Raw(ref)
-		if err != nil {
-			return fmt.Errorf("event %s: %w", idx.Record(ref).EventID, err)
+	return idx.RawEach(ctx, refs, func(i int, raw []byte) error {
+		line := raw
+		if bytes.IndexByte(raw, '\n') >= 0 || bytes.IndexByte(raw, '\r') >= 0 {
+			buf.Reset()
+			if err := json.Compact(&buf, raw); err != nil {
+				return fmt.Errorf("event %s: %w", idx.Record(refs[i]).EventID, err)
+			}
+			line = buf.Bytes()
 		}
-		buf.Reset()
-		if err := json.Compact(&buf, raw); err != nil {
-			return fmt.Errorf("event %s: %w", idx.Record(ref).EventID, err)
+		if opt.Terminal {
+			line = SafeJSON(line)
 		}
-		if _, err := w.Write(SafeJSON(buf.Bytes())); err != nil {
+		if _, err := w.Write(line); err != nil {
 			return err
 		}
-		if _, err := io.WriteString(w, "\n"); err != nil {
+		if err := w.WriteByte('\n'); err != nil {
 			return err
 		}
-	}
-	return nil
+		if opt.Progress != nil {
+			opt.Progress(i + 1)
+		}
+		return nil
+	})
 }
 
 // SafeJSON returns JSON with every character a terminal could act on escaped as \uXXXX: the same
@@ -259,7 +285,7 @@ func SafeJSON(b []byte) []byte {
 	return out
 }
 
-func writeCSV(w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
+func writeCSV(ctx context.Context, w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	cw := csv.NewWriter(w)
 	header := append(append([]string(nil), Columns...), "event_id", "source", "account", "access_key", "user_agent", "error_message")
 	if opt.Explain {
@@ -268,7 +294,10 @@ func writeCSV(w io.Writer, idx *index.Index, refs []index.EventRef, opt Options)
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	for _, ref := range refs {
+	for i, ref := range refs {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		r := idx.Record(ref)
 		row := Row(r)
 		row[3] = cloudtrail.Sanitize(ResourceList(r.Resources)) // a file holds every resource
@@ -283,6 +312,9 @@ func writeCSV(w io.Writer, idx *index.Index, refs []index.EventRef, opt Options)
 		}
 		if err := cw.Write(row); err != nil {
 			return err
+		}
+		if opt.Progress != nil {
+			opt.Progress(i + 1)
 		}
 	}
 	cw.Flush()
