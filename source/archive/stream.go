@@ -185,6 +185,14 @@ func (s *stream) value(keep int) (v []byte, off int64, n int64, err error) {
 			s.mark = -1
 		}
 	}()
+	// end ends the value at pos. Whether it was too long to hold is decided here too, not only when
+	// a read runs out: the answer must not depend on how the bytes arrived.
+	end := func() ([]byte, int64, int64, error) {
+		if s.pos-start > keep {
+			held = false
+		}
+		return s.done(start, off, held)
+	}
 	// Scanning state, kept across reads: depth of containers, and whether inside a string.
 	depth, inString, scalar := 0, false, false
 	switch s.buf[s.pos] {
@@ -227,7 +235,7 @@ func (s *stream) value(keep int) (v []byte, off int64, n int64, err error) {
 				inString = false
 				if depth == 0 {
 					s.pos = i
-					return s.done(start, off, held)
+					return end()
 				}
 				continue
 			}
@@ -235,7 +243,7 @@ func (s *stream) value(keep int) (v []byte, off int64, n int64, err error) {
 				switch b[i] {
 				case ',', '}', ']', ' ', '\t', '\n', '\r':
 					s.pos = i
-					return s.done(start, off, held)
+					return end()
 				}
 				i++
 				continue
@@ -249,7 +257,7 @@ func (s *stream) value(keep int) (v []byte, off int64, n int64, err error) {
 				depth--
 				if depth == 0 {
 					s.pos = i + 1
-					return s.done(start, off, held)
+					return end()
 				}
 			}
 			i++
@@ -266,7 +274,7 @@ func (s *stream) value(keep int) (v []byte, off int64, n int64, err error) {
 		}
 		if !more {
 			if scalar && !s.failed() {
-				return s.done(start, off, held)
+				return end()
 			}
 			return nil, off, 0, s.endErr()
 		}
