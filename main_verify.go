@@ -24,7 +24,7 @@ import (
 	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/source/lookup"
 	s3src "github.com/trailscope/trailscope/source/s3"
-	"github.com/trailscope/trailscope/source/synth/world"
+	"github.com/trailscope/trailscope/source/synth/signing"
 	"github.com/trailscope/trailscope/source/verify"
 	"github.com/trailscope/trailscope/ui/report"
 )
@@ -283,7 +283,7 @@ func signSynth(dir string, start time.Time, days, backfill int, stdout io.Writer
 	// Any stable identifier serves: verifiers match fingerprints, they never compute them.
 	sum := sha256.Sum256(der)
 	fingerprint := hex.EncodeToString(sum[:16])
-	ds, err := world.WriteDigests(dir, world.DigestOptions{Key: key, Fingerprint: fingerprint, Backfill: backfill})
+	ds, err := signing.WriteDigests(dir, signing.DigestOptions{Key: key, Fingerprint: fingerprint, Backfill: backfill})
 	if err != nil {
 		return err
 	}

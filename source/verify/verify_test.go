@@ -20,6 +20,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/trailscope/trailscope/model/integrity"
+	"github.com/trailscope/trailscope/source/synth/signing"
 	"github.com/trailscope/trailscope/source/synth/world"
 	"github.com/trailscope/trailscope/source/verify"
 )
@@ -34,7 +35,7 @@ const fingerprint = "f00dfeedf00dfeedf00dfeedf00dfeed"
 // signed is a synthetic archive signed by a key the test generated.
 type signed struct {
 	dir     string
-	digests world.Digests
+	digests signing.Digests
 	keys    integrity.Keyring
 }
 
@@ -51,7 +52,7 @@ func newSigned(t *testing.T, backfill int) *signed {
 	if _, err := world.Generate(world.Options{Events: 400, Files: 30, Days: 1, Accounts: 1, Gzip: true, Seed: 7}, dir); err != nil {
 		t.Fatal(err)
 	}
-	ds, err := world.WriteDigests(dir, world.DigestOptions{Key: key, Fingerprint: fingerprint, Backfill: backfill})
+	ds, err := signing.WriteDigests(dir, signing.DigestOptions{Key: key, Fingerprint: fingerprint, Backfill: backfill})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,6 @@
-package world
+// Package signing signs a synthetic archive as a trail with log file validation does: hourly digests
+// chained by hash and signature, for the tests and benchmarks of `trailscope verify`.
+package signing
 
 import (
 	"bufio"
