@@ -51,6 +51,11 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// Past a few hundred MB, peak memory an eighth above what is live, not 30% above it
+		// (main_memory.go; BENCHMARKS.md).
+		go boundMemory(ctx, 100*time.Millisecond)
+	}
 	root := newRoot(os.Stdin, os.Stdout, os.Stderr)
 	err := root.ExecuteContext(ctx)
 	var code exitCode
@@ -274,8 +279,13 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 
 // console opens the console on the source the flags name, streaming events in as they arrive.
 // Leaving the console (or esc while it loads) stops the load; what the source said worth keeping
-// (Athena's query IDs) is printed once the terminal is back.
-func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer) error {
+// (Athena's query IDs) is printed once the terminal is back. With noMouse the terminal keeps the
+// mouse (to select text).
+func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Reader, stderr io.Writer, noMouse bool) error {
+	cfg, state, err := userSettings()
+	if err != nil {
+		return err
+	}
 	var said []string
 	var logged sync.Mutex // the source logs from its goroutine
 	f.log = func(s string) {
@@ -290,7 +300,8 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	loadCtx, stopLoad := context.WithCancel(ctx)
 	defer stopLoad()
 	batches := src.start(loadCtx)
-	opt := ui.Options{Index: index.New(), Batches: batches, Source: src.desc, Banner: src.banner, StopLoad: stopLoad}
+	opt := ui.Options{Index: index.New(), Batches: batches, Source: src.desc, Banner: src.banner,
+		Config: cfg, Settings: state, NoMouse: noMouse, StopLoad: stopLoad}
 	if src.check != nil {
 		opt.Verify = func() (*integrity.Report, map[string]string, error) { return src.check(ctx) }
 	}
@@ -343,9 +354,10 @@ investigate). trailscope only ever reads from AWS.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return flagError(err) })
 	var src sourceFlags
 	src.register(root)
-	var about bool
+	var about, noMouse bool
 	root.Flags().StringArrayVar(&src.publicKeys, "public-keys", nil, "CloudTrail's public keys (the JSON of 'aws cloudtrail list-public-keys'), for the check of the\nloaded files' integrity (default: public-keys.json beside the archive, if there is one)")
 	root.Flags().BoolVar(&about, "about", false, "with --sample: say what the sample is, where it comes from and its license, and exit")
+	root.Flags().BoolVar(&noMouse, "no-mouse", false, "leave the mouse to the terminal, to select text (config: mouse = false)")
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if about {
 			return printAbout(stdout, cmp.Or(src.sample, sample.Default))
@@ -355,7 +367,7 @@ investigate). trailscope only ever reads from AWS.`,
 				return fmt.Errorf("unknown command %q: did you mean %s? (trailscope --help lists the commands)", args[0], strings.Join(near, " or "))
 			}
 		}
-		return src.console(cmd.Context(), args, stdin, stderr)
+		return src.console(cmd.Context(), args, stdin, stderr, noMouse)
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)

@@ -88,6 +88,12 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 	if err != nil {
 		return err
 	}
+	// The operator's config (zone, columns, theme) shapes every session; nothing is kept from
+	// them (Settings nil): the sessions are other people's, and shared.
+	cfg, _, err := userSettings()
+	if err != nil {
+		return err
+	}
 	idx := index.New()
 	load := &sharedLoad{start: time.Now()}
 	idle := f.idleTimeout
@@ -103,7 +109,7 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 		FPS:            f.fps,
 		Logger:         logger,
 		Console: func() tea.Model {
-			return ui.New(ui.Options{Index: idx, Source: source.desc, Banner: source.banner, Status: load.status})
+			return ui.New(ui.Options{Index: idx, Source: source.desc, Banner: source.banner, Status: load.status, Config: cfg, Shared: true})
 		},
 	})
 	if err != nil {

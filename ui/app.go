@@ -48,7 +48,14 @@ type App struct {
 	lastRequery  time.Time
 	requeryArmed bool
 
+	now       func() time.Time // the clock of double clicks (tests set it)
+	lastClick struct {
+		y  int
+		at time.Time
+	}
+
 	status   common.StatusMsg // until the next key
+	question *question        // a yes/no question on the status line, answered by the next key
 	coverage coverageCache    // what the records cover, for the warnings of queries (query.go)
 }
 
@@ -69,14 +76,16 @@ func newApp(opt Options) *App {
 	a := &App{
 		opt:       opt,
 		keys:      keymap.Default(),
-		styles:    common.NewStyles(true),
+		styles:    common.NewStyles(opt.Config.Theme != "light"),
 		loadStart: time.Now(),
+		now:       time.Now,
 		status:    common.StatusMsg{Text: opt.Banner},
 	}
-	a.state = common.State{Index: opt.Index, Loading: opt.Batches != nil, Banner: opt.Banner}
+	a.state = common.State{Index: opt.Index, Loading: opt.Batches != nil, Banner: opt.Banner, Shared: opt.Shared}
 	c := common.Common{Styles: &a.styles, Keys: &a.keys, State: &a.state}
 	a.register(c)
 	a.detail, a.help, a.bar = detail.New(c), help.New(c), filterbar.New(c)
+	a.loadSettings()
 	a.setActive(a.timeline)
 	a.setSize(minWidth, minHeight)
 	a.pollStatus()
@@ -106,8 +115,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return a, nil
 	case tea.BackgroundColorMsg:
-		a.styles = common.NewStyles(msg.IsDark())
+		if t := a.opt.Config.Theme; t == "" || t == "auto" || t == "none" {
+			a.styles = common.NewStyles(msg.IsDark())
+		}
 		return a, nil
+	case common.MarkMsg:
+		return a, a.toggleMark(msg.Ref)
 	case batchMsg:
 		return a, a.onBatch(msg)
 	case pollMsg:
@@ -145,6 +158,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, a.detail.Update(msg)
 		}
 		return a, a.active.Update(msg)
+	case tea.MouseClickMsg:
+		return a, a.onClick(msg.Mouse())
 	case tea.PasteMsg:
 		return a, a.bar.Update(msg)
 	case tea.KeyPressMsg:
@@ -172,6 +187,8 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, g.Interrupt):
 		return tea.Quit
+	case a.question != nil:
+		return a.answer(msg)
 	case a.bar.Focused():
 		return a.onBarKey(msg)
 	case a.helpOpen:
@@ -204,6 +221,14 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, g.Back):
 		return a.back()
+	case key.Matches(msg, g.Time):
+		a.state.Clock = a.state.Clock.Next()
+		if a.state.Clock.Mode == common.TimesRelative {
+			a.say("times relative to the newest event loaded (t: the next way)")
+		} else {
+			a.say("times in " + a.state.Clock.ZoneName(a.state.Hist.To) + " (t: the next way)")
+		}
+		return nil
 	}
 	for _, p := range a.pages {
 		if key.Matches(msg, p.key) {
@@ -214,6 +239,32 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.detail.Update(msg)
 	}
 	return a.active.Update(msg)
+}
+
+// doubleClick is how close two clicks on one line must be to open it.
+const doubleClick = 400 * time.Millisecond
+
+// onClick hands a left click in the body to what is on screen, in the body's cells, saying whether
+// it is a double click.
+func (a *App) onClick(m tea.Mouse) tea.Cmd {
+	if m.Button != tea.MouseLeft || a.helpOpen || a.bar.Focused() || a.question != nil {
+		return nil
+	}
+	y := m.Y - bodyTop
+	if y < 0 || y >= a.bodyHeight() {
+		return nil
+	}
+	now := a.now()
+	click := common.ClickMsg{X: m.X, Y: y, Double: y == a.lastClick.y && now.Sub(a.lastClick.at) <= doubleClick}
+	a.lastClick.y, a.lastClick.at = y, now
+	if click.Double {
+		a.lastClick.at = time.Time{} // a third click starts again
+	}
+	a.status = common.StatusMsg{}
+	if a.detail.IsOpen() {
+		return a.detail.Update(click)
+	}
+	return a.active.Update(click)
 }
 
 // report shows an error on the status line: the one way the root tells of one.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,7 +117,7 @@ func TestViewsByKeys(t *testing.T) {
 			}
 		}},
 		{name: "help", keys: []string{"?"}, check: func(t *testing.T, a *App, s string) {
-			mustContain(t, s, "Views", "pivot")
+			mustContain(t, s, "Views", "Lists")
 			press(a, "G")
 			mustContain(t, screen(a), "Filter language")
 			press(a, "esc")
@@ -162,13 +163,15 @@ func mustContain(t *testing.T, s string, subs ...string) {
 }
 
 func TestTooSmall(t *testing.T) {
-	a := newTestApp(testIndex(10), 60, 20)
-	mustContain(t, screen(a), "terminal too small: 60x20")
+	for _, size := range [][2]int{{59, 24}, {80, 19}, {30, 10}} {
+		a := newTestApp(testIndex(10), size[0], size[1])
+		mustContain(t, screen(a), fmt.Sprintf("terminal too small: %dx%d", size[0], size[1]), "at least 60x20")
+	}
 }
 
 func TestEveryLineFits(t *testing.T) {
 	idx := testIndex(500)
-	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 50}} {
+	for _, size := range [][2]int{{60, 20}, {70, 22}, {80, 24}, {120, 40}, {200, 50}} {
 		a := newTestApp(idx, size[0], size[1])
 		for _, keys := range [][]string{nil, {"2"}, {"3"}, {"4"}, {"enter"}, {"?"}} {
 			press(a, keys...)

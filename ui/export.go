@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,9 +13,10 @@ import (
 	"github.com/trailscope/trailscope/ui/report"
 )
 
-// export writes the result on screen to path, off the UI loop: CSV for a .csv name, JSON lines of
-// the raw records otherwise, the formats of `trailscope query`.
-func (a *App) export(path string) tea.Cmd {
+// export writes the result on screen to path (overwrite: in place of the file there, once the
+// user said yes), off the UI loop: CSV for a .csv name, JSON lines of the raw records otherwise,
+// the formats of `trailscope query`.
+func (a *App) export(path string, overwrite bool) tea.Cmd {
 	path = strings.TrimSpace(path)
 	if path == "" {
 		return nil
@@ -28,7 +28,7 @@ func (a *App) export(path string) tea.Cmd {
 	idx, refs := a.state.Index, a.state.Result.Refs
 	a.say(fmt.Sprintf("exporting %s events to %s…", report.Commas(len(refs)), cloudtrail.Sanitize(path)))
 	return func() tea.Msg {
-		err := writeExport(path, format, idx, refs)
+		err := writeExport(path, overwrite, format, idx, refs)
 		if err != nil {
 			return common.StatusMsg{Text: "export failed: " + cloudtrail.Sanitize(err.Error()), Err: true}
 		}
@@ -36,15 +36,16 @@ func (a *App) export(path string) tea.Cmd {
 	}
 }
 
-func writeExport(path string, format report.Format, idx *index.Index, refs []index.EventRef) (err error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+// writeExport writes the file whole or not at all (a pendingFile): a failed export leaves no file,
+// or the one it was to replace as it was.
+func writeExport(path string, overwrite bool, format report.Format, idx *index.Index, refs []index.EventRef) error {
+	f, err := createPending(path, overwrite, 0o644)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	return report.Write(f, format, idx, refs, report.Options{})
+	if err := report.Write(f, format, idx, refs, report.Options{}); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
 }

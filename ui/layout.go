@@ -2,10 +2,12 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -16,14 +18,18 @@ import (
 	helpview "github.com/trailscope/trailscope/ui/views/help"
 )
 
-// Minimum terminal size: below it the console shows a "too small" screen.
+// Minimum terminal size: below it the console shows a "too small" screen. Between it and 80x24
+// the views drop columns, and the timeline its histogram's axis, and the status line says which.
 const (
-	minWidth  = 80
-	minHeight = 24
+	minWidth  = 60
+	minHeight = 20
 )
 
 // The screen: title, breadcrumbs, filter bar, the body, the status line and the key hints.
-const chromeLines = 5
+const (
+	chromeLines = 5
+	bodyTop     = 3 // the body's first line
+)
 
 // bodyHeight is the rows the view on screen gets.
 func (a *App) bodyHeight() int { return max(a.h-chromeLines, 1) }
@@ -44,7 +50,9 @@ func (a *App) setSize(w, h int) {
 func (a *App) View() tea.View {
 	v := tea.NewView(a.render())
 	v.AltScreen = true
-	v.MouseMode = tea.MouseModeCellMotion
+	if !a.opt.NoMouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
 	v.WindowTitle = "trailscope"
 	return v
 }
@@ -85,7 +93,7 @@ func (a *App) render() string {
 }
 
 func (a *App) tooSmall() string {
-	msg := fmt.Sprintf("terminal too small: %dx%d\ntrailscope needs at least %dx%d\n\nenlarge the window, or press q to quit", a.w, a.h, minWidth, minHeight)
+	msg := fmt.Sprintf("terminal too small: %dx%d\ntrailscope needs\nat least %dx%d:\nenlarge the window,\nor press q to quit", a.w, a.h, minWidth, minHeight)
 	var b strings.Builder
 	for i, l := range strings.Split(msg, "\n") {
 		if i >= a.h {
@@ -112,9 +120,9 @@ func (a *App) titleLine() string {
 	if len(s.Problems) > 0 {
 		left += "  " + st.Error.Render("! "+report.Count(len(s.Problems), "problem"))
 	}
-	right := ""
+	right := st.TitleDim.Render(s.Clock.ZoneName(s.Hist.To))
 	if s.Loading {
-		right = st.StatusWarn.Render("loading…")
+		right = st.StatusWarn.Render("loading… ") + right
 	}
 	return common.JoinLR(left, right, a.w)
 }
@@ -198,6 +206,9 @@ func (a *App) statusLine() string {
 		}
 		return st.StatusWarn.Render(ansi.Truncate(line, a.w, "…"))
 	}
+	if a.question != nil {
+		return st.StatusWarn.Render(ansi.Truncate(a.question.text, a.w, "…"))
+	}
 	if a.status.Text != "" {
 		if a.status.Err {
 			return st.Error.Render(ansi.Truncate(a.status.Text, a.w, "…"))
@@ -221,25 +232,61 @@ func (a *App) statusLine() string {
 	if len(a.stack) > 0 {
 		line += " · esc: back"
 	}
-	return st.Status.Render(line)
+	if h, ok := a.active.(hider); ok && !a.detail.IsOpen() && !a.helpOpen {
+		// First: what a small terminal leaves out matters more than how long the query took.
+		if hidden := h.Hidden(); len(hidden) > 0 {
+			line = "hidden: " + strings.Join(hidden, ", ") + " · " + line
+		}
+	}
+	return st.Status.Render(ansi.Truncate(line, a.w, "…"))
 }
 
-// hintLine shows the short help of what has the keys: the bar, the detail or the view.
+// hider is a view that leaves parts out when the terminal is small, and names them.
+type hider interface {
+	Hidden() []string
+}
+
+// hintLine shows the short help of what has the keys (the bar, the detail or the view), cut with
+// an ellipsis by bubbles/help where it does not fit, and "? help" always at its end.
 func (a *App) hintLine() string {
 	var keys help.KeyMap = a.active
 	switch {
 	case a.bar.Focused():
 		keys = a.bar
+	case a.helpOpen:
+		keys = a.help
 	case a.detail.IsOpen():
 		keys = a.detail
 	}
-	var b strings.Builder
-	for i, k := range keys.ShortHelp() {
-		if i > 0 {
-			b.WriteString(a.styles.KeyDesc.Render(" · "))
-		}
-		h := k.Help()
-		b.WriteString(a.styles.Key.Render(h.Key) + " " + a.styles.KeyDesc.Render(h.Desc))
+	g, st := a.keys.Global, &a.styles
+	sep := " · "
+	last := st.Key.Render(g.Help.Help().Key) + " " + st.KeyDesc.Render(g.Help.Help().Desc)
+	if a.helpOpen {
+		last = st.Key.Render(g.Help.Help().Key) + " " + st.KeyDesc.Render("close help")
 	}
-	return ansi.Truncate(b.String(), a.w, "")
+	var bindings []key.Binding
+	for _, b := range keys.ShortHelp() {
+		if !slices.Equal(b.Keys(), g.Help.Keys()) {
+			bindings = append(bindings, b)
+		}
+	}
+	h := help.New()
+	h.ShortSeparator = sep
+	h.Styles.ShortKey, h.Styles.ShortDesc = st.Key, st.KeyDesc
+	h.Styles.ShortSeparator, h.Styles.Ellipsis = st.KeyDesc, st.KeyDesc
+	room := max(a.w-ansi.StringWidth(sep+last), 1)
+	h.SetWidth(room)
+	line := h.ShortHelpView(bindings)
+	// bubbles/help adds an item that does not fit when its ellipsis would not fit either: offer
+	// fewer until the line fits.
+	for n := len(bindings) - 1; ansi.StringWidth(line) > room && n >= 0; n-- {
+		line = h.ShortHelpView(bindings[:n])
+		if !strings.HasSuffix(ansi.Strip(line), h.Ellipsis) && ansi.StringWidth(line)+2 <= room {
+			line += st.KeyDesc.Render(" " + h.Ellipsis)
+		}
+	}
+	if line != "" {
+		line += st.KeyDesc.Render(sep)
+	}
+	return ansi.Truncate(line+last, a.w, "")
 }

@@ -118,8 +118,9 @@ func (a *App) goTo(m common.GotoMsg) tea.Cmd {
 	a.detail.Close()
 	a.setActive(a.timeline)
 	a.bar.SetValue(m.Filter)
+	var remember tea.Cmd
 	if m.Remember {
-		a.bar.Remember(m.Filter)
+		remember = a.remember(m.Filter)
 	}
 	if m.Status != "" {
 		a.say(m.Status)
@@ -127,7 +128,7 @@ func (a *App) goTo(m common.GotoMsg) tea.Cmd {
 	if m.Keep != nil {
 		a.keep = m.Keep
 	}
-	cmd := a.runQuery(m.Filter)
+	cmd := tea.Batch(remember, a.runQuery(m.Filter))
 	if m.Detail != nil {
 		return tea.Batch(cmd, a.detail.Open(*m.Detail, 0))
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -31,38 +32,65 @@ func (a *App) onBarKey(msg tea.KeyPressMsg) tea.Cmd {
 		chosen, suggested := bar.Suggestion()
 		switch bar.Mode() {
 		case filterbar.Command:
-			name, arg, _ := strings.Cut(text, " ")
-			if c, ok := keymap.LookupCommand(name); suggested && name != "" && (!ok || c.Name != name) {
-				name = chosen
+			if suggested && text != "" && !exactCommand(text, a.state.SavedNames) {
+				text = chosen
 			}
 			bar.Blur()
-			return a.command(strings.TrimSpace(name + " " + arg))
+			return a.command(text)
 		case filterbar.Export:
 			bar.Blur()
-			return a.export(text)
+			return a.writeFile(text, "the export", a.export) // ~ expanded, y/n before overwriting
 		}
 		if bar.Err() != nil && !suggested {
 			return nil // keep editing: the bar shows what is wrong
 		}
 		bar.Blur()
-		bar.Remember(text)
+		remember := a.remember(text)
 		if before := strings.TrimSpace(bar.Before()); before != text {
 			a.push("filter")
 			a.stack[len(a.stack)-1].filter = before
 		}
 		if text != a.state.Applied || bar.Err() != nil {
-			return a.runQuery(text)
+			return tea.Batch(remember, a.runQuery(text))
 		}
-		return nil
+		return remember
 	}
 	return bar.Update(msg)
+}
+
+// exactCommand reports whether text names a command by its full name, and the saved filter :load
+// names exactly: what Enter runs as typed rather than as the completion chosen.
+func exactCommand(text string, saved []string) bool {
+	name, arg, hasArg := strings.Cut(text, " ")
+	c, ok := keymap.LookupCommand(name)
+	switch {
+	case !ok:
+		return false
+	case !hasArg:
+		return c.Name == text
+	case c.Name == "load":
+		return slices.Contains(saved, strings.TrimSpace(arg))
+	}
+	return true
+}
+
+// rootCommands are the ':' commands the root runs itself (the others show the view of their name);
+// arg is what follows the name.
+var rootCommands = map[string]func(a *App, arg string) tea.Cmd{
+	helpview.Name: func(a *App, _ string) tea.Cmd { a.helpOpen = true; return nil },
+	"export":      func(a *App, _ string) tea.Cmd { a.promptExport(); return nil },
+	"quit":        func(a *App, _ string) tea.Cmd { return tea.Quit },
+	"marked":      (*App).showMarked,
+	"save":        (*App).saveFilter,
+	"load":        (*App).loadFilter,
+	"report":      (*App).writeReport,
 }
 
 // argued is a view whose command takes an argument (`:count ip`).
 type argued interface{ SetArg(arg string) error }
 
-// command runs a ':' command: it shows the view of its name (given its argument, if it takes one), or
-// opens the help, the export prompt, or quits.
+// command runs a ':' command: it shows the view of its name (given its argument, if it takes one),
+// or runs one of the root's own.
 func (a *App) command(text string) tea.Cmd {
 	if text == "" {
 		return nil
@@ -75,18 +103,13 @@ func (a *App) command(text string) tea.Cmd {
 			return nil
 		}
 	}
-	switch {
-	case !ok:
-	case c.Name == helpview.Name:
-		a.helpOpen = true
-		return nil
-	case c.Name == "export":
-		a.promptExport()
-		return nil
-	case c.Name == "quit":
-		return tea.Quit
-	case a.view(c.Name) != nil:
-		return a.show(c.Name)
+	if ok {
+		if run, own := rootCommands[c.Name]; own {
+			return run(a, strings.TrimSpace(arg))
+		}
+		if a.view(c.Name) != nil {
+			return a.show(c.Name)
+		}
 	}
 	var places []string
 	for _, c := range keymap.Commands {

@@ -10,10 +10,12 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/model/integrity"
+	"github.com/trailscope/trailscope/ui/settings"
 )
 
 // Options configures a console.
@@ -32,6 +34,16 @@ type Options struct {
 	// the console loads (what has arrived stays). nil: esc does not stop a load.
 	StopLoad func()
 
+	// Config is the user's config file: time zone, relative times, theme, timeline columns, mouse.
+	Config settings.Config
+	// Settings is what the console keeps across runs (filter history, saved filters, marks); nil
+	// keeps nothing (a console served to others: their filters are not the operator's to keep).
+	Settings *settings.State
+	// NoMouse leaves the mouse to the terminal, to select text (--no-mouse; also the config's
+	// mouse = false).
+	NoMouse bool
+	// Shared is a console served to others over SSH: no program (the pager) runs on the server.
+	Shared bool
 	// Verify, when set, checks the log file integrity of what was loaded (`trailscope verify`'s
 	// check, offline), off the UI loop once the load is done. It returns the report, nil when the
 	// files hold no digests, and the path each result's file was read from when the report names
@@ -46,7 +58,11 @@ func New(opt Options) tea.Model {
 
 // Run runs the console on the terminal until the user quits or ctx is done.
 func Run(ctx context.Context, opt Options) error {
-	p := tea.NewProgram(New(opt), tea.WithContext(ctx))
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opt.Config.Theme == "none" {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii)) // bold and reverse, no colour
+	}
+	p := tea.NewProgram(New(opt), popts...)
 	_, err := p.Run()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil

@@ -31,19 +31,26 @@ type block struct {
 	res      []Sym                // the resource keys of every event, flattened
 	resOf    map[Sym]bres         // per resource key: its kind and ARN
 	ips      map[Sym][]netip.Addr
+
+	// What the index held when the block was prepared, found then (in parallel) so that commit need not
+	// look it up; 0 where it held nothing yet, which commit finds or adds itself.
+	global []Sym               // the index's Sym of each of strs
+	known  []uint32            // the index's number of each of idents, plus one
+	lists  [numPosted][]uint32 // per local Sym of a field events post directly: the value's posting list
 }
 
 // bevent is an event of a block, in local syms.
 type bevent struct {
 	event
-	ident                      uint32 // in block.idents
-	eventType, category, vers  Sym
-	failedIn                   Sym // Record.ErrorInResponse
-	id                         idKey
-	idHash                     uint64
-	eventID, requestID, shared string
-	inspected                  string
-	store                      cloudtrail.RawStore
+	ident                     uint32 // in block.idents
+	eventType, category, vers Sym
+	failedIn                  Sym // Record.ErrorInResponse
+	readOnly                  cloudtrail.Tri
+	id, req                   idKey // eventID and requestID, in the arena's stored form
+	idHash                    uint64
+	eventID, shared           string
+	inspected                 string
+	store                     cloudtrail.RawStore
 }
 
 // bres is what a block knows of a resource beside its key.
@@ -95,7 +102,10 @@ func (x *Index) prepare(recs []cloudtrail.Record) *block {
 			e.id = storedForm(r.EventID)
 			e.idHash = x.byID.hash(e.id.b)
 		}
-		e.eventID, e.requestID, e.shared, e.inspected = r.EventID, r.RequestID, r.SharedID, r.Inspected
+		e.eventID, e.shared, e.inspected = r.EventID, r.SharedID, r.Inspected
+		if r.RequestID != "" {
+			e.req = storedForm(r.RequestID)
+		}
 		e.resOff = uint32(len(b.res))
 		for _, res := range r.Resources {
 			k := b.intern(res.Key())
@@ -112,7 +122,53 @@ func (x *Index) prepare(recs []cloudtrail.Record) *block {
 		e.store, e.rawOff, e.rawLen = r.Raw.Store, r.Raw.Off, uint32(r.Raw.Len)
 	}
 	b.local, b.identSet, b.byKey = nil, nil, [2]map[string]uint32{}
+	x.resolve(b)
 	return b
+}
+
+// resolve finds what of a block the index already holds: the Syms of its strings, its identities, the
+// posting lists of its values. Add holds addMu, so no commit runs meanwhile and the tables are read
+// unlocked (readers only read them too); what commit adds later is found or added by commit itself.
+func (x *Index) resolve(b *block) {
+	b.global = make([]Sym, len(b.strs))
+	for i := 1; i < len(b.strs); i++ {
+		b.global[i], _ = x.syms.lookupHashed(b.strs[i], b.hashes[i])
+	}
+	for p := range b.lists {
+		b.lists[p] = make([]uint32, len(b.strs))
+	}
+	find := func(p posted, v Sym) {
+		if v != 0 && b.lists[p][v] == 0 && b.global[v] != 0 {
+			b.lists[p][v] = x.post[p][b.global[v]] // 0 when there is no list yet
+		}
+	}
+	b.known = make([]uint32, len(b.idents))
+	for i := range b.idents {
+		l := &b.idents[i]
+		if k, ok := l.in(b.global); ok {
+			if id, found := x.idents.lookup(&k); found {
+				b.known[i] = id + 1
+				continue
+			}
+		}
+		for _, f := range l.posted() { // a new identity: the lists of its values, for commit to give it
+			find(f.p, f.v)
+		}
+	}
+	for i := range b.events {
+		e := &b.events[i]
+		find(pEvent, e.name)
+		find(pSource, e.source)
+		find(pRegion, e.region)
+		find(pAccount, e.account)
+		find(pAccount, b.idents[e.ident].account)
+		find(pError, e.errCode)
+		find(pIP, e.ip)
+		find(pUA, e.ua)
+		for _, k := range b.res[e.resOff : e.resOff+e.resN] {
+			find(pResource, k)
+		}
+	}
 }
 
 // intern returns the block's local Sym of s.
@@ -181,7 +237,11 @@ func (x *Index) commitLocked(b *block) int {
 	n := len(b.strs)
 	sc.global = sc.global[:0]
 	for i, s := range b.strs {
-		sc.global = append(sc.global, x.syms.internHashed(s, b.hashes[i]))
+		v := b.global[i]
+		if v == 0 {
+			v = x.syms.internHashed(s, b.hashes[i])
+		}
+		sc.global = append(sc.global, v)
 	}
 	g := sc.global
 	for p := range sc.lists {
@@ -189,7 +249,11 @@ func (x *Index) commitLocked(b *block) int {
 	}
 	sc.idents = sc.idents[:0]
 	for i := range b.idents {
-		sc.idents = append(sc.idents, x.globalIdentityLocked(&b.idents[i], g))
+		if k := b.known[i]; k != 0 {
+			sc.idents = append(sc.idents, k-1)
+		} else {
+			sc.idents = append(sc.idents, x.globalIdentityLocked(&b.idents[i], g, &b.lists))
+		}
 	}
 	for k, info := range b.resOf {
 		gk := g[k]
@@ -208,7 +272,11 @@ func (x *Index) commitLocked(b *block) int {
 		}
 		l := sc.lists[p][v]
 		if l == nil {
-			l = x.postingLocked(p, g[v])
+			if id := b.lists[p][v]; id != 0 {
+				l = x.lists.at(id)
+			} else {
+				l = x.postingLocked(p, g[v])
+			}
 			sc.lists[p][v] = l
 		}
 		appendRef(l, ref)
@@ -230,9 +298,9 @@ func (x *Index) commitLocked(b *block) int {
 		e.invokedBy, e.ip, e.ua = g[e.invokedBy], g[e.ip], g[e.ua]
 		e.errCode, e.errMsg, e.minted = g[e.errCode], g[e.errMsg], g[e.minted]
 		e.ident = sc.idents[be.ident]
-		e.shape = x.shapeLocked(shape{g[be.eventType], g[be.category], g[be.vers], g[be.failedIn]})
+		e.shape = x.shapeLocked(shape{g[be.eventType], g[be.category], g[be.vers], g[be.failedIn], be.readOnly})
 		e.id = x.arena.putKey(be.id)
-		e.req = x.arena.put(be.requestID)
+		e.req = x.arena.putKey(be.req)
 		if be.shared != "" {
 			x.shared[ref] = x.arena.put(be.shared)
 		}
@@ -275,8 +343,8 @@ func (x *Index) commitLocked(b *block) int {
 				appendRef(x.lists.at(list), ref)
 			}
 		}
-		if who.account != 0 && who.account != e.account {
-			appendRef(x.postingLocked(pAccount, who.account), ref)
+		if acct := b.idents[be.ident].account; acct != be.account {
+			post(pAccount, acct, ref) // the identity's account, by the block's sym: its list is found once a block
 		}
 		added++
 	}
@@ -306,24 +374,50 @@ func (x *Index) storeLocked(s cloudtrail.RawStore) uint32 {
 
 // globalIdentityLocked returns the index's identity for a block's, in the block's syms g, interning it
 // the first time it is seen.
-func (x *Index) globalIdentityLocked(l *identityKey, g []Sym) uint32 {
-	k := identityKey{
-		idType: g[l.idType], principalID: g[l.principalID], arn: g[l.arn], account: g[l.account], key: g[l.key],
-		userName: g[l.userName], sourceIdentity: g[l.sourceIdentity], behalf: g[l.behalf], issuerType: g[l.issuerType],
-		issuerARN: g[l.issuerARN], issuerName: g[l.issuerName], provider: g[l.provider], principal: g[l.principal],
-		role: g[l.role], session: g[l.session], mfa: l.mfa, console: l.console,
-	}
+func (x *Index) globalIdentityLocked(l *identityKey, g []Sym, lists *[numPosted][]uint32) uint32 {
+	k, _ := l.in(g)
 	if i, _, ok := x.idents.find(&k); ok {
 		return i
 	}
 	who := identity{identityKey: k}
-	for i, f := range []struct {
-		p posted
-		v Sym
-	}{{pPrincipal, k.principal}, {pRole, k.role}, {pARN, k.arn}, {pType, k.idType}, {pKey, k.key}} {
+	for i, f := range l.posted() {
 		if f.v != 0 {
-			who.lists[i] = x.postingIDLocked(f.p, f.v)
+			who.lists[i] = lists[f.p][f.v]
+			if who.lists[i] == 0 {
+				who.lists[i] = x.postingIDLocked(f.p, g[f.v])
+			}
 		}
 	}
 	return x.idents.add(who)
+}
+
+// in returns a block's identity in the index's syms, g by local Sym; false when one of its strings has
+// none (0 in g for a string that is not empty).
+func (l *identityKey) in(g []Sym) (identityKey, bool) {
+	ok := true
+	m := func(v Sym) Sym {
+		s := g[v]
+		if s == 0 && v != 0 {
+			ok = false
+		}
+		return s
+	}
+	k := identityKey{
+		idType: m(l.idType), principalID: m(l.principalID), arn: m(l.arn), account: m(l.account), key: m(l.key),
+		userName: m(l.userName), sourceIdentity: m(l.sourceIdentity), behalf: m(l.behalf), issuerType: m(l.issuerType),
+		issuerARN: m(l.issuerARN), issuerName: m(l.issuerName), provider: m(l.provider), principal: m(l.principal),
+		role: m(l.role), session: m(l.session), mfa: l.mfa, console: l.console,
+	}
+	return k, ok
+}
+
+// fieldValue is a value of a posted field.
+type fieldValue struct {
+	p posted
+	v Sym
+}
+
+// posted returns the values of an identity that have posting lists, in the order of identity.lists.
+func (l *identityKey) posted() [5]fieldValue {
+	return [5]fieldValue{{pPrincipal, l.principal}, {pRole, l.role}, {pARN, l.arn}, {pType, l.idType}, {pKey, l.key}}
 }

@@ -59,14 +59,14 @@ func (x *Index) chainOf(key Sym) []Link {
 		e := x.events.at(m)
 		who := x.idents.at(e.ident)
 		l := Link{
-			Key:       x.syms.strs[key],
+			Key:       x.syms.str(key),
 			Minted:    m,
-			Event:     x.syms.strs[e.name],
+			Event:     x.syms.str(e.name),
 			Time:      time.Unix(0, e.time).UTC(),
-			Caller:    x.syms.strs[who.principal],
-			CallerKey: x.syms.strs[who.key],
-			SourceIP:  x.syms.strs[e.ip],
-			LongTerm:  strings.HasPrefix(x.syms.strs[key], "AKIA"),
+			Caller:    x.syms.str(who.principal),
+			CallerKey: x.syms.str(who.key),
+			SourceIP:  x.syms.str(e.ip),
+			LongTerm:  strings.HasPrefix(x.syms.str(key), "AKIA"),
 		}
 		if l.LongTerm {
 			l.For = x.keyOwnerLocked(e, who)
@@ -85,7 +85,7 @@ func (x *Index) keyOwnerLocked(e *event, who *identity) string {
 			return r.ID
 		}
 	}
-	return x.syms.strs[who.userName]
+	return x.syms.str(who.userName)
 }
 
 // MintedBy returns the event that minted an access key, when it is among the loaded records.

@@ -59,7 +59,7 @@ func (x *Index) CountBy(refs []EventRef, f filter.Field) ([]ValueCount, error) {
 	}
 	byName := make(map[string]int, len(counts)) // resources of two kinds may share an ID
 	for v, n := range counts {
-		name := x.syms.strs[v]
+		name := x.syms.str(v)
 		if f == filter.FieldResource && v != 0 {
 			name = x.resourceLocked(v).ID
 		}

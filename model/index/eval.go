@@ -124,7 +124,7 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 			want = cloudtrail.True
 		}
 		for i := range EventRef(x.events.len()) {
-			if x.events.at(i).readOnly == want {
+			if x.readOnly(x.events.at(i)) == want {
 				s.set(EventRef(i))
 			}
 		}
@@ -177,7 +177,7 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 		for _, v := range t.Values {
 			m := equalFold(v)
 			for k := range x.post[pKey] {
-				if m.pred(x.syms.strs[k]) {
+				if m.pred(x.syms.str(k)) {
 					keys = append(keys, k)
 				}
 			}
@@ -224,11 +224,11 @@ func (x *Index) union(s bitset, p posted, m matcher) {
 		}
 	}
 	if m.pred == nil {
-		x.hay[p].each(m.sub, add)
+		x.hay[p].each(&x.syms, m.sub, add)
 		return
 	}
 	for v := range x.post[p] {
-		if m.pred(x.syms.strs[v]) {
+		if m.pred(x.syms.str(v)) {
 			add(v)
 		}
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"sort"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
@@ -11,22 +13,53 @@ import (
 
 // haystack holds every distinct value of one field, lower-cased, end to end in one buffer, so that
 // a substring term is a few bytes.Index passes over contiguous memory (vectorised) rather than a
-// call per value: 150k resource IDs are searched in a few milliseconds.
+// call per value: 150k resource IDs are searched in a few milliseconds. Ingest only notes each new
+// value's Sym; the buffer is built by the first search and extended by later ones with the values
+// added since, so that a load that never searches by substring (a cold query of one event name)
+// neither lower-cases a million strings in the serial merge nor keeps a second copy of them.
 type haystack struct {
-	buf  []byte   // the values, each followed by a 0 byte
-	ends []uint32 // where each value ends in buf
-	syms []Sym
+	syms []Sym // every value, in the order they came; appended under the index's write lock
+
+	mu   sync.Mutex // guards buf and ends, which searches (under the read lock) build
+	buf  []byte     // the values of syms[:len(ends)], each followed by a 0 byte
+	ends []uint32   // where each value ends in buf
 }
 
-func (h *haystack) add(v Sym, lower string) {
-	h.buf = append(h.buf, lower...)
-	h.ends = append(h.ends, uint32(len(h.buf)))
-	h.buf = append(h.buf, 0)
-	h.syms = append(h.syms, v)
+// add notes a new value of the field; the caller holds the index's write lock.
+func (h *haystack) add(v Sym) { h.syms = append(h.syms, v) }
+
+// extendLocked lower-cases into buf the values added since the last search, reading them from syms.
+func (h *haystack) extendLocked(syms *symtab) {
+	for _, v := range h.syms[len(h.ends):] {
+		h.buf = appendLower(h.buf, syms.str(v))
+		h.ends = append(h.ends, uint32(len(h.buf)))
+		h.buf = append(h.buf, 0)
+	}
+}
+
+// appendLower appends s lower-cased to b, without an intermediate string when s is ASCII.
+func appendLower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.ToLower(s)...)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }
 
 // each calls fn once for every value that contains the lower-cased sub.
-func (h *haystack) each(sub string, fn func(Sym)) {
+// syms are the index's strings, read under the index's read lock.
+func (h *haystack) each(syms *symtab, sub string, fn func(Sym)) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.extendLocked(syms)
 	needle := []byte(sub)
 	for i := 0; i < len(h.buf); {
 		j := bytes.Index(h.buf[i:], needle)

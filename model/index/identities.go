@@ -20,6 +20,15 @@ func (s *identities) len() int { return s.n }
 // at returns identity i.
 func (s *identities) at(i uint32) *identity { return &s.chunks[i/identChunk][i%identChunk] }
 
+// lookup returns the number of the identity k, if the table holds it. It writes nothing.
+func (s *identities) lookup(k *identityKey) (uint32, bool) {
+	if len(s.slots) == 0 {
+		return 0, false
+	}
+	i, _, ok := s.find(k)
+	return i, ok
+}
+
 // find returns the number of the identity k, or where to add it.
 func (s *identities) find(k *identityKey) (uint32, int, bool) {
 	if len(s.slots) == 0 {

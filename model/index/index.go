@@ -50,7 +50,6 @@ type event struct {
 	shape                         uint32 // in Index.shapes: eventType, category, eventVersion
 	invokedBy, ip, ua             Sym
 	errCode, errMsg, minted       Sym
-	readOnly                      cloudtrail.Tri
 	id, req                       text
 	resOff, resN                  uint32
 	store                         uint32
@@ -58,9 +57,16 @@ type event struct {
 	rawOff                        int64
 }
 
-// shape is what few combinations there are of a record's type, category and version, and of where a
-// sign-in reported its failure (Record.ErrorInResponse).
-type shape struct{ eventType, category, version, failedIn Sym }
+// shape is what few combinations there are of a record's type, category, version and readOnly, and of
+// where a sign-in reported its failure (Record.ErrorInResponse). (readOnly lives here rather than in the
+// event, where its byte padded every event by eight.)
+type shape struct {
+	eventType, category, version, failedIn Sym
+	readOnly                               cloudtrail.Tri
+}
+
+// readOnly returns the readOnly of e.
+func (x *Index) readOnly(e *event) cloudtrail.Tri { return x.shapes[e.shape].readOnly }
 
 // identity is the interned form of a userIdentity. The events of one session share one, found by
 // its access key: one lookup instead of interning fifteen strings for every event.
@@ -87,6 +93,7 @@ func appendRef(list *[]EventRef, ref EventRef) {
 // Index holds events in memory and answers queries over them. Add may run while queries run: it is
 // safe for one writer and many readers.
 type Index struct {
+	addMu     sync.Mutex // held by Add throughout: the only writer, so prepare may read the tables below unlocked
 	mu        sync.RWMutex
 	syms      symtab
 	arena     arena
@@ -137,6 +144,8 @@ func (x *Index) Add(batch []cloudtrail.Record) int {
 	if len(batch) == 0 {
 		return 0
 	}
+	x.addMu.Lock() // one Add at a time: prepare reads what the index holds while no commit runs
+	defer x.addMu.Unlock()
 	blocks := x.prepareAll(batch)
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -170,7 +179,7 @@ func (x *Index) postingIDLocked(p posted, v Sym) uint32 {
 		id = x.lists.add()
 		x.post[p][v] = id
 		if searched[p] {
-			x.hay[p].add(v, strings.ToLower(x.syms.strs[v]))
+			x.hay[p].add(v)
 		}
 	}
 	return id
@@ -299,47 +308,47 @@ func (x *Index) recordLocked(ref EventRef) cloudtrail.Record {
 	e := x.events.at(ref)
 	who := x.idents.at(e.ident)
 	sh := x.shapes[e.shape]
-	s := x.syms.strs
+	s := x.syms.str
 	r := cloudtrail.Record{
 		Time:            time.Unix(0, e.time).UTC(),
-		EventVersion:    s[sh.version],
-		Name:            s[e.name],
-		Source:          s[e.source],
-		Region:          s[e.region],
-		Account:         s[e.account],
-		SourceIP:        s[e.ip],
-		UserAgent:       s[e.ua],
-		ErrorCode:       s[e.errCode],
-		ErrorMessage:    s[e.errMsg],
-		ReadOnly:        e.readOnly,
-		ErrorInResponse: s[sh.failedIn],
-		EventType:       s[sh.eventType],
-		Category:        s[sh.category],
+		EventVersion:    s(sh.version),
+		Name:            s(e.name),
+		Source:          s(e.source),
+		Region:          s(e.region),
+		Account:         s(e.account),
+		SourceIP:        s(e.ip),
+		UserAgent:       s(e.ua),
+		ErrorCode:       s(e.errCode),
+		ErrorMessage:    s(e.errMsg),
+		ReadOnly:        sh.readOnly,
+		ErrorInResponse: s(sh.failedIn),
+		EventType:       s(sh.eventType),
+		Category:        s(sh.category),
 		EventID:         x.arena.get(e.id),
 		RequestID:       x.arena.get(e.req),
 		SharedID:        x.arena.get(x.shared[ref]),
 		Inspected:       x.inspected[ref],
-		MintedKey:       s[e.minted],
+		MintedKey:       s(e.minted),
 		Raw:             cloudtrail.RawRef{Store: x.stores[e.store], Off: e.rawOff, Len: int(e.rawLen)},
 		Identity: cloudtrail.Identity{
-			Type:           s[who.idType],
-			PrincipalID:    s[who.principalID],
-			ARN:            s[who.arn],
-			Account:        s[who.account],
-			AccessKey:      s[who.key],
-			UserName:       s[who.userName],
-			InvokedBy:      s[e.invokedBy],
-			SourceIdentity: s[who.sourceIdentity],
-			OnBehalfOf:     s[who.behalf],
-			IssuerType:     s[who.issuerType],
-			IssuerARN:      s[who.issuerARN],
-			IssuerName:     s[who.issuerName],
-			Provider:       s[who.provider],
+			Type:           s(who.idType),
+			PrincipalID:    s(who.principalID),
+			ARN:            s(who.arn),
+			Account:        s(who.account),
+			AccessKey:      s(who.key),
+			UserName:       s(who.userName),
+			InvokedBy:      s(e.invokedBy),
+			SourceIdentity: s(who.sourceIdentity),
+			OnBehalfOf:     s(who.behalf),
+			IssuerType:     s(who.issuerType),
+			IssuerARN:      s(who.issuerARN),
+			IssuerName:     s(who.issuerName),
+			Provider:       s(who.provider),
 			MFA:            who.mfa,
 			Console:        who.console,
-			Principal:      s[who.principal],
-			Role:           s[who.role],
-			Session:        s[who.session],
+			Principal:      s(who.principal),
+			Role:           s(who.role),
+			Session:        s(who.session),
 		},
 	}
 	if e.resN > 0 {
@@ -380,7 +389,7 @@ func (x *Index) Values(f filter.Field) []ValueCount {
 	defer x.mu.RUnlock()
 	out := make([]ValueCount, 0, len(x.post[p]))
 	for v, list := range x.post[p] {
-		name := x.syms.strs[v]
+		name := x.syms.str(v)
 		if p == pResource {
 			name = x.resourceLocked(v).ID
 		}
@@ -424,8 +433,8 @@ type resourceInfo struct{ kind, arn Sym }
 
 func (x *Index) resourceLocked(k Sym) cloudtrail.Resource {
 	info := x.resources[k]
-	kind := x.syms.strs[info.kind]
-	return cloudtrail.Resource{Kind: kind, ID: x.syms.strs[k][len(kind)+1:], ARN: x.syms.strs[info.arn]}
+	kind := x.syms.str(info.kind)
+	return cloudtrail.Resource{Kind: kind, ID: x.syms.str(k)[len(kind)+1:], ARN: x.syms.str(info.arn)}
 }
 
 // ResourceCount is a resource and the number of events that touched it.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
@@ -295,4 +296,12 @@ func mustParse(t *testing.T, s string) filter.Query {
 		t.Fatal(err)
 	}
 	return q
+}
+
+// TestEventSize keeps the stored event at 96 bytes: a million of them are the largest part of a loaded
+// index, and a field placed carelessly pads every one of them.
+func TestEventSize(t *testing.T) {
+	if n := unsafe.Sizeof(event{}); n > 96 {
+		t.Errorf("an event is %d bytes, want at most 96", n)
+	}
 }

@@ -51,7 +51,7 @@ func (x *Index) Profile(refs []EventRef) Profile {
 			p.Errors++
 			errs[e.errCode]++
 		}
-		if e.readOnly == cloudtrail.False && e.errCode == 0 {
+		if x.readOnly(e) == cloudtrail.False && e.errCode == 0 {
 			writes[e.name]++
 		}
 	}
@@ -74,7 +74,7 @@ func count(m map[Sym]int, v Sym) {
 func (x *Index) sortedCounts(m map[Sym]int) []ValueCount {
 	out := make([]ValueCount, 0, len(m))
 	for v, n := range m {
-		out = append(out, ValueCount{Value: x.syms.strs[v], Count: n})
+		out = append(out, ValueCount{Value: x.syms.str(v), Count: n})
 	}
 	slices.SortFunc(out, func(a, b ValueCount) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), strings.Compare(a.Value, b.Value))

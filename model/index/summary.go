@@ -44,7 +44,7 @@ type principalAcc struct {
 	sessions       map[Sym]*principalAcc
 }
 
-func (a *principalAcc) add(e *event, idType Sym) {
+func (a *principalAcc) add(e *event, idType Sym, readOnly cloudtrail.Tri) {
 	if a.events == 0 || e.time < a.first {
 		a.first = e.time
 	}
@@ -53,7 +53,7 @@ func (a *principalAcc) add(e *event, idType Sym) {
 		a.idType = idType
 	}
 	a.events++
-	if e.readOnly == cloudtrail.False {
+	if readOnly == cloudtrail.False {
 		a.writes++
 	}
 	if e.errCode != 0 {
@@ -92,12 +92,12 @@ func (a *principalAcc) merge(o *principalAcc) {
 }
 
 func (x *Index) principalSummary(a *principalAcc) PrincipalSummary {
-	name := x.syms.strs[a.name]
+	name := x.syms.str(a.name)
 	if name == "" {
 		name = "(no identity)"
 	}
 	return PrincipalSummary{
-		Principal: name, Type: x.syms.strs[a.idType],
+		Principal: name, Type: x.syms.str(a.idType),
 		Events: a.events, Writes: a.writes, Errors: a.errors,
 		First: time.Unix(0, a.first).UTC(), Last: time.Unix(0, a.last).UTC(),
 		IPs: len(a.ips), Regions: len(a.regions),
@@ -126,7 +126,7 @@ func (x *Index) SummarizePrincipals(refs []EventRef) []PrincipalSummary {
 			a = newPrincipalAcc(0)
 			byIdent[e.ident] = a
 		}
-		a.add(e, x.idents.at(e.ident).idType)
+		a.add(e, x.idents.at(e.ident).idType, x.readOnly(e))
 	}
 	groups := map[Sym]*principalAcc{}
 	for i, a := range byIdent {
@@ -220,7 +220,7 @@ func (x *Index) SummarizeResources(refs []EventRef) []ResourceSummary {
 		out = append(out, ResourceSummary{
 			Resource: x.resourceLocked(k), Events: a.events, Principals: len(a.principals),
 			First: time.Unix(0, a.first).UTC(), Last: time.Unix(0, a.last).UTC(),
-			LastEvent: x.syms.strs[le.name], LastBy: x.syms.strs[x.idents.at(le.ident).principal],
+			LastEvent: x.syms.str(le.name), LastBy: x.syms.str(x.idents.at(le.ident).principal),
 		})
 	}
 	slices.SortFunc(out, func(a, b ResourceSummary) int {

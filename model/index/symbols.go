@@ -2,7 +2,6 @@ package index
 
 import (
 	"hash/maphash"
-	"strings"
 	"unsafe"
 )
 
@@ -17,20 +16,36 @@ var symSeed = maphash.MakeSeed()
 func symHash(s string) uint64 { return maphash.String(symSeed, s) }
 
 // symtab interns strings. It is not safe for concurrent use: the Index guards it. It is an open-addressing
-// table of Syms over the strings it holds, whose bytes are copied end to end into large chunks: at a million
-// distinct values (access keys, ARNs, object keys) that is a few pointer-free arrays for the collector, not a
-// million small strings and a map of them.
+// table of Syms over the strings it holds, whose bytes are copied end to end into large chunks and found
+// by position, not by pointer: at a million distinct values (access keys, ARNs, object keys) that is a few
+// pointer-free arrays the collector never scans, not a million small strings and a map of them.
 type symtab struct {
-	strs  []string // by Sym; the bytes live in chunks
-	slots []uint64 // Sym, and the top half of its string's hash (which also places it); 0 is empty
-	chunk []byte   // the chunk being filled
+	refs   []strRef // by Sym: where its bytes are
+	slots  []uint64 // Sym, and the top half of its string's hash (which also places it); 0 is empty
+	chunks [][]byte // the bytes; a string longer than symChunk/8 has a chunk of its own
+	fill   int      // the chunk being filled, plus one; 0: none yet
 }
+
+// strRef places a string in a symtab's chunks.
+type strRef struct{ chunk, off, n uint32 }
 
 const symChunk = 1 << 20
 
 func newSymtab() symtab {
-	return symtab{strs: []string{""}, slots: make([]uint64, 1024)}
+	return symtab{refs: []strRef{{}}, slots: make([]uint64, 1024)}
 }
+
+// str returns the string of v.
+func (t *symtab) str(v Sym) string {
+	r := t.refs[v]
+	if r.n == 0 {
+		return ""
+	}
+	return unsafe.String(&t.chunks[r.chunk][r.off], r.n)
+}
+
+// len returns how many strings the table holds, the empty one included.
+func (t *symtab) len() int { return len(t.refs) }
 
 func (t *symtab) intern(s string) Sym { return t.internHashed(s, symHash(s)) }
 
@@ -43,12 +58,12 @@ func (t *symtab) internHashed(s string, h uint64) Sym {
 	if found {
 		return Sym(uint32(t.slots[i]))
 	}
-	if 4*len(t.strs) > 3*len(t.slots) { // at most three quarters full: the fingerprints keep probes cheap
+	if 4*len(t.refs) > 3*len(t.slots) { // at most three quarters full: the fingerprints keep probes cheap
 		t.grow()
 		i, _ = t.find(s, h)
 	}
-	id := Sym(len(t.strs))
-	t.strs = append(t.strs, t.keep(s))
+	id := Sym(len(t.refs))
+	t.refs = append(t.refs, t.keep(s))
 	t.slots[i] = h>>32<<32 | uint64(id)
 	return id
 }
@@ -63,7 +78,7 @@ func (t *symtab) find(s string, h uint64) (int, bool) {
 		if v == 0 {
 			return int(i), false
 		}
-		if v>>32 == fp && t.strs[uint32(v)] == s {
+		if v>>32 == fp && t.str(Sym(uint32(v))) == s {
 			return int(i), true
 		}
 	}
@@ -85,18 +100,30 @@ func (t *symtab) grow() {
 	}
 }
 
-// keep returns a copy of s that the table owns (the decoder's strings may share a large buffer).
-func (t *symtab) keep(s string) string {
+// keep copies s into the chunks (the decoder's strings may share a large buffer) and returns where.
+// The bytes are never written again: appends only write past them, and a full chunk is left as it is.
+func (t *symtab) keep(s string) strRef {
 	if len(s) > symChunk/8 {
-		return strings.Clone(s)
+		t.chunks = append(t.chunks, []byte(s))
+		return strRef{chunk: uint32(len(t.chunks) - 1), n: uint32(len(s))}
 	}
-	if cap(t.chunk)-len(t.chunk) < len(s) {
-		t.chunk = make([]byte, 0, symChunk)
+	if t.fill == 0 || cap(t.chunks[t.fill-1])-len(t.chunks[t.fill-1]) < len(s) {
+		t.chunks = append(t.chunks, make([]byte, 0, symChunk))
+		t.fill = len(t.chunks)
 	}
-	start := len(t.chunk)
-	t.chunk = append(t.chunk, s...)
-	// The bytes are never written again: appends only write past them, and a full chunk is left as it is.
-	return unsafe.String(&t.chunk[start], len(s))
+	c := &t.chunks[t.fill-1]
+	off := len(*c)
+	*c = append(*c, s...)
+	return strRef{chunk: uint32(t.fill - 1), off: uint32(off), n: uint32(len(s))}
+}
+
+// lookupHashed returns the Sym of s, whose symHash is h, if the table holds it. It writes nothing.
+func (t *symtab) lookupHashed(s string, h uint64) (Sym, bool) {
+	i, ok := t.find(s, h)
+	if !ok {
+		return 0, false
+	}
+	return Sym(uint32(t.slots[i])), true
 }
 
 func (t *symtab) lookup(s string) (Sym, bool) {

@@ -45,7 +45,7 @@ func (v View) Order() []EventRef { return v.x.order }
 func (v View) Event(ref EventRef) Event { return Event{x: v.x, e: v.x.events.at(ref), ref: ref} }
 
 // Str returns the string a Sym stands for.
-func (v View) Str(s Sym) string { return v.x.syms.strs[s] }
+func (v View) Str(s Sym) string { return v.x.syms.str(s) }
 
 // Lookup returns the Sym of a string, when some event holds it.
 func (v View) Lookup(s string) (Sym, bool) { return v.x.syms.lookup(s) }
@@ -158,7 +158,7 @@ func (ev Event) Category() Sym { return ev.x.shapes[ev.e.shape].category }
 func (ev Event) EventType() Sym { return ev.x.shapes[ev.e.shape].eventType }
 
 // ReadOnly returns its readOnly.
-func (ev Event) ReadOnly() cloudtrail.Tri { return ev.e.readOnly }
+func (ev Event) ReadOnly() cloudtrail.Tri { return ev.x.readOnly(ev.e) }
 
 // ID returns its eventID.
 func (ev Event) ID() string { return ev.x.arena.get(ev.e.id) }

@@ -275,7 +275,7 @@ func FuzzPlan(f *testing.F) {
 	})
 }
 
-// stripQuoted removes 'string literals' (with '' inside) and "quoted names" (with "" inside).
+// stripQuoted removes the SQL's string literals and quoted names (a doubled quote stays inside one).
 func stripQuoted(sql string) (string, bool) {
 	var out strings.Builder
 	for i := 0; i < len(sql); i++ {

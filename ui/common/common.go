@@ -35,6 +35,12 @@ type State struct {
 	Banner   string // what this data is, shown while the index is empty
 	Active   string // the name of the view on screen
 	LastStep string // how the last step Esc returns to was taken ("zoom", "open"...); "" when none
+
+	Marks      map[string]bool // the eventIDs of the events marked (space), kept across runs
+	SavedNames []string        // the names of the saved filters (:save, :load), sorted
+	Clock      Clock           // how times are shown
+	Shared     bool            // a session served over SSH: nothing runs on the server's terminal (no pager)
+
 	// Integrity is the check of the loaded files against their digests, once the load is done.
 	Integrity Integrity
 }

@@ -73,3 +73,20 @@ func ShortTime(w int) string {
 	}
 	return "01-02 15:04"
 }
+
+// RowMark is a mark drawn before a row of the timeline, and what it means (the help lists them).
+type RowMark struct {
+	Mark, Meaning string
+}
+
+// The timeline's row marks.
+var (
+	MarkCursor    = RowMark{">", "the selected row (also without colour)"}
+	MarkMarked    = RowMark{"*", "marked with space (:marked lists them, :report writes them)"}
+	MarkUntrusted = RowMark{"≠", "from a log file that does not match its digest, or that no digest lists (:integrity)"}
+	MarkError     = RowMark{"!", "the call failed (an error code)"}
+	MarkWrite     = RowMark{"•", "a write: the call changed something"}
+)
+
+// RowMarks are every mark a row can carry, in the order the help lists them.
+var RowMarks = []RowMark{MarkCursor, MarkMarked, MarkUntrusted, MarkError, MarkWrite}

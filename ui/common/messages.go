@@ -70,3 +70,14 @@ func Narrow(text, term string) string { return strings.TrimSpace(text + " " + te
 
 // LoadedMsg tells the views that the load is done: what waits for every event can run.
 type LoadedMsg struct{}
+
+// MarkMsg asks the root to mark the event Ref, or to unmark it.
+type MarkMsg struct{ Ref index.EventRef }
+
+// ClickMsg is a left click in the body, in the body's cells (Y 0 is its first line); Double when it
+// is the second click on the same line in a short while. The view on screen selects (and, on a
+// double click, opens) what is there.
+type ClickMsg struct {
+	X, Y   int
+	Double bool
+}

@@ -113,7 +113,7 @@ func TestTwoSessionsFilterIndependently(t *testing.T) {
 		if strings.Contains(sa, "principal:bob") || strings.Contains(sb, "event:DeleteTrail") {
 			t.Fatalf("one session's filter shows in the other:\n%s\n\n%s", sa, sb)
 		}
-		if got := len(strings.Split(sb, "\n")[0]); got > 100 {
+		if got := len([]rune(strings.Split(sb, "\n")[0])); got > 100 {
 			t.Errorf("b's 100-column terminal got a line of %d", got)
 		}
 		// a moves its cursor; b's stays. (b's own last query may still be landing: the filter bar
@@ -384,7 +384,7 @@ func TestCopyTravelsThroughTheSession(t *testing.T) {
 		tm.waitFor("3,000 of 3,000 events")
 		tm.send("enter")
 		tm.waitFor("credential chain")
-		tm.send("y")
+		tm.send("Y") // the whole record
 		deadline := time.Now().Add(5 * time.Second)
 		for !strings.Contains(tm.scr.Raw(), "\x1b]52;c;") {
 			if time.Now().After(deadline) {

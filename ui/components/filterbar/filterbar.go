@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sahilm/fuzzy"
@@ -43,8 +44,7 @@ const maxCompletionValues = 20000
 // Model is the one-line editor of the filter (and of the ':' and export prompts).
 type Model struct {
 	common.Common
-	value   []rune
-	pos     int
+	in      textinput.Model // the text and its cursor, edited by bubbles' textinput; the bar draws it
 	focused bool
 	mode    Mode
 	before  string // the text when the bar was focused: Esc puts it back
@@ -64,13 +64,47 @@ type Model struct {
 }
 
 // Value returns the text in the bar.
-func (f *Model) Value() string { return string(f.value) }
+func (f *Model) Value() string { return f.in.Value() }
 
 // SetValue replaces the text and puts the cursor at its end.
 func (f *Model) SetValue(s string) {
-	f.value = []rune(s)
-	f.pos = len(f.value)
+	f.in.SetValue(s)
+	f.in.CursorEnd()
 	f.sugg = nil
+}
+
+// runes is the text as runes, and pos the cursor's place in them.
+func (f *Model) runes() []rune { return []rune(f.in.Value()) }
+func (f *Model) pos() int      { return f.in.Position() }
+
+// Position is the cursor's place in the text, in runes.
+func (f *Model) Position() int { return f.pos() }
+
+// set replaces the text and puts the cursor at pos.
+func (f *Model) set(value []rune, pos int) {
+	f.in.SetValue(string(value))
+	f.in.SetCursor(pos)
+}
+
+// editKeys maps the bar's editing keys onto textinput's actions; what the bar does itself
+// (completion, history, apply) is not given to it.
+func editKeys(k keymap.Filter) textinput.KeyMap {
+	var none key.Binding
+	return textinput.KeyMap{
+		CharacterForward: k.Right, CharacterBackward: k.Left, WordForward: k.WordRight, WordBackward: k.WordLeft,
+		DeleteWordBackward: k.DeleteWord, DeleteWordForward: none, DeleteAfterCursor: k.DeleteToEnd,
+		DeleteBeforeCursor: k.ClearLine, DeleteCharacterBackward: k.Backspace, DeleteCharacterForward: k.Delete,
+		LineStart: k.Home, LineEnd: k.End, Paste: none, AcceptSuggestion: none, NextSuggestion: none, PrevSuggestion: none,
+	}
+}
+
+// isEdit reports whether textinput should have the key: one of its actions, or text typed.
+func (f *Model) isEdit(msg tea.KeyPressMsg) bool {
+	k := f.Keys.Filter
+	if key.Matches(msg, k.Right, k.Left, k.WordRight, k.WordLeft, k.DeleteWord, k.DeleteToEnd, k.ClearLine, k.Backspace, k.Delete, k.Home, k.End) {
+		return true
+	}
+	return msg.Key().Text != "" && msg.Key().Mod&^tea.ModShift == 0
 }
 
 // Focus starts editing in mode m with text s.
@@ -123,14 +157,15 @@ func (f *Model) edit(msg tea.Msg) (changed bool) {
 	keys := f.Keys.Filter
 	switch msg := msg.(type) {
 	case tea.PasteMsg:
-		f.insert(strings.Map(func(r rune) rune {
+		old := f.Value()
+		f.in, _ = f.in.Update(tea.PasteMsg{Content: strings.Map(func(r rune) rune {
 			if r < 0x20 || r == 0x7f {
 				return ' '
 			}
 			return r
-		}, msg.Content))
+		}, msg.Content)})
 		f.complete()
-		return true
+		return f.Value() != old
 	case tea.KeyPressMsg:
 		old := f.Value()
 		switch {
@@ -161,50 +196,16 @@ func (f *Model) edit(msg tea.Msg) (changed bool) {
 					f.SetValue(f.history[f.hpos])
 				}
 			}
-		case key.Matches(msg, keys.ClearLine):
-			f.value, f.pos = f.value[f.pos:], 0
-			f.complete()
-		case key.Matches(msg, keys.DeleteWord):
-			i := f.pos
-			for i > 0 && f.value[i-1] == ' ' {
-				i--
-			}
-			for i > 0 && f.value[i-1] != ' ' {
-				i--
-			}
-			f.value = append(f.value[:i], f.value[f.pos:]...)
-			f.pos = i
-			f.complete()
-		case key.Matches(msg, keys.Backspace):
-			if f.pos > 0 {
-				f.value = append(f.value[:f.pos-1], f.value[f.pos:]...)
-				f.pos--
-			}
-			f.complete()
-		case key.Matches(msg, keys.Delete):
-			if f.pos < len(f.value) {
-				f.value = append(f.value[:f.pos], f.value[f.pos+1:]...)
-			}
-			f.complete()
-		case key.Matches(msg, keys.Left):
-			f.pos = max(0, f.pos-1)
-			f.sugg = nil
-		case key.Matches(msg, keys.Right):
-			f.pos = min(len(f.value), f.pos+1)
-			f.sugg = nil
-		case key.Matches(msg, keys.Home):
-			f.pos = 0
-			f.sugg = nil
-		case key.Matches(msg, keys.End):
-			f.pos = len(f.value)
-			f.sugg = nil
 		case key.Matches(msg, keys.Space):
-			f.insert(" ")
-			f.sugg = nil
-		default:
-			if t := msg.Key().Text; t != "" && msg.Key().Mod&^tea.ModShift == 0 {
-				f.insert(t)
+			f.in, _ = f.in.Update(msg)
+			f.sugg = nil // a space ends the term: nothing to complete
+		case f.isEdit(msg):
+			pos := f.pos()
+			f.in, _ = f.in.Update(msg)
+			if f.Value() != old || key.Matches(msg, keys.DeleteWord, keys.ClearLine, keys.Backspace, keys.Delete) {
 				f.complete()
+			} else if f.pos() != pos {
+				f.sugg = nil // the cursor moved: the completion was of another place
 			}
 		}
 		return f.Value() != old
@@ -212,40 +213,45 @@ func (f *Model) edit(msg tea.Msg) (changed bool) {
 	return false
 }
 
-func (f *Model) insert(s string) {
-	rs := []rune(s)
-	f.value = slices.Insert(f.value, f.pos, rs...)
-	f.pos += len(rs)
-}
-
 // token returns the bounds of the term under the cursor.
 func (f *Model) token() (start, end int) {
-	start = f.pos
-	for start > 0 && f.value[start-1] != ' ' {
+	value, pos := f.runes(), f.pos()
+	start = pos
+	for start > 0 && value[start-1] != ' ' {
 		start--
 	}
-	end = f.pos
-	for end < len(f.value) && f.value[end] != ' ' {
+	end = pos
+	for end < len(value) && value[end] != ' ' {
 		end++
 	}
 	return start, end
 }
 
 func (f *Model) accept(s suggestion) {
+	if f.mode == Command { // a command's completion is the whole line: its name, or name and argument
+		text := s.Text
+		if c, ok := keymap.LookupCommand(text); ok && c.Args != "" {
+			text += " "
+		}
+		f.SetValue(text)
+		return
+	}
 	start, end := f.token()
-	tok := string(f.value[start:end])
+	value := f.runes()
+	tok := string(value[start:end])
 	neg := ""
 	if strings.HasPrefix(tok, "-") {
 		neg = "-"
 	}
-	rest := f.value[end:]
+	rest := value[end:]
 	repl := []rune(neg + s.Text)
-	f.value = append(append(append([]rune{}, f.value[:start]...), repl...), rest...)
-	f.pos = start + len(repl)
-	if !strings.HasSuffix(s.Text, ":") && (f.pos == len(f.value) || f.value[f.pos] != ' ') {
-		f.value = slices.Insert(f.value, f.pos, ' ')
-		f.pos++
+	value = append(append(append([]rune{}, value[:start]...), repl...), rest...)
+	pos := start + len(repl)
+	if !strings.HasSuffix(s.Text, ":") && (pos == len(value) || value[pos] != ' ') {
+		value = slices.Insert(value, pos, ' ')
+		pos++
 	}
+	f.set(value, pos)
 	f.sugg = nil
 }
 
@@ -254,15 +260,15 @@ func (f *Model) complete() {
 	f.sugg, f.sel = nil, 0
 	if f.mode != Filter {
 		if f.mode == Command {
-			f.sugg = commandSuggestions(f.Value())
+			f.sugg = commandSuggestions(f.Value(), f.State.SavedNames)
 		}
 		return
 	}
 	start, end := f.token()
-	if end != f.pos {
+	if end != f.pos() {
 		return
 	}
-	tok := strings.TrimPrefix(string(f.value[start:end]), "-")
+	tok := strings.TrimPrefix(string(f.runes()[start:end]), "-")
 	if tok == "" {
 		return
 	}
@@ -381,8 +387,23 @@ func (f *Model) valueSuggestions(q filter.Qualifier, val string) []suggestion {
 	return out
 }
 
-func commandSuggestions(s string) []suggestion {
-	s = strings.TrimSpace(s)
+// commandSuggestions completes a ':' command's name, and the name of a saved filter after :load
+// or :save (which offers the names to overwrite).
+func commandSuggestions(s string, saved []string) []suggestion {
+	s = strings.TrimLeft(s, " ")
+	if name, arg, ok := strings.Cut(s, " "); ok {
+		c, known := keymap.LookupCommand(name)
+		if !known || (c.Name != "load" && c.Name != "save") {
+			return nil
+		}
+		var out []suggestion
+		for _, n := range saved {
+			if strings.HasPrefix(n, strings.TrimSpace(arg)) {
+				out = append(out, suggestion{Text: c.Name + " " + n, Hint: "saved filter"})
+			}
+		}
+		return out
+	}
 	var out []suggestion
 	for _, c := range keymap.Commands {
 		if strings.HasPrefix(c.Name, s) {
@@ -412,20 +433,20 @@ func (f *Model) View() string {
 		}
 		return ansi.Truncate(line, w, "…")
 	}
-	text := f.Value()
+	text, value, pos := f.Value(), f.runes(), f.pos()
 	var b strings.Builder
 	b.WriteString(st.FilterPrompt.Render(prompt))
-	before := string(f.value[:f.pos])
-	after := string(f.value[f.pos:])
+	before := string(value[:pos])
+	after := string(value[pos:])
 	if f.mode == Filter {
 		b.WriteString(f.styledRange(st, text, 0, len(before)))
 	} else {
 		b.WriteString(cloudtrail.Sanitize(before))
 	}
 	cur := " "
-	if f.pos < len(f.value) {
-		cur = string(f.value[f.pos])
-		after = string(f.value[f.pos+1:])
+	if pos < len(value) {
+		cur = string(value[pos])
+		after = string(value[pos+1:])
 	}
 	b.WriteString(st.Selected.Render(cloudtrail.Sanitize(cur)))
 	if f.mode == Filter {
@@ -494,7 +515,13 @@ type debounceMsg struct{ id int }
 type ChangedMsg struct{ Text string }
 
 // New returns the bar, unfocused.
-func New(c common.Common) *Model { return &Model{Common: c} }
+func New(c common.Common) *Model {
+	in := textinput.New()
+	in.KeyMap = editKeys(c.Keys.Filter)
+	in.SetVirtualCursor(false) // the bar draws its own cursor, and underlines a bad term
+	in.Focus()                 // textinput edits only when focused; the bar decides when it has keys
+	return &Model{Common: c, in: in}
+}
 
 // Focused reports whether the bar is being edited.
 func (f *Model) Focused() bool { return f.focused }

@@ -32,6 +32,7 @@ type Column[R any] struct {
 	Full func(r R) string
 
 	width int // once laid out
+	pos   int // its place in the list it was laid out from
 }
 
 // Width is the column's width once laid out.
@@ -41,6 +42,9 @@ func (c Column[R]) Width() int { return c.width }
 // the end of the list until the minimums fit, then spare width goes by weight up to each maximum.
 func Layout[R any](cols []Column[R], w int) []Column[R] {
 	out := append([]Column[R](nil), cols...)
+	for i := range out {
+		out[i].pos = i
+	}
 	need := func(cs []Column[R]) int {
 		n := 0
 		for _, c := range cs {
@@ -102,9 +106,9 @@ func Layout[R any](cols []Column[R], w int) []Column[R] {
 type Model[R any] struct {
 	common.Common
 	Columns []Column[R]
-	// Mark, when set, draws a one-cell mark before each row (the timeline's ! and •); the rows then
-	// start two cells in, else one.
-	Mark func(r R) string
+	// Mark, when set, draws MarkWidth cells of marks before each row (the timeline's ! and •).
+	Mark      func(r R) string
+	MarkWidth int
 	// Style, when set, draws a row that is not selected.
 	Style func(r R) func(...string) string
 	List  common.List
@@ -112,12 +116,31 @@ type Model[R any] struct {
 	Whole bool
 }
 
-// gutter is the cells before the first column.
+// gutter is the cells before the first column: the cursor's ">" (the selection shows without
+// colour, under TERM=dumb or NO_COLOR), the marks, a space.
 func (m *Model[R]) gutter() int {
 	if m.Mark != nil {
-		return 2
+		return 2 + m.MarkWidth
 	}
-	return 1
+	return 2
+}
+
+// Gutter is the cells before the first column (where a click lands on no column).
+func (m *Model[R]) Gutter() int { return m.gutter() }
+
+// Hidden names the columns the width leaves out, lower case, in the order of the columns.
+func (m *Model[R]) Hidden() []string {
+	shown := make([]bool, len(m.Columns))
+	for _, c := range m.Laid() {
+		shown[c.pos] = true
+	}
+	var out []string
+	for i, c := range m.Columns {
+		if !shown[i] {
+			out = append(out, strings.ToLower(c.Title))
+		}
+	}
+	return out
 }
 
 // Laid returns the columns laid out for the table's width.
@@ -189,8 +212,13 @@ func (m *Model[R]) wholeCells(cols []Column[R], r R) []string {
 
 func (m *Model[R]) line(cols []Column[R], r R, selected bool) string {
 	var b strings.Builder
+	if selected {
+		b.WriteString(">")
+	} else {
+		b.WriteString(" ")
+	}
 	if m.Mark != nil {
-		b.WriteString(m.Mark(r))
+		b.WriteString(common.Cell(m.Mark(r), m.MarkWidth, false))
 	}
 	b.WriteString(" ")
 	for _, c := range cols {
@@ -220,4 +248,14 @@ func (m *Model[R]) Move(msg tea.KeyPressMsg, n, h int) bool {
 		return true
 	}
 	return m.List.Move(msg, m.Keys.List, n, h)
+}
+
+// Click puts the cursor on the row drawn on line y of the rows (0: the first row below the
+// header), of n rows shown h at a time; it reports whether a row is there.
+func (m *Model[R]) Click(y, n, h int) bool {
+	if y < 0 || y >= h || m.List.Offset+y >= n {
+		return false
+	}
+	m.List.Cursor = m.List.Offset + y
+	return true
 }

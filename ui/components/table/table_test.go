@@ -69,7 +69,7 @@ func TestRowsReadOnlyTheVisibleRows(t *testing.T) {
 			t.Errorf("the note's cell was not given its width: %q", plain)
 		}
 	}
-	if h := ansi.Strip(m.Header(cols, "age")); !strings.HasPrefix(h, " NAME") || !strings.HasSuffix(h, "by age") {
+	if h := ansi.Strip(m.Header(cols, "age")); !strings.HasPrefix(h, "  NAME") || !strings.HasSuffix(h, "by age") {
 		t.Errorf("header %q", h)
 	}
 }

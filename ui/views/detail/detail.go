@@ -4,9 +4,7 @@
 package detail
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
+	"os"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -15,7 +13,6 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/ui/common"
-	"github.com/trailscope/trailscope/ui/report"
 )
 
 // Name is the view's name, for the breadcrumbs.
@@ -99,14 +96,14 @@ func (m *Model) SetSize(w, h int) {
 // ShortHelp is the keys the bottom line shows.
 func (m *Model) ShortHelp() []key.Binding {
 	g, d := m.Keys.Global, m.Keys.Detail
-	return []key.Binding{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, g.Back, g.Help}
+	return []key.Binding{d.Toggle, d.Pivot, d.Copy, d.CopyRecord, d.Pager, d.Minted, d.Prev, d.Next, g.Back, g.Help}
 }
 
 // FullHelp is the keys of the view.
 func (m *Model) FullHelp() [][]key.Binding {
 	d := m.Keys.Detail
 	return [][]key.Binding{{d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom},
-		{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.FoldAll, d.UnfoldAll}}
+		{d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.CopyRecord, d.Pager, d.FoldAll, d.UnfoldAll}}
 }
 
 // View draws the visible lines of the detail.
@@ -131,6 +128,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.page.clamp()
 		}
 		return countRelated(m.State.Index, m.page, msg.seq)
+	case pagerDone:
+		os.Remove(msg.file)
+		if msg.err != nil {
+			return common.Status("the pager failed: " + cloudtrail.Sanitize(msg.err.Error()) + " (set $PAGER)")
+		}
 	case countsMsg:
 		if msg.seq == m.seq && m.page != nil {
 			m.page.setCounts(msg.counts)
@@ -138,6 +140,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.MouseWheelMsg:
 		if m.page != nil {
 			m.page.scroll(common.WheelDelta(msg))
+		}
+	case common.ClickMsg:
+		if d := m.page; d != nil && msg.Y >= 0 && msg.Y < d.height && d.offset+msg.Y < len(d.lines) {
+			d.cursor = d.offset + msg.Y
+			if msg.Double {
+				return m.onKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+			}
 		}
 	case tea.KeyPressMsg:
 		if m.page != nil {
@@ -205,17 +214,24 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Next):
 		return common.Cmd(common.StepMsg{Delta: 1})
 	case key.Matches(msg, k.Copy):
+		v, ok := d.value()
+		if !ok {
+			return common.Status("no value on this line: Y copies the whole record")
+		}
+		return copyText(v, "the value")
+	case key.Matches(msg, k.CopyRecord):
 		if d.raw == nil {
 			return nil
 		}
-		var buf bytes.Buffer
-		if json.Indent(&buf, d.raw, "", "  ") != nil {
-			buf.Reset()
-			buf.Write(d.raw)
+		return copyText(d.record(), "the record")
+	case key.Matches(msg, k.Pager):
+		switch {
+		case d.raw == nil:
+			return nil
+		case m.State.Shared:
+			return common.Status("no pager in a shared session: Y copies the record")
 		}
-		text := string(report.SafeJSON(buf.Bytes()))
-		return tea.Batch(common.Status(fmt.Sprintf("copied the record (%s bytes) to the clipboard (OSC 52)", report.Commas(len(text)))),
-			tea.SetClipboard(text))
+		return d.openPager()
 	case key.Matches(msg, k.FoldAll):
 		d.fold()
 	case key.Matches(msg, k.UnfoldAll):

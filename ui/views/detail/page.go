@@ -358,7 +358,11 @@ func (d *page) View(st *common.Styles, w int) []string {
 		l := d.lines[i]
 		line := d.renderLine(st, l)
 		if i == d.cursor {
-			line = st.Selected.Render(common.Cell(ansi.Strip(line), w, false))
+			plain := []rune(ansi.Strip(line))
+			if len(plain) > 0 { // the selection shows without colour too
+				plain[0] = []rune(common.MarkCursor.Mark)[0]
+			}
+			line = st.Selected.Render(common.Cell(string(plain), w, false))
 		}
 		out = append(out, line)
 	}

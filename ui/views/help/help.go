@@ -1,11 +1,13 @@
 // Package help is the help overlay: every key binding, generated from the keymap, the ':' commands
-// from their table, and the filter language from the model's qualifiers.
+// from their table, the row marks, the mouse and the filter language from the model's qualifiers,
+// wrapped to the width and scrolled in a bubbles viewport.
 package help
 
 import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -20,19 +22,33 @@ const Name = "help"
 // Model is the help overlay and its scroll.
 type Model struct {
 	common.Common
-	off int
+	vp viewport.Model
 }
 
 // New returns the help overlay.
-func New(c common.Common) *Model { return &Model{Common: c} }
+func New(c common.Common) *Model {
+	m := &Model{Common: c, vp: viewport.New()}
+	l := c.Keys.List
+	m.vp.KeyMap = viewport.KeyMap{Up: l.Up, Down: l.Down, PageUp: l.PageUp, PageDown: l.PageDown}
+	m.vp.MouseWheelEnabled = true
+	return m
+}
 
 // Reset scrolls back to the top, for the next time it opens.
-func (m *Model) Reset() { m.off = 0 }
+func (m *Model) Reset() { m.vp.GotoTop() }
+
+// SetSize sets the overlay's size; the text is wrapped again to the width.
+func (m *Model) SetSize(w, h int) {
+	m.Common.SetSize(w, h)
+	m.vp.SetWidth(w)
+	m.vp.SetHeight(h)
+	m.vp.SetContentLines(m.lines())
+}
 
 // ShortHelp is the keys the bottom line shows.
 func (m *Model) ShortHelp() []key.Binding {
 	g, l := m.Keys.Global, m.Keys.List
-	return []key.Binding{l.Up, l.Down, l.PageDown, g.Back}
+	return []key.Binding{l.Up, l.Down, l.PageDown, l.Top, g.Back}
 }
 
 // FullHelp is the keys of the overlay.
@@ -41,74 +57,159 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}}
 }
 
-// Update scrolls with the list keys.
+// Update scrolls with the list keys and the wheel.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	if msg, ok := msg.(tea.KeyPressMsg); ok {
-		l := common.List{Cursor: m.off, Offset: m.off}
-		n := max(len(m.lines())-m.Height+1, 1)
-		l.Move(msg, m.Keys.List, n, 1)
-		m.off = l.Cursor
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		l := m.Keys.List
+		switch {
+		case key.Matches(msg, l.Top):
+			m.vp.GotoTop()
+			return nil
+		case key.Matches(msg, l.Bottom):
+			m.vp.GotoBottom()
+			return nil
+		}
+	case tea.MouseWheelMsg:
+	default:
+		return nil
 	}
+	m.vp, _ = m.vp.Update(msg)
 	return nil
 }
 
-// View draws the lines from the scroll on.
+// View draws the lines in view; the content is drawn again, for the styles may have changed.
 func (m *Model) View() string {
-	lines := m.lines()
-	return strings.Join(lines[min(m.off, len(lines)):], "\n")
+	off := m.vp.YOffset()
+	m.vp.SetContentLines(m.lines())
+	m.vp.SetYOffset(off)
+	return m.vp.View()
 }
 
-// lines draws every key binding, two groups side by side, and the filter language.
-func (m *Model) lines() []string {
-	st := m.Styles
-	colW := max((m.Width-2)/2, 30)
-	var cols [][]string
-	entry := func(k, desc string) string {
-		return st.Key.Render(common.Cell(k, 12, false)) + " " + st.KeyDesc.Render(desc)
-	}
+// Lines returns every line of the help, wrapped to the width (for tests and for the viewport).
+func (m *Model) Lines() []string { return m.lines() }
+
+// section is a titled block of entries: a key (or a command, a mark) and what it does.
+type section struct {
+	title   string
+	entries [][2]string
+}
+
+func (m *Model) sections() []section {
+	var out []section
 	for _, g := range m.Keys.HelpGroups() {
-		col := []string{st.HelpTitle.Render(g.Title)}
+		s := section{title: g.Title}
 		for _, b := range g.Bindings {
 			h := b.Help()
-			col = append(col, entry(h.Key, h.Desc))
+			s.entries = append(s.entries, [2]string{h.Key, h.Desc})
 		}
-		cols = append(cols, append(col, ""))
+		out = append(out, s)
 	}
-	col := []string{st.HelpTitle.Render("Commands (:)")}
+	cmds := section{title: "Commands (type : then the name; tab completes)"}
 	for _, c := range keymap.Commands {
-		col = append(col, entry(":"+c.Name, c.Help))
+		name := ":" + c.Name
+		if c.Args != "" {
+			name += " " + c.Args
+		}
+		desc := c.Help
+		if len(c.Aliases) > 0 {
+			desc += " (also :" + strings.Join(c.Aliases, " :") + ")"
+		}
+		cmds.entries = append(cmds.entries, [2]string{name, desc})
 	}
-	cols = append(cols, append(col, ""))
+	marks := section{title: "Row marks"}
+	for _, rm := range common.RowMarks {
+		marks.entries = append(marks.entries, [2]string{rm.Mark, rm.Meaning})
+	}
+	mouse := section{title: "Mouse", entries: [][2]string{
+		{"wheel", "scroll the list, the detail or this help"},
+		{"click", "select a row"},
+		{"double click", "open the row"},
+		{"--no-mouse", "leave the mouse to the terminal, to select text (config: mouse = false)"},
+	}}
+	return append(out, cmds, marks, mouse)
+}
+
+// lines draws the sections, two side by side when the width allows, each entry's text wrapped,
+// then the filter language.
+func (m *Model) lines() []string {
+	st := m.Styles
+	width := max(m.Width-1, 20)
+	cols := 1
+	if width >= 100 {
+		cols = 2
+	}
+	colW := (width - (cols - 1)) / cols
+	var blocks [][]string
+	for _, s := range m.sections() {
+		blocks = append(blocks, m.block(s, colW))
+	}
 	var out []string
-	for i := 0; i < len(cols); i += 2 {
-		left := cols[i]
-		var right []string
-		if i+1 < len(cols) {
-			right = cols[i+1]
+	for i := 0; i < len(blocks); i += cols {
+		row := blocks[i:min(i+cols, len(blocks))]
+		n := 0
+		for _, b := range row {
+			n = max(n, len(b))
 		}
-		for j := 0; j < max(len(left), len(right)); j++ {
-			l, r := "", ""
-			if j < len(left) {
-				l = left[j]
+		for j := range n {
+			line := ""
+			for k, b := range row {
+				cell := ""
+				if j < len(b) {
+					cell = b[j]
+				}
+				if k < len(row)-1 {
+					cell = common.Cell(cell, colW, false) + " "
+				}
+				line += cell
 			}
-			if j < len(right) {
-				r = right[j]
-			}
-			out = append(out, " "+common.Cell(l, colW, false)+" "+r)
+			out = append(out, " "+line)
 		}
 	}
-	out = append(out, " "+st.HelpTitle.Render("Filter language")+st.Dim.Render("  terms are ANDed · -term negates · commas OR · \"quotes\" for spaces"))
-	var line strings.Builder
-	line.WriteString(" ")
+	out = append(out, " "+st.HelpTitle.Render("Filter language"))
+	for _, l := range common.WrapWords("terms are ANDed · -term negates · commas OR · \"quotes\" for spaces · bare words match principal, event, resource and IP", width-1) {
+		out = append(out, " "+st.Dim.Render(l))
+	}
+	var qs []string
 	for _, q := range filter.Qualifiers {
-		item := q.Example + "  "
-		if ansi.StringWidth(line.String())+len(item) > m.Width {
-			out = append(out, st.Dim.Render(line.String()))
-			line.Reset()
-			line.WriteString(" ")
-		}
-		line.WriteString(item)
+		qs = append(qs, q.Example)
 	}
-	out = append(out, st.Dim.Render(line.String()), " "+st.Dim.Render("bare words match principal, event, resource and IP · ? or esc closes"))
-	return out
+	for _, l := range common.WrapWords(strings.Join(qs, "  "), width-1) {
+		out = append(out, " "+st.Dim.Render(l))
+	}
+	return append(out, "", " "+st.Dim.Render("? or esc closes this help"))
+}
+
+// block draws a section in a column w cells wide: the keys in a column of their own, the text
+// wrapped beside them.
+func (m *Model) block(s section, w int) []string {
+	st := m.Styles
+	kw := 0
+	for _, e := range s.entries {
+		kw = max(kw, ansi.StringWidth(e[0]))
+	}
+	kw = min(kw, max(w/3, 8))
+	out := []string{st.HelpTitle.Render(ansi.Truncate(s.title, w, "…"))}
+	for _, e := range s.entries {
+		k := e[0]
+		descW := max(w-kw-2, 10)
+		var desc []string
+		if ansi.StringWidth(k) > kw {
+			// A long key gets its own line; its text goes under it.
+			out = append(out, st.Key.Render(ansi.Truncate(k, w, "…")))
+			desc = common.WrapWords(e[1], descW)
+			for _, d := range desc {
+				out = append(out, strings.Repeat(" ", kw+2)+st.KeyDesc.Render(d))
+			}
+			continue
+		}
+		for i, d := range common.WrapWords(e[1], descW) {
+			lead := strings.Repeat(" ", kw+2)
+			if i == 0 {
+				lead = st.Key.Render(common.Cell(k, kw, false)) + "  "
+			}
+			out = append(out, lead+st.KeyDesc.Render(d))
+		}
+	}
+	return append(out, "")
 }

@@ -88,6 +88,9 @@ func (m *Model) rowStyle(r row) func(...string) string {
 // Name is the view's name.
 func (m *Model) Name() string { return Name }
 
+// Hidden names the columns the width leaves out.
+func (m *Model) Hidden() []string { return m.table.Hidden() }
+
 // SetSize sets the view's size.
 func (m *Model) SetSize(w, h int) {
 	m.Common.SetSize(w, h)
@@ -149,6 +152,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, len(m.rows), m.rowsHeight())
+	case common.ClickMsg:
+		if m.table.Click(msg.Y-1, len(m.rows), m.rowsHeight()) && msg.Double {
+			return m.onKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}

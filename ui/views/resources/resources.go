@@ -39,11 +39,11 @@ func New(c common.Common, sums *summaries.Summaries) *Model {
 	type rs = index.ResourceSummary
 	m.table = table.Model[rs]{Common: c}
 	m.table.Columns = []table.Column[rs]{
-		{Title: "KIND", Min: 14, Max: 22, Weight: 1, Cell: func(r rs, _ int) string { return r.Resource.Kind }},
-		{Title: "RESOURCE", Min: 24, Max: 70, Weight: 4, Middle: true, Cell: func(r rs, _ int) string { return r.Resource.ID }},
+		{Title: "KIND", Min: 12, Max: 22, Weight: 1, Cell: func(r rs, _ int) string { return r.Resource.Kind }},
+		{Title: "RESOURCE", Min: 20, Max: 70, Weight: 4, Middle: true, Cell: func(r rs, _ int) string { return r.Resource.ID }},
 		{Title: "EVENTS", Min: 7, Max: 9, Right: true, Cell: func(r rs, _ int) string { return report.Commas(r.Events) }},
 		{Title: "WHO", Min: 4, Max: 5, Right: true, Cell: func(r rs, _ int) string { return fmt.Sprint(r.Principals) }},
-		{Title: "LAST EVENT", Min: 18, Max: 30, Weight: 1, Cell: func(r rs, _ int) string { return r.LastEvent }},
+		{Title: "LAST EVENT", Min: 18, Max: 30, Weight: 1, Optional: true, Cell: func(r rs, _ int) string { return r.LastEvent }},
 		{Title: "LAST SEEN", Min: 11, Max: 16, Weight: 1, Optional: true, Cell: func(r rs, w int) string { return r.Last.Format(common.ShortTime(w)) }},
 		{Title: "LAST BY", Min: 18, Max: 40, Weight: 2, Optional: true, Middle: true, Cell: func(r rs, _ int) string { return r.LastBy }},
 		{Title: "FIRST SEEN", Min: 11, Max: 16, Weight: 1, Optional: true, Cell: func(r rs, w int) string { return r.First.Format(common.ShortTime(w)) }},
@@ -53,6 +53,9 @@ func New(c common.Common, sums *summaries.Summaries) *Model {
 
 // Name is the view's name.
 func (m *Model) Name() string { return Name }
+
+// Hidden names the columns the width leaves out.
+func (m *Model) Hidden() []string { return m.table.Hidden() }
 
 // SetSize sets the view's size.
 func (m *Model) SetSize(w, h int) {
@@ -112,6 +115,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, len(m.rows), m.rowsHeight())
+	case common.ClickMsg:
+		if m.table.Click(msg.Y-1, len(m.rows), m.rowsHeight()) && msg.Double {
+			return m.onKey(tea.KeyPressMsg{Code: tea.KeyEnter})
+		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}

@@ -28,44 +28,77 @@ type Model struct {
 	table       table.Model[cloudtrail.Record]
 	refs        []index.EventRef // the rows on screen: the result's events, oldest first
 	newestFirst bool
+	timeCol     int   // the TIME column's place, -1 when the config leaves it out
 	card        *card // the principal card, when the filter opens one principal (card.go)
 }
 
 // New returns the timeline over the console's state.
 func New(c common.Common) *Model {
 	m := &Model{Common: c, newestFirst: true}
-	m.table = table.Model[cloudtrail.Record]{Common: c, Mark: m.mark, Style: m.rowStyle}
-	m.table.Columns = []table.Column[cloudtrail.Record]{
-		{Title: "TIME", Min: 11, Max: 19, Cell: func(r cloudtrail.Record, w int) string { return r.Time.Format(m.timeFormat(w)) }},
-		{Title: "EVENT", Min: 16, Max: 34, Weight: 2, Cell: func(r cloudtrail.Record, _ int) string {
+	m.table = table.Model[cloudtrail.Record]{Common: c, Mark: m.mark, MarkWidth: 2, Style: m.rowStyle}
+	m.SetColumns(nil)
+	return m
+}
+
+// columns are the timeline's columns by the names the config's columns give, in their default
+// order: optional ones are dropped from the end when the width does not allow them.
+func (m *Model) columns() map[string]table.Column[cloudtrail.Record] {
+	type rec = cloudtrail.Record
+	return map[string]table.Column[rec]{
+		"time": {Title: "TIME", Min: 11, Max: 19, Cell: func(r rec, w int) string { return m.timeCell(r.Time, w) }},
+		"event": {Title: "EVENT", Min: 14, Max: 34, Weight: 2, Cell: func(r rec, _ int) string {
 			if r.Name == "" {
 				return r.EventType
 			}
 			return r.Name
 		}},
-		{Title: "PRINCIPAL", Min: 18, Max: 60, Weight: 3, Middle: true, Cell: func(r cloudtrail.Record, _ int) string { return r.Identity.Principal }},
-		{Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Middle: true, Cell: func(r cloudtrail.Record, _ int) string { return report.ResourceCell(r.Resources) },
-			Full: func(r cloudtrail.Record) string { return report.ResourceList(r.Resources) }},
-		{Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.SourceIP }},
-		{Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.ErrorCode }},
-		{Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r cloudtrail.Record, _ int) string { return r.Region }},
+		"principal": {Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Middle: true, Cell: func(r rec, _ int) string { return r.Identity.Principal }},
+		"resource": {Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Optional: true, Middle: true, Cell: func(r rec, _ int) string { return report.ResourceCell(r.Resources) },
+			Full: func(r rec) string { return report.ResourceList(r.Resources) }},
+		"ip":     {Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.SourceIP }},
+		"error":  {Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.ErrorCode }},
+		"region": {Title: "REGION", Min: 12, Max: 14, Optional: true, Cell: func(r rec, _ int) string { return r.Region }},
 	}
-	return m
 }
 
-// mark is ≠ before an event from a file that does not match its digest or that no digest lists,
-// ! before a failed call, • before a write.
+// DefaultColumns are the timeline's columns when the config names none.
+var DefaultColumns = []string{"time", "event", "principal", "resource", "ip", "error", "region"}
+
+// SetColumns shows the columns named (settings.TimelineColumns' names), in that order; none: the
+// default ones. A name it does not know is left out.
+func (m *Model) SetColumns(names []string) {
+	if len(names) == 0 {
+		names = DefaultColumns
+	}
+	all := m.columns()
+	m.table.Columns = m.table.Columns[:0]
+	m.timeCol = -1
+	for _, n := range names {
+		if c, ok := all[n]; ok {
+			if n == "time" {
+				m.timeCol = len(m.table.Columns)
+			}
+			m.table.Columns = append(m.table.Columns, c)
+		}
+	}
+}
+
+// mark draws a row's marks: the user's mark, then whether the call failed or wrote.
 func (m *Model) mark(r cloudtrail.Record) string {
+	user := " "
+	if m.State.Marks[r.EventID] && r.EventID != "" {
+		user = common.MarkMarked.Mark
+	}
 	if res, ok := m.State.Integrity.Of(r); ok && common.Untrusted(res) {
-		return "≠"
+		return user + common.MarkUntrusted.Mark
 	}
 	switch {
 	case r.ErrorCode != "":
-		return "!"
+		return user + common.MarkError.Mark
 	case r.ReadOnly == cloudtrail.False:
-		return "•"
+		return user + common.MarkWrite.Mark
 	}
-	return " "
+	return user + " "
 }
 
 func (m *Model) rowStyle(r cloudtrail.Record) func(...string) string {
@@ -89,7 +122,27 @@ func (m *Model) SetSize(w, h int) {
 
 // rowsHeight is the number of event rows: the body less the principal card, the histogram and the
 // header.
-func (m *Model) rowsHeight() int { return max(m.Height-3-len(m.cardLines()), 1) }
+func (m *Model) rowsHeight() int { return max(m.Height-1-m.chartHeight()-len(m.cardLines()), 1) }
+
+// shortBody is the body height under which the histogram loses its axis: rows matter more.
+const shortBody = 17
+
+// chartHeight is the lines of the histogram: the bars and, when the body is tall enough, the axis.
+func (m *Model) chartHeight() int {
+	if m.Height < shortBody {
+		return 1
+	}
+	return 2
+}
+
+// Hidden names what the size leaves out: the columns too wide for it, the histogram's axis.
+func (m *Model) Hidden() []string {
+	h := m.table.Hidden()
+	if m.chartHeight() < 2 {
+		h = append(h, "time axis")
+	}
+	return h
+}
 
 // Cursor is the row the cursor is on.
 func (m *Model) Cursor() int { return m.table.List.Cursor }
@@ -126,13 +179,13 @@ func (m *Model) Selected() (index.EventRef, bool) {
 // ShortHelp is the keys the bottom line shows.
 func (m *Model) ShortHelp() []key.Binding {
 	g, l := m.Keys.Global, m.Keys.List
-	return []key.Binding{g.Filter, l.Open, l.ZoomIn, l.ZoomOut, l.Sort, g.Principals, g.Resources, g.Export, g.Help, g.Quit}
+	return []key.Binding{g.Filter, l.Open, l.Mark, l.ZoomIn, l.ZoomOut, l.Sort, g.Time, g.Principals, g.Resources, g.Export, g.Help, g.Quit}
 }
 
 // FullHelp is the keys of the view.
 func (m *Model) FullHelp() [][]key.Binding {
 	l := m.Keys.List
-	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {l.Open, l.Sort, l.ZoomIn, l.ZoomOut}}
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {l.Open, l.Mark, l.Sort, l.ZoomIn, l.ZoomOut}}
 }
 
 // Update takes a new result, the keys of the view and the detail's steps to the next event.
@@ -153,6 +206,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return common.Open(m.Row(m.table.List.Cursor), "")
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, len(m.refs), m.rowsHeight())
+	case common.ClickMsg:
+		if m.table.Click(msg.Y-len(m.cardLines())-m.chartHeight()-1, len(m.refs), m.rowsHeight()) && msg.Double {
+			return common.Open(m.Row(m.table.List.Cursor), "")
+		}
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
 	}
@@ -202,6 +259,14 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return common.Open(m.Row(l.Cursor), "")
+	case key.Matches(msg, k.Mark):
+		if n == 0 {
+			return nil
+		}
+		ref := m.Row(l.Cursor)
+		l.Cursor = min(l.Cursor+1, n-1) // on to the next, as a file manager marks
+		l.Clamp(n, m.rowsHeight())
+		return common.Cmd(common.MarkMsg{Ref: ref})
 	case key.Matches(msg, k.Sort):
 		// A new order starts at its top: the newest or the oldest event.
 		m.newestFirst = !m.newestFirst
@@ -218,16 +283,59 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// timeFormat picks how much of a time the timeline shows: less when the result spans a day.
-func (m *Model) timeFormat(width int) string {
-	if width >= 19 {
-		return "2006-01-02 15:04:05"
+// timeLayout picks how much of a time the timeline shows: the clock alone when the result lies in
+// one day, the date when it spans days, the year when it spans years (in the clock's zone); all
+// of it when the column is wide enough (width 0: the narrowest that the span allows).
+func (m *Model) timeLayout(width int) string {
+	h, c := &m.State.Hist, m.State.Clock
+	if h.From.IsZero() {
+		return "01-02 15:04"
 	}
-	h := &m.State.Hist
-	if !h.From.IsZero() && h.To.Sub(h.From) <= 24*time.Hour && h.From.Day() == h.To.Add(-1).Day() {
+	from, to := c.In(h.From), c.In(h.To.Add(-time.Nanosecond))
+	switch {
+	case from.Year() != to.Year():
+		if width >= 19 {
+			return "2006-01-02 15:04:05"
+		}
+		return "2006-01-02 15:04"
+	case width >= 19:
+		return "2006-01-02 15:04:05"
+	case from.YearDay() == to.YearDay():
 		return "15:04:05"
 	}
 	return "01-02 15:04"
+}
+
+// timeCell writes t as the clock says: in UTC or the zone, to the span's layout, or relative to
+// the newest event loaded.
+func (m *Model) timeCell(t time.Time, w int) string {
+	c := m.State.Clock
+	if c.Mode == common.TimesRelative {
+		_, newest, ok := m.State.Index.Span()
+		if !ok {
+			newest = t
+		}
+		return common.Ago(t, newest)
+	}
+	return c.In(t).Format(m.timeLayout(w))
+}
+
+// fitTimeColumn sizes the TIME column to the layout the span and the clock need.
+func (m *Model) fitTimeColumn() {
+	if m.timeCol < 0 {
+		return
+	}
+	c := &m.table.Columns[m.timeCol]
+	switch {
+	case m.State.Clock.Mode == common.TimesRelative:
+		c.Min, c.Max = 10, 12
+	default:
+		n := len(m.timeLayout(0))
+		c.Min, c.Max = n, max(n, 19)
+		if n == 8 {
+			c.Max = 8
+		}
+	}
 }
 
 // View draws the histogram and the visible rows only.
@@ -235,11 +343,7 @@ func (m *Model) View() string {
 	st := m.Styles
 	s := m.State
 	out := append(m.cardLines(), m.histogramView()...)
-	if m.timeFormat(0) == "15:04:05" {
-		m.table.Columns[0].Min, m.table.Columns[0].Max = 8, 8
-	} else {
-		m.table.Columns[0].Min, m.table.Columns[0].Max = 11, 19
-	}
+	m.fitTimeColumn()
 	cols := m.table.Laid()
 	out = append(out, m.table.Header(cols, ""))
 	n := len(m.refs)
@@ -273,7 +377,7 @@ func (m *Model) histogramView() []string {
 	st := m.Styles
 	h := m.State.Hist
 	if h.Max == 0 {
-		return []string{st.Dim.Render("  (no events to chart)"), ""}
+		return []string{st.Dim.Render("  (no events to chart)"), ""}[:m.chartHeight()]
 	}
 	var b strings.Builder
 	for i, c := range h.Counts {
@@ -299,12 +403,13 @@ func (m *Model) histogramView() []string {
 	if span < 2*time.Minute {
 		layout = "01-02 15:04:05"
 	}
-	left := h.From.Format(layout)
-	right := h.To.Format(layout)
+	c := m.State.Clock
+	left := c.In(h.From).Format(layout)
+	right := c.In(h.To).Format(layout)
 	mid := fmt.Sprintf(" %s · max %s/bar · z zoom Z out ", durText(span), report.Commas(h.Max))
 	fill := m.Width - len(left) - len(right) - ansi.StringWidth(mid)
 	axis := left + strings.Repeat("─", max(fill/2, 1)) + mid + strings.Repeat("─", max(fill-fill/2, 1)) + right
-	return []string{b.String(), st.Axis.Render(ansi.Truncate(axis, m.Width, ""))}
+	return []string{b.String(), st.Axis.Render(ansi.Truncate(axis, m.Width, ""))}[:m.chartHeight()]
 }
 
 func durText(d time.Duration) string {
