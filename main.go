@@ -101,9 +101,23 @@ func (f *sourceFlags) register(cmd *cobra.Command) {
 	f.athena.register(cmd)
 }
 
-// logTo makes the source's log lines go to w, sanitised.
+// logTo makes the source's log lines go to w, sanitised. The source logs from its own goroutine:
+// w must take writes from two goroutines (see lockedWriter).
 func (f *sourceFlags) logTo(w io.Writer) {
 	f.log = func(s string) { fmt.Fprintln(w, "trailscope:", cloudtrail.Sanitize(s)) }
+}
+
+// lockedWriter is a writer that takes writes from several goroutines one at a time: a command's
+// stderr, written by the load's progress and the source's log.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // stream runs a source: it sends batches on out until it is done or ctx ends. The caller closes out.
@@ -430,6 +444,7 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 				fmt.Fprintln(stderr, "trailscope:", hint)
 			}
 			src.filter = text
+			stderr := &lockedWriter{w: stderr}
 			src.logTo(stderr)
 			if explain {
 				src.explain = stderr

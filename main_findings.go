@@ -59,6 +59,7 @@ flags; --list-rules names every rule.`,
 					return err
 				}
 			}
+			stderr := &lockedWriter{w: stderr}
 			src.logTo(stderr)
 			idx, err := src.load(cmd.Context(), args, stdin, stderr)
 			if err != nil {

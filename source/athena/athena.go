@@ -11,6 +11,7 @@
 package athena
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -116,7 +117,7 @@ func Open(ctx context.Context, opt Options) (*Session, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	opt.WorkGroup = cmpOr(opt.WorkGroup, DefaultWorkGroup)
+	opt.WorkGroup = cmp.Or(opt.WorkGroup, DefaultWorkGroup)
 	if opt.Limit <= 0 {
 		opt.Limit = DefaultLimit
 	}
@@ -268,7 +269,7 @@ func (s *Session) describeTrail(ctx context.Context, cfg aws.Config) Trail {
 	}
 	tr.Name, tr.Bucket, tr.Prefix = aws.ToString(best.Name), aws.ToString(best.S3BucketName), aws.ToString(best.S3KeyPrefix)
 	tr.Organization = aws.ToBool(best.IsOrganizationTrail)
-	tr.Region = cmpOr(aws.ToString(best.HomeRegion), s.Region)
+	tr.Region = cmp.Or(aws.ToString(best.HomeRegion), s.Region)
 	if parts := strings.Split(aws.ToString(best.TrailARN), ":"); len(parts) > 4 {
 		tr.Account = parts[4]
 	}

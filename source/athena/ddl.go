@@ -1,6 +1,7 @@
 package athena
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"sync"
@@ -122,7 +123,7 @@ type Trail struct {
 // projected as yyyy/MM/dd; for an organization trail, `account` and `region` projected too.
 // Placeholders the caller could not know are written in capitals.
 func DDL(name TableName, tr Trail, since time.Time) string {
-	bucket := cmpOr(tr.Bucket, "TRAIL_BUCKET")
+	bucket := cmp.Or(tr.Bucket, "TRAIL_BUCKET")
 	base := "s3://" + bucket + "/"
 	if tr.Prefix != "" {
 		base += strings.Trim(tr.Prefix, "/") + "/"
@@ -142,18 +143,18 @@ func DDL(name TableName, tr Trail, since time.Time) string {
 		"OUTPUTFORMAT 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat'\n")
 	var location, template string
 	if tr.Organization {
-		location = base + cmpOr(tr.OrgID, "ORGANIZATION_ID") + "/"
+		location = base + cmp.Or(tr.OrgID, "ORGANIZATION_ID") + "/"
 		template = location + "${account}/CloudTrail/${region}/${timestamp}"
 	} else {
-		location = base + cmpOr(tr.Account, "ACCOUNT_ID") + "/CloudTrail/" + cmpOr(tr.Region, "REGION") + "/"
+		location = base + cmp.Or(tr.Account, "ACCOUNT_ID") + "/CloudTrail/" + cmp.Or(tr.Region, "REGION") + "/"
 		template = location + "${timestamp}"
 	}
 	fmt.Fprintf(&b, "LOCATION '%s'\nTBLPROPERTIES (\n  'projection.enabled'='true',\n", location)
 	if tr.Organization {
 		fmt.Fprintf(&b, "  'projection.account.type'='enum',\n  'projection.account.values'='%s',\n",
-			cmpOr(tr.Account, "111122223333")+",ACCOUNT_ID_2")
+			cmp.Or(tr.Account, "111122223333")+",ACCOUNT_ID_2")
 		fmt.Fprintf(&b, "  'projection.region.type'='enum',\n  'projection.region.values'='%s',\n",
-			cmpOr(tr.Region, "us-east-1")+",REGION_2")
+			cmp.Or(tr.Region, "us-east-1")+",REGION_2")
 	}
 	fmt.Fprintf(&b, "  'projection.timestamp.type'='date',\n  'projection.timestamp.format'='yyyy/MM/dd',\n"+
 		"  'projection.timestamp.interval'='1',\n  'projection.timestamp.interval.unit'='DAYS',\n"+

@@ -1,6 +1,7 @@
 package athena
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -110,12 +111,12 @@ func queryFailed(id, reason, output string, t *Table) error {
 			where = t.Location
 		}
 		if output != "" && strings.Contains(reason, strings.TrimSuffix(output, "/")) || strings.Contains(lower, "writing") || strings.Contains(lower, "output") {
-			perm, where = "s3:PutObject", cmpOr(output, "the output location")
+			perm, where = "s3:PutObject", cmp.Or(output, "the output location")
 		} else if m := notAuthorized.FindStringSubmatch(reason); m != nil {
 			perm = m[1]
 		}
 		return &Error{Kind: ErrAccessDenied, Msg: fmt.Sprintf("Athena query %s was denied %s on %s: %s (Athena said: %s)",
 			id, perm, where, permissionHint(perm), abbreviate(reason, 300))}
 	}
-	return &Error{Kind: ErrQueryFailed, Msg: fmt.Sprintf("Athena query %s failed: %s", id, abbreviate(cmpOr(reason, "no reason given"), 600))}
+	return &Error{Kind: ErrQueryFailed, Msg: fmt.Sprintf("Athena query %s failed: %s", id, abbreviate(cmp.Or(reason, "no reason given"), 600))}
 }

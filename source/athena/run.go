@@ -1,6 +1,7 @@
 package athena
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -74,7 +75,7 @@ func (s *Session) start(ctx context.Context) (string, error) {
 	}
 	id := aws.ToString(out.QueryExecutionId)
 	s.update(func(st *Stats) { st.QueryID, st.State = id, "QUEUED" })
-	s.log("Athena query %s started in workgroup %s (%s); its results go to %s", id, s.WorkGroup, s.Region, cmpOr(s.Output, "the workgroup's location"))
+	s.log("Athena query %s started in workgroup %s (%s); its results go to %s", id, s.WorkGroup, s.Region, cmp.Or(s.Output, "the workgroup's location"))
 	if ctx.Err() != nil {
 		s.stop(id)
 		return "", ctx.Err()
@@ -132,7 +133,7 @@ func (s *Session) wait(ctx context.Context, id string, send func(cloudtrail.Batc
 		case types.QueryExecutionStateCancelled:
 			s.log("Athena query %s was cancelled", id)
 			return &Error{Kind: ErrQueryFailed, Msg: fmt.Sprintf("Athena query %s was cancelled (by someone else: the Athena console, or a workgroup's limit): %s",
-				id, cmpOr(aws.ToString(qe.Status.StateChangeReason), "no reason given"))}
+				id, cmp.Or(aws.ToString(qe.Status.StateChangeReason), "no reason given"))}
 		}
 		send(cloudtrail.Batch{}, false)
 		timer.Reset(pause)
@@ -237,7 +238,7 @@ func (s *Session) rebuilderFor(md *types.ResultSetMetadata, origin string) (*reb
 	}
 	var cols []Column
 	for _, ci := range md.ColumnInfo {
-		name := strings.ToLower(cmpOr(aws.ToString(ci.Name), aws.ToString(ci.Label)))
+		name := strings.ToLower(cmp.Or(aws.ToString(ci.Name), aws.ToString(ci.Label)))
 		c, ok := s.Table.Column(name)
 		if !ok {
 			c = Column{Name: name, Type: Type{Kind: "string"}}

@@ -246,3 +246,56 @@ func mustType(s string) Type {
 	}
 	return t
 }
+
+// FuzzPlan: whatever the filter, the SQL is one SELECT in which every value is inside a string
+// literal: with the literals and the quoted names taken out, what is left is SQL's own words and
+// punctuation.
+func FuzzPlan(f *testing.F) {
+	for _, s := range []string{"event:Run* principal:alice", `ua:"x'); DROP TABLE t; --"`, `resource:"a'b" ip:10.0.0.0/8`,
+		"error:any -error:AccessDenied readonly:false", `"it's" -source:ec2`, "region:us-east-1 account:123456789012"} {
+		f.Add(s)
+	}
+	tbl := testTable(map[string]string{"projection.timestamp.type": "date", "projection.timestamp.format": "yyyy/MM/dd"}, "account", "region", "timestamp")
+	sc := Scope{From: time.Unix(1709510400, 0), To: time.Unix(1709596800, 0), Limit: 10, Regions: []string{"us-east-1"}}
+	f.Fuzz(func(t *testing.T, text string) {
+		q, err := filter.ParseQuery(text)
+		if err != nil {
+			return
+		}
+		sql := BuildPlan(tbl, sc, q).SQL
+		rest, ok := stripQuoted(sql)
+		if !ok || !strings.HasPrefix(sql, "SELECT ") {
+			t.Fatalf("unbalanced quotes in\n%s", sql)
+		}
+		for _, c := range rest {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune(" \n_(),.=<>", c)) {
+				t.Fatalf("%q outside a literal in\n%s", c, sql)
+			}
+		}
+	})
+}
+
+// stripQuoted removes the SQL's string literals and quoted names (a doubled quote stays inside one).
+func stripQuoted(sql string) (string, bool) {
+	var out strings.Builder
+	for i := 0; i < len(sql); i++ {
+		q := sql[i]
+		if q != '\'' && q != '"' {
+			out.WriteByte(q)
+			continue
+		}
+		for i++; ; i++ {
+			if i >= len(sql) {
+				return "", false
+			}
+			if sql[i] == q {
+				if i+1 < len(sql) && sql[i+1] == q {
+					i++
+					continue
+				}
+				break
+			}
+		}
+	}
+	return out.String(), true
+}

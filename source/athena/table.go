@@ -1,6 +1,7 @@
 package athena
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -121,7 +122,7 @@ func newTable(name TableName, md *types.TableMetadata) (*Table, error) {
 		var out []Column
 		for _, c := range cols {
 			n := strings.ToLower(aws.ToString(c.Name))
-			typ, err := ParseType(cmpOr(aws.ToString(c.Type), "string"))
+			typ, err := ParseType(cmp.Or(aws.ToString(c.Type), "string"))
 			if err != nil {
 				return nil, fmt.Errorf("table %s, column %s: %w", name, n, err)
 			}
@@ -223,11 +224,4 @@ func javaLayout(f string) (string, bool) {
 		}
 	}
 	return b.String(), b.Len() > 0 && strings.Contains(b.String(), "2006")
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -10,6 +10,7 @@
 package fakeathena
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -357,12 +358,12 @@ func (s *Server) startQuery(body []byte) (any, *apiError) {
 	if e := s.denied("athena:StartQueryExecution"); e != nil {
 		return nil, e
 	}
-	wg := cmpOr(in.WorkGroup, "primary")
+	wg := cmp.Or(in.WorkGroup, "primary")
 	wgOut, ok := s.cfg.WorkGroups[wg]
 	if !ok {
 		return nil, &apiError{"InvalidRequestException", "WorkGroup " + wg + " is not found."}
 	}
-	output := cmpOr(in.ResultConfiguration.OutputLocation, wgOut)
+	output := cmp.Or(in.ResultConfiguration.OutputLocation, wgOut)
 	if output == "" {
 		return nil, &apiError{"InvalidRequestException", "No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input."}
 	}
@@ -649,7 +650,7 @@ func (s *Server) describeTrails() (any, *apiError) {
 	}
 	var list []map[string]any
 	for _, t := range s.cfg.Trails {
-		home := cmpOr(t.HomeRegion, "us-east-1")
+		home := cmp.Or(t.HomeRegion, "us-east-1")
 		list = append(list, map[string]any{"Name": t.Name, "S3BucketName": t.Bucket, "S3KeyPrefix": t.Prefix, "HomeRegion": home,
 			"TrailARN":            "arn:aws:cloudtrail:" + home + ":" + s.cfg.Account + ":trail/" + t.Name,
 			"IsOrganizationTrail": t.Organization, "IsMultiRegionTrail": t.MultiRegion})
@@ -704,11 +705,4 @@ func (s *Server) columnType(name string) (athena.Type, bool) {
 		}
 	}
 	return athena.Type{}, false
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
