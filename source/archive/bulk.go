@@ -28,10 +28,12 @@ import (
 // at a time. Records that do not fit the memory budget wait in a spool file instead (spool.go).
 
 // defaultBudget is how many bytes of records a bulk read holds in memory waiting for their turn.
-// CloudTrail's files follow time, so that only the files of a stretch of time wait at once: every
-// event of a million in 500 files from 14 accounts and regions, in time order, held 56 MB at most
-// (read-ahead included) and spooled nothing; with 32 MB, 408 MB went through the spool.
-const defaultBudget = 64 << 20
+// When files follow time, as CloudTrail's 5-minute files do, only the files of a stretch of time
+// wait at once; when each file spans most of the time asked (a few large files per account and
+// region), most records wait in the spool whatever the budget. A million events in 500 files took
+// the same CPU with 32 MB as with 64 (spooling 0.4 GB more of 1.5 GB, or 0.3 GB more of 1.7 GB) and
+// peaked 60 MB lower.
+const defaultBudget = 32 << 20
 
 // Records wait in memory in chunks of chunkSize, reused from one file to the next: a bulk read of
 // a million records allocates a few dozen chunks instead of 1.5 GB, which the collector would have
@@ -42,8 +44,8 @@ const (
 )
 
 // defaultRun is the most a worker gathers before writing records to the spool: a run, sorted in
-// the order they are wanted, so that they are read back sequentially.
-const defaultRun = 4 << 20
+// the order they are wanted, so that they are read back sequentially. Each worker holds two.
+const defaultRun = 2 << 20
 
 // RawEach calls fn with the record at each of spans, in the order of spans, reading each file and
 // block at most once (cloudtrail.RawBulkStore). raw is valid only during the call.
@@ -64,7 +66,7 @@ type bulk struct {
 	spans   []cloudtrail.RawSpan
 	tasks   []task
 	order   []int32 // positions grouped by task, each task's by offset: tasks[k].lo..hi
-	taskOf  []int32 // the task of each position
+	taskOf  []int32 // 1 + the task of each unit; 0 for the units not asked
 	slots   []slot  // where each position's record waits, once its task is done
 	budget  int64
 	runMax  int // defaultRun, or the store's
@@ -97,12 +99,28 @@ type task struct {
 	done   atomic.Bool
 }
 
-// slot is where a position's record waits: at off in its task's chunks, or next in a run of the spool
-// (off = -1 - run).
-type slot struct {
-	off int64
-	n   int32
+// task returns the task that reads position i's record.
+func (b *bulk) task(i int) *task {
+	u, _, _ := unpack(b.spans[i].Off)
+	return &b.tasks[b.taskOf[u]-1]
 }
+
+// slot is where a position's record waits, in 8 bytes (a million of them): its length, and either
+// its offset in its task's chunks (the chunk's number << chunkBits | the offset in it) or, spooled,
+// the run of the spool it is next in.
+type slot uint64
+
+const (
+	slotOffBits = 39
+	maxSlotLen  = 1 << 24
+	slotSpooled = 1 << 63
+)
+
+func memSlot(off int64, n int) slot { return slot(uint64(n)<<slotOffBits | uint64(off)) }
+func runSlot(run, n int) slot       { return slot(slotSpooled | uint64(n)<<slotOffBits | uint64(run)) }
+func (s slot) spooled() bool        { return s&slotSpooled != 0 }
+func (s slot) off() int64           { return int64(uint64(s) & (1<<slotOffBits - 1)) }
+func (s slot) len() int             { return int(uint64(s) >> slotOffBits & (maxSlotLen - 1)) }
 
 // run is records written to the spool in one piece, in the order they are wanted.
 type run struct{ base, size int64 }
@@ -114,24 +132,22 @@ func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 	s.mu.Unlock()
 	n := len(spans)
 	b := &bulk{store: s, spans: spans, budget: cmp.Or(s.budget, defaultBudget), runMax: cmp.Or(s.runMax, defaultRun),
-		slots: make([]slot, n), taskOf: make([]int32, n), order: make([]int32, n)}
+		slots: make([]slot, n), taskOf: make([]int32, len(units)), order: make([]int32, n)}
 	b.cond = sync.NewCond(&b.mu)
-	taskOfUnit := make([]int32, len(units)) // 1 + the task of each unit; 0: none yet
 	for i, sp := range spans {
 		u, _, _ := unpack(sp.Off)
-		if u < 0 || u >= len(units) || sp.Len <= 0 || sp.Len > 1<<31-1 {
+		if u < 0 || u >= len(units) || sp.Len <= 0 || sp.Len >= maxSlotLen {
 			return nil, fmt.Errorf("raw record %d: no record at %#x", i, sp.Off)
 		}
-		k := taskOfUnit[u] - 1
+		k := b.taskOf[u] - 1
 		if k < 0 {
 			k = int32(len(b.tasks))
-			taskOfUnit[u] = k + 1
+			b.taskOf[u] = k + 1
 			b.tasks = append(b.tasks, task{unit: units[u], u: u, first: i})
 		}
 		j := &b.tasks[k]
 		j.hi++ // a count for now
 		j.size += int64(sp.Len)
-		b.taskOf[i] = k
 	}
 	// Counting sort of the positions by task, then each task's by offset.
 	at := 0
@@ -142,7 +158,7 @@ func (s *Store) plan(spans []cloudtrail.RawSpan) (*bulk, error) {
 		at += count
 	}
 	for i := range spans {
-		j := &b.tasks[b.taskOf[i]]
+		j := b.task(i)
 		b.order[j.hi] = int32(i)
 		j.hi++
 	}
@@ -295,7 +311,8 @@ func (w *bulkWorker) read(j *task) error {
 	b := w.b
 	w.run, w.gone = w.run[:0], w.gone[:0]
 	var pos, prevOff int64 = 0, -1
-	var prev slot
+	var prevAt int64 // where the last record went: in the chunks, or in the run
+	var prevLen int
 	for n, i := range b.order[j.lo:j.hi] {
 		if n%256 == 0 && w.stopped() {
 			return errStopped
@@ -304,17 +321,17 @@ func (w *bulkWorker) read(j *task) error {
 		_, at, escaped := unpack(sp.Off)
 		if sp.Off == prevOff { // the same record asked twice
 			if j.inMem {
-				b.slots[i] = prev
-				j.uses[prev.off>>chunkBits]++
+				b.slots[i] = memSlot(prevAt, prevLen)
+				j.uses[prevAt>>chunkBits]++
 			} else {
-				rec := bytes.Clone(w.run[prev.off : prev.off+int64(prev.n)]) // room may flush the run
+				rec := bytes.Clone(w.run[prevAt : prevAt+int64(prevLen)]) // room may flush the run
 				dst, off, err := w.room(j, len(rec))
 				if err != nil {
 					return err
 				}
 				copy(dst, rec)
-				prev.off = off
-				w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: prev.n})
+				prevAt = off
+				w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: int32(prevLen)})
 			}
 			continue
 		}
@@ -329,12 +346,12 @@ func (w *bulkWorker) read(j *task) error {
 		if err != nil {
 			return err
 		}
-		prev = slot{off: off, n: int32(len(dst))}
+		prevAt, prevLen = off, len(dst)
 		if j.inMem {
-			b.slots[i] = prev
+			b.slots[i] = memSlot(off, len(dst))
 			j.uses[off>>chunkBits]++
 		} else {
-			w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: prev.n})
+			w.gone = append(w.gone, runRec{pos: i, off: int32(off), len: int32(len(dst))})
 		}
 	}
 	if !j.inMem {
@@ -495,7 +512,7 @@ func (w *bulkWorker) flush() error {
 		return err
 	}
 	for _, g := range w.gone {
-		w.b.slots[g.pos] = slot{off: -1 - int64(r), n: g.len}
+		w.b.slots[g.pos] = runSlot(r, int(g.len))
 	}
 	w.run, w.gone = w.run[:0], w.gone[:0]
 	return nil
@@ -529,7 +546,7 @@ type emitter struct {
 // record returns position i's record, once its unit has been read.
 func (e *emitter) record(i int) ([]byte, error) {
 	b := e.b
-	j := &b.tasks[b.taskOf[i]]
+	j := b.task(i)
 	if i%64 == 0 {
 		b.at.Store(int64(i))
 	}
@@ -549,11 +566,11 @@ func (e *emitter) record(i int) ([]byte, error) {
 		return nil, j.err
 	}
 	sl := b.slots[i] // written by the worker before it was done
-	if sl.off >= 0 {
-		at := sl.off & (chunkSize - 1)
-		return j.chunks[sl.off>>chunkBits][at : at+int64(sl.n)], nil
+	if !sl.spooled() {
+		at := sl.off() & (chunkSize - 1)
+		return j.chunks[sl.off()>>chunkBits][at : at+int64(sl.len())], nil
 	}
-	r := int32(-1 - sl.off)
+	r := int32(sl.off())
 	rr := e.runs[r]
 	if rr == nil {
 		b.mu.Lock()
@@ -562,7 +579,7 @@ func (e *emitter) record(i int) ([]byte, error) {
 		rr = &runReader{sp: sp, next: info.base, end: info.base + info.size}
 		e.runs[r] = rr
 	}
-	rec, err := rr.take(int(sl.n))
+	rec, err := rr.take(sl.len())
 	if rr.exhausted() {
 		delete(e.runs, r)
 	}
@@ -573,12 +590,12 @@ func (e *emitter) record(i int) ([]byte, error) {
 // memory holds what is still to go out, not whole files.
 func (e *emitter) handed(i int) {
 	b := e.b
-	j := &b.tasks[b.taskOf[i]]
+	j := b.task(i)
 	sl := b.slots[i]
-	if !j.inMem || sl.off < 0 {
+	if !j.inMem || sl.spooled() {
 		return
 	}
-	c := sl.off >> chunkBits
+	c := sl.off() >> chunkBits
 	if j.uses[c]--; j.uses[c] > 0 {
 		return
 	}
