@@ -26,6 +26,7 @@ import (
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/model/integrity"
+	"github.com/trailscope/trailscope/model/prefilter"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/source/synth/world"
@@ -84,11 +85,13 @@ type sourceFlags struct {
 	lookup      lookupFlags
 	s3          s3Flags
 	athena      athenaFlags
-	filter      string       // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
-	loaded      string       // what load read, for titles: "3 paths", "sample: scenarios"
-	publicKeys  []string     // the console's --public-keys, for the check of the loaded files' integrity
-	log         func(string) // what a source says worth keeping (Athena's query IDs); nil: nothing
-	explain     io.Writer    // where a source says what it will run (Athena's SQL); nil: nowhere
+	filter      string            // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
+	keep        func([]byte) bool // a one-shot query's prefilter: archives pass over records that cannot match
+	loaded      string            // what load read, for titles: "3 paths", "sample: scenarios"
+	read        int               // how many records load read, those the prefilter passed over included
+	publicKeys  []string          // the console's --public-keys, for the check of the loaded files' integrity
+	log         func(string)      // what a source says worth keeping (Athena's query IDs); nil: nothing
+	explain     io.Writer         // where a source says what it will run (Athena's SQL); nil: nowhere
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
@@ -183,7 +186,7 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 	if len(paths) > 1 {
 		desc = fmt.Sprintf("%d paths", len(paths))
 	}
-	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin}
+	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin, Keep: f.keep}
 	src := opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
 	}}
@@ -266,6 +269,7 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 	if problems > 0 {
 		fmt.Fprintf(stderr, "trailscope: %s; %s loaded\n", report.Count(problems, "problem"), report.Count(idx.Len(), "event"))
 	}
+	f.read = max(last.Records, idx.Len()) + last.Passed
 	if err := <-failed; err != nil {
 		return nil, err
 	}
@@ -273,7 +277,7 @@ func (f *sourceFlags) load(ctx context.Context, paths []string, stdin io.Reader,
 		return nil, err
 	}
 	switch {
-	case idx.Len() == 0 && problems > 0:
+	case idx.Len() == 0 && last.Passed == 0 && problems > 0:
 		return nil, fmt.Errorf("%w from %s: %s", errNothingRead, src.desc, report.Count(problems, "problem"))
 	case src.files && last.Files == 0:
 		what := "no CloudTrail files in " + src.desc
@@ -457,6 +461,9 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 			if err != nil {
 				return fmt.Errorf("filter: %w", err)
 			}
+			if p, ok := prefilter.For(q); ok {
+				src.keep = p.Match // one query, once: records that cannot match are not decoded
+			}
 			var field filter.Field
 			if countBy != "" {
 				if field, err = index.ParseCountField(countBy); err != nil {
@@ -469,7 +476,7 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 			}
 			res := idx.Query(q)
 			if len(res.Refs) == 0 {
-				fmt.Fprintf(stderr, "trailscope: no events match %q (%d events loaded)\n", text, idx.Len())
+				fmt.Fprintf(stderr, "trailscope: no events match %q (%s read)\n", text, report.Count(src.read, "record"))
 				return exitCode(exitNothing)
 			}
 			if countBy != "" {

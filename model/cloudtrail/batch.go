@@ -33,6 +33,7 @@ type Progress struct {
 	Files, FilesDone int
 	Bytes, BytesDone int64 // bytes as stored (compressed where the files are)
 	Records          int   // records read so far, duplicates included
+	Passed           int   // records a query's prefilter passed over unread (archive.Options.Keep)
 	Problems         int
 	Skipped          int    // files recognised and deliberately not read (digest files)
 	Detail           string // a source's own words on where it is ("us-east-1: page 12")

@@ -44,6 +44,10 @@ type Options struct {
 	// Store is where the records' raw bytes are found again; a new one when nil. A source that
 	// reads many times (LookupEvents, a page at a time) passes the same one each time.
 	Store *Store
+	// Keep, when set, is asked about each record's JSON before it is decoded: a record it says no to
+	// is passed over, neither decoded nor checked (Progress.Passed counts them). A one-shot query sets
+	// it to its prefilter (model/prefilter). It is called from every worker at once.
+	Keep func(rec []byte) bool
 }
 
 // job is one file to read.
@@ -61,6 +65,7 @@ type piece struct {
 	done     bool
 	bytes    int64
 	skipped  bool
+	passed   int // records Keep passed over
 }
 
 // Read reads the archives at paths and calls emit with batches of records, from one goroutine at a
@@ -117,6 +122,7 @@ func Read(ctx context.Context, paths []string, opt Options, emit func(cloudtrail
 	}
 	for p := range pieces {
 		prog.Records += len(p.records)
+		prog.Passed += p.passed
 		prog.Problems += len(p.problems)
 		if p.done {
 			prog.FilesDone++

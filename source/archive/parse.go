@@ -39,7 +39,7 @@ func (w *worker) read(j job) {
 		return
 	}
 	s := newStream(src, w.opt.MaxFileSize, w.window)
-	p := parser{file: j.path, s: s, batch: w.opt.BatchSize, out: w.out}
+	p := parser{file: j.path, s: s, batch: w.opt.BatchSize, out: w.out, keep: w.opt.Keep}
 	if j.stdin {
 		p.raw = func(_ int64, _ int, rec []byte, _ bool) cloudtrail.RawRef { return w.store.Put(rec) }
 	} else {
@@ -56,7 +56,7 @@ func (w *worker) read(j job) {
 	if s.failed() {
 		p.problems = append(p.problems, cloudtrail.Problem{File: j.path, Reason: w.failure(s, gz, p.kept)})
 	}
-	w.out <- piece{records: p.records, problems: p.problems, done: true, bytes: j.size, skipped: p.skipped}
+	w.out <- piece{records: p.records, problems: p.problems, done: true, bytes: j.size, skipped: p.skipped, passed: p.passed}
 }
 
 // failure says why a stream ended early, and what of it was kept.
@@ -134,6 +134,8 @@ type parser struct {
 	problems []cloudtrail.Problem
 	n        int // records met so far, for problem positions
 	kept     int // records kept, sent or not
+	keep     func(rec []byte) bool
+	passed   int // records keep passed over
 	skipped  bool
 }
 
@@ -373,6 +375,10 @@ func (p *parser) record(off int64, v []byte, escaped bool) {
 			return
 		}
 		rec = []byte(str)
+	}
+	if p.keep != nil && !p.keep(rec) {
+		p.passed++
+		return
 	}
 	r, err := cloudtrail.DecodeRecord(rec)
 	if err != nil {

@@ -39,6 +39,8 @@ type Options struct {
 	ClientOptions
 	// MaxFileSize caps the decompressed size of one file (archive.Options).
 	MaxFileSize int64
+	// Keep passes records over before they are decoded (archive.Options); nil: none.
+	Keep func(rec []byte) bool
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }

@@ -1,0 +1,201 @@
+// Package prefilter rules records out by their bytes, before they are decoded: a one-shot query
+// (`trailscope query DIR event:TerminateInstances`) decodes and indexes only the records that can
+// match, the way grep looks for a literal before it runs a pattern. A record the Prefilter lets
+// through is decoded and judged by the index as any other; a record it rules out could not have
+// matched the query. It imports only the filter language.
+//
+// The guarantee rests on how the index evaluates terms (model/index, eval.go) over values that
+// cloudtrail.DecodeRecord takes verbatim from the record: eventName, eventSource, userIdentity.type,
+// accessKeyId, awsRegion, the accounts, errorCode, userAgent, requestID and sharedEventID, and
+// sourceIPAddress. For each such term the Prefilter knows a piece of text every matching record holds
+// in its JSON, ignoring ASCII case. Terms about derived values (principals, resources, bare words) and
+// negated terms rule nothing out; a query whose answer depends on other events (since: and until: as a
+// duration back from the newest event, lineage:) gets no Prefilter at all.
+//
+// JSON can spell a character as an escape (\u0041 for A), and Unicode folds two characters outside
+// ASCII onto ASCII letters (the Kelvin sign onto k, the long s onto s): a record with a \u escape or
+// a byte outside ASCII is always let through, and a needle is only ASCII text that JSON writes as it
+// is (no quote, backslash, slash or control character).
+package prefilter
+
+import (
+	"bytes"
+	"encoding/binary"
+	"strings"
+
+	"github.com/trailscope/trailscope/model/filter"
+)
+
+// Prefilter holds, for each term that can rule records out, the texts one of which a matching
+// record holds. The zero of it (no terms) lets every record through.
+type Prefilter struct {
+	terms [][][]byte // each term's alternatives, lower-cased
+}
+
+// For returns the prefilter of q, and false when q cannot rule any record out by its bytes (no
+// term it can use, or an answer that depends on other events): then every record must be decoded.
+func For(q filter.Query) (*Prefilter, bool) {
+	p := &Prefilter{}
+	for _, t := range q.Terms {
+		switch {
+		case t.Field == filter.FieldLineage:
+			return nil, false // the events that minted a key and those of the keys minted from it
+		case (t.Field == filter.FieldSince || t.Field == filter.FieldUntil) && t.At.IsZero():
+			return nil, false // a duration back from the newest event: of all of them, not of the matches
+		case t.Negate:
+			continue
+		}
+		if alts, ok := needles(t); ok {
+			p.terms = append(p.terms, alts)
+		}
+	}
+	return p, len(p.terms) > 0
+}
+
+// needles returns the texts one of which a record matching t holds, lower-cased, and false when t
+// has none (a value with no literal text, a derived value, a value JSON may escape).
+func needles(t filter.Term) ([][]byte, bool) {
+	var values []string
+	switch t.Field {
+	case filter.FieldEvent, filter.FieldType, filter.FieldKey, filter.FieldRegion, filter.FieldAccount,
+		filter.FieldUA, filter.FieldRequest:
+		values = t.Values
+	case filter.FieldSource:
+		for _, v := range t.Values {
+			values = append(values, filter.EventSource(v))
+		}
+	case filter.FieldError:
+		for _, v := range t.Values {
+			if l := strings.ToLower(v); l == "any" || l == "none" {
+				return nil, false // "none" is the records without an errorCode
+			}
+		}
+		values = t.Values
+	case filter.FieldIP:
+		if len(t.Prefixes) > 0 {
+			values = append(values, ipNeedles(t)...)
+			if len(values) < 1+len(t.Prefixes) {
+				return nil, false
+			}
+		}
+		values = append(values, t.Names...)
+	default:
+		return nil, false
+	}
+	var alts [][]byte
+	for _, v := range values {
+		lit := longestLiteral(v)
+		if lit == "" || !plainASCII(lit) {
+			return nil, false
+		}
+		alts = append(alts, []byte(strings.ToLower(lit)))
+	}
+	return alts, len(alts) > 0
+}
+
+// ipNeedles returns the text every address of each of t's IPv4 prefixes starts with when written as
+// AWS writes it ("203.0.113." for 203.0.113.0/24, the address for a /32); prefixes of other lengths
+// and IPv6 give none. The index also takes an IPv4 address written as IPv6 (::ffff:cb00:7105), so
+// "ffff:" goes with them.
+func ipNeedles(t filter.Term) []string {
+	out := []string{"ffff:"}
+	for _, p := range t.Prefixes {
+		a := p.Addr()
+		if !a.Is4() || p.Bits()%8 != 0 || p.Bits() == 0 {
+			continue
+		}
+		if p.Bits() == 32 {
+			out = append(out, a.String())
+			continue
+		}
+		octets := strings.Split(p.Masked().Addr().String(), ".")
+		out = append(out, strings.Join(octets[:p.Bits()/8], ".")+".")
+	}
+	if len(out) == 1 {
+		return nil
+	}
+	return out
+}
+
+// longestLiteral returns the longest run of a value between its '*' wildcards.
+func longestLiteral(v string) string {
+	best := ""
+	for part := range strings.SplitSeq(v, "*") {
+		if len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
+}
+
+// plainASCII reports whether JSON writes s as it is: printable ASCII with no quote, backslash or
+// slash (which some writers escape as \/).
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '/' {
+			return false
+		}
+	}
+	return true
+}
+
+// Match reports whether the record rec may match the query: false only when it cannot. It is safe
+// to call from several goroutines.
+func (p *Prefilter) Match(rec []byte) bool {
+	if p == nil || len(p.terms) == 0 {
+		return true
+	}
+	var stack [8 << 10]byte
+	folded, ascii := foldASCII(stack[:0], rec)
+	if !ascii || bytes.Contains(rec, []byte(`\u`)) {
+		return true
+	}
+	for _, alts := range p.terms {
+		if !containsAny(folded, alts) {
+			return false
+		}
+	}
+	return true
+}
+
+func containsAny(b []byte, alts [][]byte) bool {
+	for _, a := range alts {
+		if bytes.Contains(b, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// foldASCII appends src to dst with ASCII upper case letters made lower case, eight bytes at a time,
+// and reports whether src is all ASCII; it stops at the first byte that is not (and then what it
+// returns is not to be used).
+func foldASCII(dst, src []byte) ([]byte, bool) {
+	const (
+		highs = 0x8080808080808080
+		fromA = 0x3f3f3f3f3f3f3f3f // 0x80-'A': a byte >= 'A' gets its high bit
+		pastZ = 0x2525252525252525 // 0x80-('Z'+1): a byte > 'Z' gets its high bit
+	)
+	n := len(dst)
+	dst = append(dst, src...)
+	out := dst[n:]
+	i := 0
+	for ; i+8 <= len(out); i += 8 {
+		w := binary.LittleEndian.Uint64(out[i:])
+		if w&highs != 0 {
+			return dst, false
+		}
+		upper := (w + fromA) &^ (w + pastZ) & highs // no byte carries into the next: all are < 0x80
+		binary.LittleEndian.PutUint64(out[i:], w|upper>>2)
+	}
+	for ; i < len(out); i++ {
+		c := out[i]
+		if c >= 0x80 {
+			return dst, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			out[i] = c + 'a' - 'A'
+		}
+	}
+	return dst, true
+}
