@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -90,5 +92,30 @@ func TestQueryStdinConcatenatedFiles(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b") || !strings.Contains(out, `evil\x1b[2J`) {
 		t.Errorf("an escape sequence from a record reached the output:\n%q", out)
+	}
+}
+
+// TestQueryPrefilter: a query reads the records that cannot match past without decoding them, and
+// gives the same answer; what it says of the records counts those too.
+func TestQueryPrefilter(t *testing.T) {
+	rec := func(id, name string) string {
+		return `{"eventTime":"2024-01-01T00:00:0` + id + `Z","eventSource":"ec2.amazonaws.com","eventName":"` + name +
+			`","eventID":"` + id + `","awsRegion":"eu-west-1","userIdentity":{"type":"IAMUser","userName":"alice"}}`
+	}
+	dir := t.TempDir()
+	body := `{"Records":[` + rec("1", "RunInstances") + `,` + rec("2", `\u0054erminateInstances`) + `,` + rec("3", "TerminateInstances") +
+		`,{"eventTime":"2024-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":["RunInstances"],"eventID":"4","userIdentity":{}}]}`
+	if err := os.WriteFile(filepath.Join(dir, "a.json"), []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := query(t, "", "--format", "csv", dir, "event:terminateinstances")
+	if code != exitFound || strings.Count(out, "TerminateInstances") != 2 || strings.Contains(stderr, "skipped") {
+		t.Fatalf("exit %d (the damaged record cannot match: not read, not a problem):\n%s%s", code, out, stderr)
+	}
+	if _, stderr, code := query(t, "", dir, "event:NoSuchCall"); code != exitNothing || !strings.Contains(stderr, "(4 records read)") {
+		t.Errorf("no match: exit %d, %q", code, stderr)
+	}
+	if _, stderr, code := query(t, "", dir, "event:RunInstances"); code != exitFound || !strings.Contains(stderr, "eventName is an array") {
+		t.Errorf("a damaged record that could match is read, and said: exit %d, %q", code, stderr)
 	}
 }

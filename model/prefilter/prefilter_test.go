@@ -184,12 +184,15 @@ func TestSameAnswers(t *testing.T) {
 		if len(values) == 0 {
 			t.Fatalf("no values of %s in the archive", f)
 		}
-		for _, v := range []index.ValueCount{values[0], values[len(values)/2], values[len(values)-1]} {
+		for i, v := range []index.ValueCount{values[0], values[len(values)/2], values[len(values)-1]} {
 			if v.Value == "" {
 				continue
 			}
 			term := filter.Term{Field: f, Values: []string{v.Value}}
-			texts = append(texts, term.String(), strings.ToUpper(term.String()), term.String()+" -readonly:true")
+			texts = append(texts, term.String())
+			if i == 0 {
+				texts = append(texts, strings.ToUpper(term.String()), term.String()+" -readonly:true")
+			}
 			if f == filter.FieldUA && len(v.Value) > 6 {
 				texts = append(texts, filter.Term{Field: f, Values: []string{v.Value[2:6]}}.String())
 			}
