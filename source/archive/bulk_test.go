@@ -331,3 +331,52 @@ func TestRawEachBigRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestKeptRecordsNeedNoFile: the records a prefilter lets through are kept in memory (up to
+// keptBudget), so writing them out reads no file again; past the budget they are re-read as others.
+func TestKeptRecordsNeedNoFile(t *testing.T) {
+	dir := t.TempDir()
+	var recs []string
+	for i := range 40 {
+		recs = append(recs, recordAt(i, time.Unix(int64(i), 0)))
+	}
+	p := write(t, dir, "a.json.gz", gz(t, []byte(`{"Records":[`+strings.Join(recs, ",")+`]}`)))
+	odd := func(rec []byte) bool { // eventIDs ending in 1: 4 of 40
+		for _, id := range []string{"01", "11", "21", "31"} {
+			if bytes.Contains(rec, []byte("-0000000000"+id+`"`)) {
+				return true
+			}
+		}
+		return false
+	}
+	idx, _, _ := load(t, []string{dir}, Options{Keep: odd})
+	refs := idx.Query(filter.Query{}).Refs
+	if len(refs) != 4 {
+		t.Fatalf("%d records kept, want 4", len(refs))
+	}
+	var want [][]byte
+	for _, ref := range refs {
+		raw, err := idx.Raw(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, raw)
+	}
+	os.Remove(p)
+	var got [][]byte
+	if err := idx.RawEach(context.Background(), refs, func(_ int, raw []byte) error { got = append(got, bytes.Clone(raw)); return nil }); err != nil {
+		t.Fatalf("RawEach with the file gone: %v", err)
+	}
+	if !slices.EqualFunc(got, want, bytes.Equal) || !bytes.Equal(got[0], []byte(recs[1])) {
+		t.Errorf("records kept in memory:\n%s\nwant\n%s", got, want)
+	}
+
+	s := NewStore()
+	big := bytes.Repeat([]byte("x"), keptBudget/2+1)
+	if _, ok := s.putWithin(big); !ok {
+		t.Fatal("the first record past half the budget was not kept")
+	}
+	if _, ok := s.putWithin(big); ok {
+		t.Error("a store kept more than keptBudget")
+	}
+}

@@ -44,7 +44,12 @@ func (w *worker) read(j job) {
 		p.raw = func(_ int64, _ int, rec []byte, _ bool) cloudtrail.RawRef { return w.store.Put(rec) }
 	} else {
 		file := -1
-		p.raw = func(off int64, n int, _ []byte, escaped bool) cloudtrail.RawRef {
+		p.raw = func(off int64, n int, rec []byte, escaped bool) cloudtrail.RawRef {
+			if w.opt.Keep != nil { // the few records a prefilter lets through: write them out without reading the file again
+				if ref, ok := w.store.putWithin(rec); ok {
+					return ref
+				}
+			}
 			if file < 0 {
 				file = w.store.addFile(w.opt.FS, j.path, gz)
 			}

@@ -36,6 +36,7 @@ type Store struct {
 	budget   int64        // bytes a bulk read holds in memory; defaultBudget when 0
 	runMax   int          // bytes of a run written to the spool at once; defaultRun when 0
 	spooled  atomic.Int64 // bytes bulk reads wrote to a spool file, for tests
+	kept     int64        // bytes putWithin kept
 }
 
 // unit is what a bulk read reads at most once: a file, or a block of records kept in memory.
@@ -89,6 +90,31 @@ const memBlockSize = 64 << 10
 func (s *Store) Put(rec []byte) cloudtrail.RawRef {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.putLocked(rec)
+}
+
+// keptBudget is how many bytes of records that could be re-read from their files a store keeps in
+// memory instead (putWithin): compressed, about a fifth of that.
+const keptBudget = 64 << 20
+
+// putWithin keeps a record in memory, as Put, while the records kept so far by putWithin come to less
+// than keptBudget; past it, it keeps nothing and returns false. A query's prefilter uses it for the
+// few records it lets through, so that writing them out reads no file a second time.
+func (s *Store) putWithin(rec []byte) (cloudtrail.RawRef, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kept+int64(len(rec)) > keptBudget {
+		return cloudtrail.RawRef{}, false
+	}
+	ref := s.putLocked(rec)
+	if ref.Store == nil {
+		return ref, false
+	}
+	s.kept += int64(len(rec))
+	return ref, true
+}
+
+func (s *Store) putLocked(rec []byte) cloudtrail.RawRef {
 	if s.openUnit >= 0 && len(s.open)+len(rec) > memBlockSize && len(s.open) > 0 {
 		s.units[s.openUnit].block = s.enc.EncodeAll(s.open, nil)
 		s.open, s.openUnit = s.open[:0], -1
