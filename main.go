@@ -85,13 +85,14 @@ type sourceFlags struct {
 	lookup      lookupFlags
 	s3          s3Flags
 	athena      athenaFlags
-	filter      string            // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
-	keep        func([]byte) bool // a one-shot query's prefilter: archives pass over records that cannot match
-	loaded      string            // what load read, for titles: "3 paths", "sample: scenarios"
-	read        int               // how many records load read, those the prefilter passed over included
-	publicKeys  []string          // the console's --public-keys, for the check of the loaded files' integrity
-	log         func(string)      // what a source says worth keeping (Athena's query IDs); nil: nothing
-	explain     io.Writer         // where a source says what it will run (Athena's SQL); nil: nowhere
+	filter      string                                  // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
+	keep        func([]byte) bool                       // a one-shot query's prefilter: archives pass over records that cannot match
+	decode      func([]byte) (cloudtrail.Record, error) // how archives decode records; DecodeRecord when nil
+	loaded      string                                  // what load read, for titles: "3 paths", "sample: scenarios"
+	read        int                                     // how many records load read, those the prefilter passed over included
+	publicKeys  []string                                // the console's --public-keys, for the check of the loaded files' integrity
+	log         func(string)                            // what a source says worth keeping (Athena's query IDs); nil: nothing
+	explain     io.Writer                               // where a source says what it will run (Athena's SQL); nil: nowhere
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
@@ -186,7 +187,7 @@ func (f *sourceFlags) open(paths []string, stdin io.Reader) (opened, error) {
 	if len(paths) > 1 {
 		desc = fmt.Sprintf("%d paths", len(paths))
 	}
-	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin, Keep: f.keep}
+	opt := archive.Options{MaxFileSize: f.maxFileSize << 20, Stdin: stdin, Keep: f.keep, Decode: f.decode}
 	src := opened{desc: desc, notice: notice, banner: notice, files: true, run: func(ctx context.Context, out chan<- cloudtrail.Batch) error {
 		return archive.Read(ctx, paths, opt, sendTo(ctx, out))
 	}}
@@ -469,6 +470,8 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 				if field, err = index.ParseCountField(countBy); err != nil {
 					return fmt.Errorf("--count-by: %w", err)
 				}
+			} else if f == report.JSON && prefilter.Outline(q) {
+				src.decode = cloudtrail.DecodeOutline // the records go out as they are: their time and ID are all it takes
 			}
 			idx, err := src.load(cmd.Context(), paths, stdin, stderr)
 			if err != nil {

@@ -54,7 +54,7 @@ func (f *sourceFlags) openS3(paths []string, text string) (opened, error) {
 	defer cancel()
 	s, err := s3src.Open(ctx, s3src.Options{
 		URLs: paths, Since: f.lookup.since, Until: f.lookup.until, Regions: f.lookup.regions, Accounts: f.s3.accounts,
-		Query: q, MaxFileSize: f.maxFileSize << 20, Keep: f.keep, ClientOptions: s3src.ClientOptions{Profile: f.lookup.profile},
+		Query: q, MaxFileSize: f.maxFileSize << 20, Keep: f.keep, Decode: f.decode, ClientOptions: s3src.ClientOptions{Profile: f.lookup.profile},
 	})
 	if err != nil {
 		return opened{}, err

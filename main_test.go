@@ -119,3 +119,28 @@ func TestQueryPrefilter(t *testing.T) {
 		t.Errorf("a damaged record that could match is read, and said: exit %d, %q", code, stderr)
 	}
 }
+
+// TestQueryJSONOutline: every record as JSON needs only the records' time and ID decoded; the lines,
+// and what is said of damaged records, are those of a query that decodes everything.
+func TestQueryJSONOutline(t *testing.T) {
+	rec := func(id, at, name string) string {
+		return `{"eventTime":"2024-01-01T00:00:` + at + `Z","eventSource":"ec2.amazonaws.com","eventName":"` + name +
+			`","eventID":"` + id + `","awsRegion":5,"userIdentity":{"type":"IAMUser","userName":"alice"}}`
+	}
+	dir := t.TempDir()
+	a := `{"Records":[` + rec("1", "30", "RunInstances") + `,` + rec("2", "10", "StopInstances") + `,{"eventTime":"2024-01-01T00:00:00Z","eventName":"X","userIdentity":"alice"}]}`
+	b := `{"Records":[` + rec("3", "20", "StartInstances") + `,` + rec("1", "30", "RunInstances") + `]}` // a duplicate delivery
+	for name, body := range map[string]string{"a.json": a, "b.json": b} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	outline, errOutline, code := query(t, "", "--format", "json", dir, "")
+	whole, errWhole, _ := query(t, "", "--format", "json", dir, "--", "-event:NoSuchCall")
+	if code != exitFound || outline != whole || strings.Count(outline, "\n") != 3 || !strings.Contains(errOutline, "userIdentity is a string") {
+		t.Fatalf("exit %d; every record:\n%s%s\nevery record not NoSuchCall:\n%s%s", code, outline, errOutline, whole, errWhole)
+	}
+	if got := strings.Index(outline, `"2"`) < strings.Index(outline, `"3"`) && strings.Index(outline, `"3"`) < strings.Index(outline, `"1"`); !got {
+		t.Errorf("not oldest first:\n%s", outline)
+	}
+}

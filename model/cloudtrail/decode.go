@@ -117,6 +117,42 @@ func DecodeRecord(b []byte) (Record, error) {
 	return r, err
 }
 
+// outlineRecord is what DecodeOutline reads of a record; goccy/go-json skips the rest, checking only
+// that it is JSON.
+type outlineRecord struct {
+	EventTime    string          `json:"eventTime"`
+	EventSource  string          `json:"eventSource"`
+	EventName    string          `json:"eventName"`
+	EventID      string          `json:"eventID"`
+	UserIdentity json.RawMessage `json:"userIdentity"`
+}
+
+// DecodeOutline reads only what places a record among others: its time, eventID, eventName and
+// eventSource, leaving the rest of the Record empty. It refuses exactly the records DecodeRecord
+// refuses, with the same reasons, at about a third of the cost: for a query that writes the records
+// out as they are and asks nothing else of them (`trailscope query --format json DIR ''`).
+func DecodeOutline(b []byte) (Record, error) {
+	var w outlineRecord
+	if len(b) > MaxRecordSize || json.Unmarshal(b, &w) != nil || !objectOrNull(w.UserIdentity) {
+		r, err := DecodeRecord(b) // damage, or a type DecodeRecord tolerates: its reasons, or its record
+		return Record{Time: r.Time, Name: r.Name, Source: r.Source, EventID: r.EventID}, err
+	}
+	if w.EventTime == "" && w.EventName == "" && w.EventSource == "" {
+		return Record{}, ErrNotCloudTrail
+	}
+	t, err := parseEventTime(w.EventTime)
+	if err != nil {
+		return Record{}, err
+	}
+	return Record{Time: t, Name: w.EventName, Source: w.EventSource, EventID: w.EventID}, nil
+}
+
+// objectOrNull reports whether a JSON value is an object, null, or absent.
+func objectOrNull(v []byte) bool {
+	v = bytes.TrimLeft(v, " \t\r\n")
+	return len(v) == 0 || v[0] == '{' || bytes.HasPrefix(v, []byte("null"))
+}
+
 // strictStrings are the fields that identify an event: of another type than string, the record is damaged.
 var strictStrings = []string{"eventTime", "eventName", "eventSource", "eventID"}
 

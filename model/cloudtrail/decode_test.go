@@ -1,6 +1,7 @@
 package cloudtrail
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -79,10 +80,23 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte(sampleRecord))
 	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":42,"userIdentity":"x","resources":[1,{"ARN":2}]}`))
 	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","responseElements":{"credentials":7}}`))
+	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":null,"awsRegion":5}`))
+	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":[],"eventID":"a"}`))
+	f.Add([]byte(`{"eventTime":"yesterday","eventName":"X"}`))
+	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","eventName":"Y","requestParameters":{"a":tru}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := DecodeRecord(b)
 		if err == nil && r.Identity.Principal == "" {
 			t.Errorf("a decoded record always has a principal")
+		}
+		// DecodeOutline refuses what DecodeRecord refuses, for the same reason, and reads the same place.
+		o, oerr := DecodeOutline(b)
+		if fmt.Sprint(oerr) != fmt.Sprint(err) {
+			t.Fatalf("DecodeOutline: %v; DecodeRecord: %v", oerr, err)
+		}
+		if err == nil && (!o.Time.Equal(r.Time) || o.Name != r.Name || o.Source != r.Source || o.EventID != r.EventID) {
+			t.Fatalf("DecodeOutline read %v %q %q %q; DecodeRecord %v %q %q %q", o.Time, o.Name, o.Source, o.EventID,
+				r.Time, r.Name, r.Source, r.EventID)
 		}
 	})
 }

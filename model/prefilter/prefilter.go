@@ -199,3 +199,15 @@ func foldASCII(dst, src []byte) ([]byte, bool) {
 	}
 	return dst, true
 }
+
+// Outline reports whether q asks nothing of a record but its time (no term, or only since: and
+// until:), so that a query writing the matches out as they are needs no more of each record than
+// cloudtrail.DecodeOutline reads: its time, and the eventID that makes duplicates one.
+func Outline(q filter.Query) bool {
+	for _, t := range q.Terms {
+		if t.Field != filter.FieldSince && t.Field != filter.FieldUntil {
+			return false
+		}
+	}
+	return true
+}

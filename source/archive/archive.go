@@ -48,6 +48,9 @@ type Options struct {
 	// is passed over, neither decoded nor checked (Progress.Passed counts them). A one-shot query sets
 	// it to its prefilter (model/prefilter). It is called from every worker at once.
 	Keep func(rec []byte) bool
+	// Decode decodes a record; cloudtrail.DecodeRecord when nil. A query that needs no more than a
+	// record's place in time sets cloudtrail.DecodeOutline.
+	Decode func(rec []byte) (cloudtrail.Record, error)
 }
 
 // job is one file to read.
@@ -165,6 +168,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Store == nil {
 		o.Store = NewStore()
+	}
+	if o.Decode == nil {
+		o.Decode = cloudtrail.DecodeRecord
 	}
 	return o
 }

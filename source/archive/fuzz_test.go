@@ -36,7 +36,7 @@ func parseAll(t *testing.T, data []byte, src interface{ Read([]byte) (int, error
 	out := make(chan piece, 1<<10)
 	s := newStream(src, 1<<30, nil)
 	var found []string
-	p := parser{file: "fuzz", s: s, batch: 1 << 30, out: out,
+	p := parser{file: "fuzz", s: s, batch: 1 << 30, out: out, decode: cloudtrail.DecodeRecord,
 		raw: func(off int64, n int, rec []byte, escaped bool) cloudtrail.RawRef {
 			if off < 0 || off+int64(n) > int64(len(data)) || n <= 0 {
 				t.Fatalf("record at [%d,%d) outside a file of %d bytes", off, off+int64(n), len(data))

@@ -39,7 +39,7 @@ func (w *worker) read(j job) {
 		return
 	}
 	s := newStream(src, w.opt.MaxFileSize, w.window)
-	p := parser{file: j.path, s: s, batch: w.opt.BatchSize, out: w.out, keep: w.opt.Keep}
+	p := parser{file: j.path, s: s, batch: w.opt.BatchSize, out: w.out, keep: w.opt.Keep, decode: w.opt.Decode}
 	if j.stdin {
 		p.raw = func(_ int64, _ int, rec []byte, _ bool) cloudtrail.RawRef { return w.store.Put(rec) }
 	} else {
@@ -140,6 +140,7 @@ type parser struct {
 	n        int // records met so far, for problem positions
 	kept     int // records kept, sent or not
 	keep     func(rec []byte) bool
+	decode   func(rec []byte) (cloudtrail.Record, error)
 	passed   int // records keep passed over
 	skipped  bool
 }
@@ -385,7 +386,7 @@ func (p *parser) record(off int64, v []byte, escaped bool) {
 		p.passed++
 		return
 	}
-	r, err := cloudtrail.DecodeRecord(rec)
+	r, err := p.decode(rec)
 	if err != nil {
 		p.problem(p.n, err.Error())
 		return

@@ -265,7 +265,7 @@ func (s *Session) readChunk(ctx context.Context, t *target, chunk []cached, out 
 		urls[f.path] = f.url
 	}
 	w := t.sel.Window
-	err := archive.Read(ctx, paths, archive.Options{MaxFileSize: s.opt.MaxFileSize, Store: s.raw, Keep: s.opt.Keep}, func(b cloudtrail.Batch) {
+	err := archive.Read(ctx, paths, archive.Options{MaxFileSize: s.opt.MaxFileSize, Store: s.raw, Keep: s.opt.Keep, Decode: s.opt.Decode}, func(b cloudtrail.Batch) {
 		recs := b.Records
 		if !t.loc.Object {
 			n := len(recs)

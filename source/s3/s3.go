@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/scope"
@@ -39,8 +40,9 @@ type Options struct {
 	ClientOptions
 	// MaxFileSize caps the decompressed size of one file (archive.Options).
 	MaxFileSize int64
-	// Keep passes records over before they are decoded (archive.Options); nil: none.
-	Keep func(rec []byte) bool
+	// Keep passes records over before they are decoded, and Decode decodes them (archive.Options).
+	Keep   func(rec []byte) bool
+	Decode func(rec []byte) (cloudtrail.Record, error)
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
