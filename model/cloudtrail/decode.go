@@ -130,7 +130,7 @@ type outlineRecord struct {
 // DecodeOutline reads only what places a record among others: its time, eventID, eventName and
 // eventSource, leaving the rest of the Record empty. It refuses exactly the records DecodeRecord
 // refuses, with the same reasons, at about a third of the cost: for a query that writes the records
-// out as they are and asks nothing else of them (`trailscope query --format json DIR ”`).
+// out as they are and asks nothing else of them (`trailscope query --format json` with an empty filter).
 func DecodeOutline(b []byte) (Record, error) {
 	var w outlineRecord
 	if len(b) > MaxRecordSize || json.Unmarshal(b, &w) != nil || !objectOrNull(w.UserIdentity) {
