@@ -119,3 +119,20 @@ func TestDecodeMintedKeys(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDecode compares decoding a record whole with reading its outline.
+//
+//	go test ./model/cloudtrail -run '^$' -bench Decode
+func BenchmarkDecode(b *testing.B) {
+	rec := []byte(sampleRecord)
+	for name, decode := range map[string]func([]byte) (Record, error){"Record": DecodeRecord, "Outline": DecodeOutline} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(rec)))
+			for b.Loop() {
+				if _, err := decode(rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
