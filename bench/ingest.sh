@@ -9,11 +9,15 @@
 #   2. the same query vs DuckDB's cold scan (the duckpeer program; skipped when DUCKPEER is not a folder)
 #   3. the same query on the simple shape
 #   4. the bomb folder: events loaded (vs the good files alone), the bomb's problem, wall time and peak RSS
+#   5. a query the prefilter cannot narrow (principal:, so every record is decoded and indexed, as the
+#      console loads) vs the floor
+#   6. every record as JSON lines (query --format json DIR '') vs the floor
+#   7. ~5,000 matches spread over every file: JSON lines vs the table of the same query
 # Each line gives the median of RUNS pairs and every pair's ratio; peak RSS is /usr/bin/time's %M.
 #
 #   bench/ingest.sh                    # RUNS=3, cache in $TMPDIR/trailscope-bench
 #   RUNS=5 TRAILSCOPE_BENCH_CACHE=/data/bench DUCKPEER=../shared/bench/duckpeer bench/ingest.sh
-#   ONLY=org bench/ingest.sh           # one of: org, duck, simple, bomb
+#   ONLY=org bench/ingest.sh           # one of: org, duck, simple, bomb, full, json, spread
 #   TRAILSCOPE_BIN=/tmp/old/trailscope bench/ingest.sh    # measure another build (the archives are made by this one)
 set -eu
 
@@ -95,7 +99,7 @@ pair() {
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3)"
 q="'event:TerminateInstances'"
-if [ "$ONLY" = all ] || [ "$ONLY" = org ] || [ "$ONLY" = duck ] || [ "$ONLY" = bomb ]; then
+if [ "$ONLY" != simple ]; then
 	org=$(archive org)
 fi
 if [ "$ONLY" = all ] || [ "$ONLY" = org ]; then
@@ -123,4 +127,17 @@ if [ "$ONLY" = all ] || [ "$ONLY" = bomb ]; then
 	"$TS" query --format csv "$bomb" '' 2>"$CACHE/bomb.err" | tail -n +2 | wc -l >"$CACHE/bomb.n"
 	echo "  events: $(cat "$CACHE/bomb.n") loaded with the bomb, $good from the good files alone"
 	grep -i bomb "$CACHE/bomb.err" | head -3 | sed 's/^/  stderr: /'
+fi
+floor="sh -c 'find $org -name \"*.gz\" -print0 | xargs -0 -P2 -n 50 zcat > /dev/null'"
+if [ "$ONLY" = all ] || [ "$ONLY" = full ]; then
+	echo "a query the prefilter cannot narrow (every record decoded and indexed) vs the floor, org shape:"
+	pair "trailscope query principal:" "xargs -P2 zcat" "$TS query $org principal:nobody-by-this-name" "$floor"
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = json ]; then
+	echo "every record as JSON lines vs the floor, org shape:"
+	pair "trailscope query --format json ''" "xargs -P2 zcat" "$TS query --format json $org ''" "$floor"
+fi
+if [ "$ONLY" = all ] || [ "$ONLY" = spread ]; then
+	echo "$("$TS" query --count-by event "$org" event:Publish 2>/dev/null | tail -n 1 | awk "{print \$NF}") matches (event:Publish) spread over the files: JSON vs table, org shape:"
+	pair "--format json event:Publish" "table event:Publish" "$TS query --format json $org event:Publish" "$TS query $org event:Publish"
 fi
