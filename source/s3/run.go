@@ -95,7 +95,7 @@ func (s *Session) Run(ctx context.Context, emit func(cloudtrail.Batch)) error {
 		st := s.Stats()
 		pending.Progress = cloudtrail.Progress{
 			Files: st.Listed, FilesDone: st.Read, Bytes: s.stats.listedBytes.Load(), BytesDone: s.stats.readBytes.Load(),
-			Records: st.Records, Problems: nProblems, Detail: s.detail(), Elapsed: time.Since(start), Done: final,
+			Records: st.Records, Passed: int(s.stats.passed.Load()), Problems: nProblems, Detail: s.detail(), Elapsed: time.Since(start), Done: final,
 		}
 		last = pending.Progress.Detail
 		emit(pending)
@@ -265,7 +265,10 @@ func (s *Session) readChunk(ctx context.Context, t *target, chunk []cached, out 
 		urls[f.path] = f.url
 	}
 	w := t.sel.Window
+	passed := 0 // so far in this Read, whose progress counts from its start
 	err := archive.Read(ctx, paths, archive.Options{MaxFileSize: s.opt.MaxFileSize, Store: s.raw, Keep: s.opt.Keep, Decode: s.opt.Decode}, func(b cloudtrail.Batch) {
+		s.stats.passed.Add(int64(b.Progress.Passed - passed))
+		passed = b.Progress.Passed
 		recs := b.Records
 		if !t.loc.Object {
 			n := len(recs)

@@ -77,6 +77,7 @@ type stats struct {
 	listedBytes, fetchedBytes     atomic.Int64
 	readBytes                     atomic.Int64
 	records, outside              atomic.Int64
+	passed                        atomic.Int64 // records Options.Keep passed over
 }
 
 // Open resolves the window and the regions and accounts, loads the AWS configuration, reaches every

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/awsconf"
 	"github.com/trailscope/trailscope/source/s3/fakes3"
 )
@@ -466,5 +468,27 @@ func TestDigestListing(t *testing.T) {
 		if !strings.Contains(o.Key, "/CloudTrail-Digest/") || o.Stamp.IsZero() || o.Account == "" || o.Region == "" {
 			t.Errorf("%+v", o)
 		}
+	}
+}
+
+// TestKeepAndDecode: a query's prefilter and decoder reach the reader of the fetched files.
+func TestKeepAndDecode(t *testing.T) {
+	f := newFakeS3(t)
+	tr := newTrail(t, f)
+	tr.week("AWSLogs/", plainAccounts, regions)
+	opt := testOptions(t, f, "s3://"+bucket+"/AWSLogs/")
+	all := run(t, opt)
+	if all.err != nil || len(all.records) == 0 {
+		t.Fatalf("%d records, %v", len(all.records), all.err)
+	}
+	opt.Keep = func(rec []byte) bool { return bytes.Contains(rec, []byte(all.records[0].EventID)) }
+	opt.Decode = cloudtrail.DecodeOutline
+	one := run(t, opt)
+	if one.err != nil || len(one.records) != 1 || one.records[0].EventID != all.records[0].EventID || one.records[0].UserAgent != "" {
+		t.Fatalf("through Keep and DecodeOutline: %d records (%v), want the outline of %s", len(one.records), one.err, all.records[0].EventID)
+	}
+	// Passed over counts records outside the window too (those are decoded to be told apart).
+	if got := one.last(); got.Passed < all.last().Records-1 {
+		t.Errorf("%d passed over and %d read, of %d in the window", got.Passed, got.Records, all.last().Records)
 	}
 }
