@@ -85,14 +85,18 @@ type sourceFlags struct {
 	lookup      lookupFlags
 	s3          s3Flags
 	athena      athenaFlags
-	filter      string                                  // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
-	keep        func([]byte) bool                       // a one-shot query's prefilter: archives pass over records that cannot match
-	decode      func([]byte) (cloudtrail.Record, error) // how archives decode records; DecodeRecord when nil
-	loaded      string                                  // what load read, for titles: "3 paths", "sample: scenarios"
-	read        int                                     // how many records load read, those the prefilter passed over included
-	publicKeys  []string                                // the console's --public-keys, for the check of the loaded files' integrity
-	log         func(string)                            // what a source says worth keeping (Athena's query IDs); nil: nothing
-	explain     io.Writer                               // where a source says what it will run (Athena's SQL); nil: nowhere
+	filter      string       // the query's filter, which --lookup and --athena push down and S3 narrows its listing by
+	loaded      string       // what load read, for titles: "3 paths", "sample: scenarios"
+	read        int          // how many records load read, those the prefilter passed over included
+	publicKeys  []string     // the console's --public-keys, for the check of the loaded files' integrity
+	log         func(string) // what a source says worth keeping (Athena's query IDs); nil: nothing
+	explain     io.Writer    // where a source says what it will run (Athena's SQL); nil: nowhere
+
+	// A one-shot query's narrowing of what files are read for (archives and s3://): keep is its
+	// prefilter, which passes over the records that cannot match; decode decodes the rest
+	// (DecodeRecord when nil; DecodeOutline when the records go out as they are).
+	keep   func([]byte) bool
+	decode func([]byte) (cloudtrail.Record, error)
 }
 
 func (f *sourceFlags) register(cmd *cobra.Command) {
