@@ -13,14 +13,16 @@
 // duration back from the newest event, lineage:) gets no Prefilter at all.
 //
 // JSON can spell a character as an escape (\u0041 for A), and Unicode folds two characters outside
-// ASCII onto ASCII letters (the Kelvin sign onto k, the long s onto s): a record with a \u escape or
-// a byte outside ASCII is always let through, and a needle is only ASCII text that JSON writes as it
-// is (no quote, backslash, slash or control character).
+// ASCII onto ASCII letters (the Kelvin sign onto k, the long s onto s): \u escapes of ASCII characters
+// are read before looking, a record with a byte outside ASCII or an escape of a character outside it is
+// always let through, and a needle is only ASCII text that JSON writes as it is (no quote, backslash,
+// slash or control character).
 package prefilter
 
 import (
 	"bytes"
 	"encoding/binary"
+	"strconv"
 	"strings"
 
 	"github.com/trailscope/trailscope/model/filter"
@@ -147,8 +149,13 @@ func (p *Prefilter) Match(rec []byte) bool {
 	}
 	var stack [8 << 10]byte
 	folded, ascii := foldASCII(stack[:0], rec)
-	if !ascii || bytes.Contains(rec, []byte(`\u`)) {
+	if !ascii {
 		return true
+	}
+	if bytes.Contains(folded, []byte(`\u`)) {
+		if folded, ascii = unescapeASCII(folded); !ascii {
+			return true
+		}
 	}
 	for _, alts := range p.terms {
 		if !containsAny(folded, alts) {
@@ -156,6 +163,39 @@ func (p *Prefilter) Match(rec []byte) bool {
 		}
 	}
 	return true
+}
+
+// unescapeASCII replaces, in place, each \uXXXX escape of b that stands for an ASCII character by
+// that character, lower-cased, and reports false when one stands for a character outside ASCII (which
+// Unicode may fold onto an ASCII letter). Other escapes (\" \\ \n ...) are left as they are.
+func unescapeASCII(b []byte) ([]byte, bool) {
+	out := b[:0]
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c != '\\' || i+1 == len(b) {
+			out = append(out, c)
+			continue
+		}
+		if b[i+1] != 'u' {
+			out = append(out, c, b[i+1]) // an escape of another kind, such as \\ before a u
+			i++
+			continue
+		}
+		r, err := strconv.ParseUint(string(b[i+2:min(i+6, len(b))]), 16, 16)
+		if err != nil || i+6 > len(b) {
+			out = append(out, c) // not an escape JSON allows: the decoder refuses the record
+			continue
+		}
+		if r >= 0x80 {
+			return nil, false
+		}
+		if c := byte(r); 'A' <= c && c <= 'Z' {
+			r += 'a' - 'A'
+		}
+		out = append(out, byte(r))
+		i += 5
+	}
+	return out, true
 }
 
 func containsAny(b []byte, alts [][]byte) bool {

@@ -75,7 +75,11 @@ func TestMatch(t *testing.T) {
 		{"ip:198.51.100.7", strings.Replace(record, "203.0.113.7", "::ffff:c633:6407", 1), true}, // 198.51.100.7 as IPv6
 		{"ua:AWS-CLI", record, true},
 		{"error:AccessDenied", record, false},
-		{"event:RunInstances", strings.Replace(record, "TerminateInstances", `\u0052unInstances`, 1), true},
+		{"event:RunInstances", strings.Replace(record, "TerminateInstances", `\u0052unInstances`, 1), true}, // R
+		{"event:RunInstances", strings.Replace(record, "TerminateInstances", `\u0054erminateInstances`, 1), false},
+		{"event:RunInstances", strings.Replace(record, "TerminateInstances", `\\u0052unInstances`, 1), false}, // a backslash, then u0052
+		{"event:Tasks", strings.Replace(record, "TerminateInstances", `Ta\u017fks`, 1), true},                 // ſ, escaped
+		{"event:RunInstances", strings.Replace(record, "TerminateInstances", `\u00`, 1), false},
 		{"event:Tasks", strings.Replace(record, "TerminateInstances", "Ta\u017fks", 1), true}, // ſ folds onto s
 		{"event:RunInstances", strings.Replace(record, "alice", "\xff\xfe", 1), true},         // not ASCII: decoded
 		{"event:RunInstances", strings.Repeat(" ", 20<<10) + record, false},                   // past the stack buffer
@@ -114,6 +118,8 @@ func FuzzMatch(f *testing.F) {
 	f.Add([]byte(record))
 	f.Add([]byte(strings.Replace(record, "TerminateInstances", `\u0054erminateInstances`, 1)))
 	f.Add([]byte(strings.Replace(record, "eu-west-1", "EU-WEST-1", 1)))
+	f.Add([]byte(strings.Replace(record, "TerminateInstances", `\\u0054\u0065rminat\u0045Instances`, 1)))
+	f.Add([]byte(strings.Replace(record, "ec2", `\u0065\u0063\u0032`, 1)))
 	f.Add([]byte(strings.Replace(record, "203.0.113.7", "::ffff:cb00:7107", 1)))
 	f.Add([]byte(strings.Replace(record, "ec2.amazonaws.com", "EC2.AMAZONAWS.COM", 1)))
 	f.Add([]byte(strings.Replace(record, `"errorCode"`, `"x"`, 1)[:len(record)-1] + `,"errorCode":"AccessDenied"}`))
