@@ -108,6 +108,7 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 		IdleTimeout:    idle,
 		FPS:            f.fps,
 		Logger:         logger,
+		NoColor:        cfg.Theme == "none",
 		Console: func() tea.Model {
 			return ui.New(ui.Options{Index: idx, Source: source.desc, Banner: source.banner, Status: load.status, Config: cfg, Shared: true})
 		},

@@ -53,6 +53,9 @@ type Options struct {
 	FPS int
 	// Console returns a new console for each session; every console reads the same index.
 	Console func() tea.Model
+	// NoColor draws every session in bold and reverse only, whatever its terminal can show (the
+	// operator's theme "none"); otherwise each session gets the colours its terminal says it has.
+	NoColor bool
 	// Logger receives logins, logouts and refusals; nil: log.Default().
 	Logger *log.Logger
 }
@@ -357,7 +360,7 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 		env := append(sess.Environ(), "TERM="+pty.Term)
 		s.log.Info("login", "key", st.key, "comment", cloudtrail.Sanitize(st.comment), "user", cloudtrail.Sanitize(sess.User()),
 			"remote", remote, "term", cloudtrail.Sanitize(pty.Term), "size", fmt.Sprintf("%dx%d", pty.Window.Width, pty.Window.Height),
-			"colors", colorprofile.Env(env).String(), "sessions", n+1)
+			"colors", s.colors(env).String(), "sessions", n+1)
 
 		next(st)
 		close(st.done)
@@ -381,6 +384,14 @@ func (s *Server) session(next ssh.Handler) ssh.Handler {
 	}
 }
 
+// colors is the colour profile of a session whose environment is env.
+func (s *Server) colors(env []string) colorprofile.Profile {
+	if s.opt.NoColor {
+		return colorprofile.Ascii
+	}
+	return colorprofile.Env(env)
+}
+
 // program makes the console of a session: its input, output, size, colour profile and
 // environment are the session's; the renderer runs at the capped frame rate.
 func (s *Server) program(sess ssh.Session) *tea.Program {
@@ -392,7 +403,7 @@ func (s *Server) program(sess ssh.Session) *tea.Program {
 	env := append(sess.Environ(), "TERM="+pty.Term)
 	opts := append(bubbletea.MakeOptions(sess),
 		tea.WithInput(io.Reader(st)),
-		tea.WithColorProfile(colorprofile.Env(env)),
+		tea.WithColorProfile(s.colors(env)),
 		tea.WithFPS(s.opt.FPS),
 		tea.WithoutSignalHandler(),
 	)

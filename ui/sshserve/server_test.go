@@ -281,20 +281,22 @@ func TestTerminalOfEachSession(t *testing.T) {
 	dark, light := "38;2;185;164;255", "38;2;90;63;192"
 	cases := []struct {
 		name    string
+		noColor bool // the server's NoColor
 		o       termOptions
 		colours string // the kinds of colour the output uses
 		want    string // a colour it must use, after which nope never shows
 		nope    string
 	}{
-		{"truecolor dark", termOptions{env: map[string]string{"COLORTERM": "truecolor"}}, "truecolor", dark, light},
-		{"truecolor light", termOptions{env: map[string]string{"COLORTERM": "truecolor"}, background: "rgb:ffff/ffff/ffff"}, "truecolor", light, dark},
-		{"256 colours", termOptions{}, "256", "", ""},
-		{"16 colours", termOptions{term: "xterm"}, "16", "", ""},
-		{"no colour", termOptions{env: map[string]string{"NO_COLOR": "1"}}, "", "", ""},
+		{"truecolor dark", false, termOptions{env: map[string]string{"COLORTERM": "truecolor"}}, "truecolor", dark, light},
+		{"truecolor light", false, termOptions{env: map[string]string{"COLORTERM": "truecolor"}, background: "rgb:ffff/ffff/ffff"}, "truecolor", light, dark},
+		{"256 colours", false, termOptions{}, "256", "", ""},
+		{"16 colours", false, termOptions{term: "xterm"}, "16", "", ""},
+		{"no colour", false, termOptions{env: map[string]string{"NO_COLOR": "1"}}, "", "", ""},
+		{"the operator's theme none", true, termOptions{env: map[string]string{"COLORTERM": "truecolor"}}, "", "", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			withServer(t, nil, func(t *testing.T, h *harness) {
+			withServer(t, func(o *sshserve.Options) { o.NoColor = c.noColor }, func(t *testing.T, h *harness) {
 				tm := h.open(h.alice, c.o)
 				tm.waitFor("3,000 of 3,000 events")
 				tm.settle(150 * time.Millisecond)
