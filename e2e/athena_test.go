@@ -47,7 +47,7 @@ func TestAthenaConsoleInTmux(t *testing.T) {
 	open := func() *term {
 		tmux("kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --athena security.cloudtrail --since 2024-03-04 --until 2024-03-05 --region us-east-1", env, bin)
-		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", cmd).CombinedOutput(); err != nil {
+		if out, err := newSession(t, session, 120, 40, cmd).CombinedOutput(); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
 		return &term{t: t, session: session}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -111,6 +112,12 @@ func tmux(args ...string) *exec.Cmd {
 	return exec.Command("tmux", append([]string{"-L", tmuxSocket}, args...)...)
 }
 
+// newSession is the tmux command that starts cmd in a new session, w x h, in a folder of the test's
+// own: what the console writes where it runs (an export) stays out of the checkout.
+func newSession(t *testing.T, session string, w, h int, cmd string) *exec.Cmd {
+	return tmux("new-session", "-d", "-s", session, "-x", strconv.Itoa(w), "-y", strconv.Itoa(h), "-c", t.TempDir(), cmd)
+}
+
 // sessionName is the tmux session of a test.
 func sessionName(t *testing.T) string {
 	return "trailscope-e2e-" + strings.ReplaceAll(t.Name(), "/", "-")
@@ -145,7 +152,7 @@ func TestConsoleInTmux(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	session := sessionName(t)
-	start := tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", bin+" "+abs)
+	start := newSession(t, session, 80, 24, bin+" "+abs)
 	start.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := start.CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)

@@ -33,7 +33,7 @@ func console(t *testing.T, bin, home string, w, h int, env ...string) *term {
 	base := []string{"HOME=" + home, "TRAILSCOPE_CONFIG=" + filepath.Join(home, "config.toml"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"), "TERM=xterm-256color"}
 	cmd := fmt.Sprintf("env %s %s", strings.Join(append(base, env...), " "), bin)
-	if out, err := tmux("new-session", "-d", "-s", session, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd).CombinedOutput(); err != nil {
+	if out, err := newSession(t, session, w, h, cmd).CombinedOutput(); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
 	}
 	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })

@@ -53,7 +53,7 @@ func TestLookupConsoleInTmux(t *testing.T) {
 	open := func() *term {
 		tmux("kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --lookup --since 2h", env, bin)
-		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
+		if out, err := newSession(t, session, 120, 30, cmd).CombinedOutput(); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
 		return &term{t: t, session: session}

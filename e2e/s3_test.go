@@ -57,7 +57,7 @@ func TestS3ConsoleInTmux(t *testing.T) {
 	open := func() *term {
 		tmux("kill-session", "-t", session).Run()
 		cmd := fmt.Sprintf("env %s %s --since 2024-03-04 --until 2024-03-05 s3://trail-bucket/AWSLogs/", env, bin)
-		if out, err := tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd).CombinedOutput(); err != nil {
+		if out, err := newSession(t, session, 120, 30, cmd).CombinedOutput(); err != nil {
 			t.Fatalf("tmux new-session: %v: %s", err, out)
 		}
 		return &term{t: t, session: session}
