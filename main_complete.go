@@ -10,7 +10,7 @@ import (
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/findings"
 	"github.com/trailscope/trailscope/source/sample"
-	"github.com/trailscope/trailscope/source/sample/scenario"
+	"github.com/trailscope/trailscope/model/scenario"
 )
 
 // Shell completion (`trailscope completion bash|zsh|fish`): the values of every enumerated flag,

@@ -3,7 +3,7 @@ package ui
 import (
 	"testing"
 
-	"github.com/trailscope/trailscope/source/sample/scenario"
+	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/ui/views/scenarios"
 	"github.com/trailscope/trailscope/ui/views/timeline"
 )

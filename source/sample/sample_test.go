@@ -18,22 +18,23 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/source/sample"
-	"github.com/trailscope/trailscope/source/sample/scenario"
+	"github.com/trailscope/trailscope/source/sample/story"
 )
 
 var update = flag.Bool("update", false, "rewrite the embedded scenario files from the generator")
 
 // generated runs the generator once for all tests.
 var generated = sync.OnceValues(func() (gen, error) {
-	files, truth, st, err := scenario.Generate()
+	files, truth, st, err := story.Generate()
 	return gen{files, truth, st}, err
 })
 
 type gen struct {
-	files []scenario.File
-	truth []scenario.Truth
-	stats scenario.Stats
+	files []story.File
+	truth []story.Truth
+	stats story.Stats
 }
 
 // read reads a sample into a new index.
@@ -136,7 +137,7 @@ func TestScenarioAnswers(t *testing.T) {
 	if len(problems) > 0 {
 		t.Fatalf("the sample has problems: %v", problems)
 	}
-	truths := map[string]scenario.Truth{}
+	truths := map[string]story.Truth{}
 	for _, tr := range g.truth {
 		truths[tr.Scenario] = tr
 	}

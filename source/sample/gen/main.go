@@ -1,5 +1,5 @@
 // Command gen writes the built-in sample's data: the scenario dataset, regenerated from its deterministic
-// generator (source/sample/scenario), and, when asked, the Invictus dataset copied in gzipped. Run it with
+// generator (source/sample/story), and, when asked, the Invictus dataset copied in gzipped. Run it with
 // go generate ./source/sample, then commit the files.
 package main
 
@@ -13,7 +13,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
-	"github.com/trailscope/trailscope/source/sample/scenario"
+	"github.com/trailscope/trailscope/source/sample/story"
 )
 
 func main() {
@@ -27,7 +27,7 @@ func main() {
 }
 
 func run(out, invictus string) error {
-	files, truth, st, err := scenario.Generate()
+	files, truth, st, err := story.Generate()
 	if err != nil {
 		return err
 	}

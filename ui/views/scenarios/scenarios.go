@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
-	"github.com/trailscope/trailscope/source/sample/scenario"
+	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/ui/common"
 )
 

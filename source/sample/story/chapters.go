@@ -1,4 +1,4 @@
-package scenario
+package story
 
 import (
 	"strconv"

@@ -1,11 +1,10 @@
-// Package scenario is the built-in sample's story: its incidents, each told as a question a learner answers
-// with the console (questions.go), the answers computed from the loaded events rather than recited
-// (answers.go), and the generator that writes the sample's records (generate.go, chapters.go): a week of an
+// Package story writes the built-in sample's records (generate.go, chapters.go): a week of an
 // organisation's CloudTrail activity in two accounts and seven regions (the background comes from
-// source/synth), with the incidents woven in as complete, realistic records, and a few normal activities
-// that look alarming. Generate is deterministic: the same code gives the same bytes, which the sample
-// embeds; it also returns the ground truth of every scenario, which tests compare with the answers.
-package scenario
+// source/synth), with the incidents of model/scenario woven in as complete, realistic records around
+// their subjects, and a few normal activities that look alarming. Generate is deterministic: the same
+// code gives the same bytes, which the sample embeds; it also returns the ground truth of every
+// scenario, which tests compare with the answers model/scenario finds.
+package story
 
 import (
 	"bytes"
@@ -18,6 +17,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/source/synth"
 	"github.com/trailscope/trailscope/source/synth/world"
 )
@@ -200,7 +200,7 @@ func newStory(w *world.World) (*story, error) {
 
 // subject returns what a scenario names.
 func subject(name string) string {
-	sc, ok := Named(name)
+	sc, ok := scenario.Named(name)
 	if !ok {
 		panic("scenario: no question about " + name)
 	}

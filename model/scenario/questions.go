@@ -1,3 +1,7 @@
+// Package scenario is the built-in sample's incidents, each told as a question a learner answers with
+// the console (questions.go), and how each answer is found in the loaded events rather than recited
+// (answers.go): analysis over the index, as the findings are. The records that hold the stories are
+// written by source/sample/story around the subjects named here.
 package scenario
 
 import (
@@ -15,8 +19,8 @@ import (
 
 // Scenario is one incident of the built-in sample, told as a question a learner answers with the console:
 // a hint (a filter to type first), what to do next, and an answer that Answer computes from the loaded
-// events rather than recites (answers.go). The generator (generate.go) builds its records around the
-// scenarios' Subjects, and the sample's tests check that every answer matches what the generator wrote.
+// events rather than recites (answers.go). The generator (source/sample/story) builds its records around
+// the scenarios' Subjects, and the sample's tests check that every answer matches what the generator wrote.
 type Scenario struct {
 	Name     string // short and stable: "terminated"; `trailscope sample --list` shows it
 	Title    string // the incident in a few words
