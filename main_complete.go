@@ -9,8 +9,8 @@ import (
 
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/findings"
-	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/model/scenario"
+	"github.com/trailscope/trailscope/source/sample"
 )
 
 // Shell completion (`trailscope completion bash|zsh|fish`): the values of every enumerated flag,

@@ -10,8 +10,8 @@ import (
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
-	"github.com/trailscope/trailscope/source/sample"
 	"github.com/trailscope/trailscope/model/scenario"
+	"github.com/trailscope/trailscope/source/sample"
 )
 
 // openSample opens a built-in sample: the one --sample names, or the scenarios when no PATH is given.

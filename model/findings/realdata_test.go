@@ -13,9 +13,9 @@ import (
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/findings"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
-	"github.com/trailscope/trailscope/model/scenario"
 )
 
 // sharedData is the public CloudTrail data beside the project (../shared/data from its root). A
