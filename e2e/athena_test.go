@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,9 +12,7 @@ import (
 // DuckDB): esc while the query runs stops it in Athena; then the same window loads, and the
 // rebuilt records' detail, credential chain and pivots work.
 func TestAthenaConsoleInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: the end-to-end test needs it (CI installs it)")
-	}
+	needTmux(t)
 	recs, err := fakeathena.IncidentRecords()
 	if err != nil {
 		t.Fatal(err)
@@ -30,29 +26,8 @@ func TestAthenaConsoleInTmux(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	bin := filepath.Join(t.TempDir(), "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	home := t.TempDir()
-	env := strings.Join([]string{
-		"TERM=xterm-256color", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"AWS_ACCESS_KEY_ID=AKIDE2EATHENATEST001", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
-		"AWS_REGION=us-east-1", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=" + srv.URL,
-	}, " ")
-	session := sessionName(t)
-	open := func() *term {
-		tmux("kill-session", "-t", session).Run()
-		cmd := fmt.Sprintf("env %s %s --athena security.cloudtrail --since 2024-03-04 --until 2024-03-05 --region us-east-1", env, bin)
-		if out, err := newSession(t, session, 120, 40, cmd).CombinedOutput(); err != nil {
-			t.Fatalf("tmux new-session: %v: %s", err, out)
-		}
-		return &term{t: t, session: session}
-	}
-	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
+	env := awsEnv(t.TempDir(), "AKIDE2EATHENATEST001", "us-east-1", "AWS_ENDPOINT_URL="+srv.URL)
+	open := opener(t, 120, 40, fmt.Sprintf("env %s %s --athena security.cloudtrail --since 2024-03-04 --until 2024-03-05 --region us-east-1", env, binary(t)))
 
 	// The query runs (held by the stand-in): the status line says so; esc stops it in Athena.
 	tm := open()

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,12 +12,7 @@ import (
 // TestCommandLineHabits runs the built binary as a shell would: a real pipe on stdin with no PATH,
 // a mistyped command, --version, an empty folder and a negated term taken for a flag.
 func TestCommandLineHabits(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	home := t.TempDir() // no config, no state of the user's
 	run := func(stdin string, args ...string) (stdout, stderr string, code int) {
 		t.Helper()

@@ -135,9 +135,7 @@ func patience(t *testing.T) time.Time {
 }
 
 func TestConsoleInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: the end-to-end test needs it (CI installs it)")
-	}
+	needTmux(t)
 	abs, err := filepath.Abs(data)
 	if err != nil {
 		t.Fatal(err)
@@ -145,12 +143,7 @@ func TestConsoleInTmux(t *testing.T) {
 	if _, err := os.Stat(abs); err != nil {
 		t.Skipf("the shared data is not here (%s): the end-to-end test runs on it in CI", data)
 	}
-	bin := filepath.Join(t.TempDir(), "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	session := sessionName(t)
 	start := newSession(t, session, 80, 24, bin+" "+abs)
 	start.Env = append(os.Environ(), "TERM=xterm-256color")

@@ -3,25 +3,16 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// habitsBinary builds trailscope once per test, or skips without tmux.
+// habitsBinary is the trailscope binary, or skips the test without tmux.
 func habitsBinary(t *testing.T) string {
 	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: the end-to-end test needs it (CI installs it)")
-	}
-	bin := filepath.Join(t.TempDir(), "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	needTmux(t)
+	return binary(t)
 }
 
 // console starts the built-in sample's console in tmux at w x h with env (a HOME of its own, a

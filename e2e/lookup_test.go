@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,9 +15,7 @@ import (
 // paced at the real 2 requests per second: pages stream in with per-region progress in the status
 // line, and a second run comes from the cache.
 func TestLookupConsoleInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: the end-to-end test needs it (CI installs it)")
-	}
+	needTmux(t)
 	abs, err := filepath.Abs(filepath.Join(data, "CloudTrail"))
 	if err != nil {
 		t.Fatal(err)
@@ -36,29 +33,8 @@ func TestLookupConsoleInTmux(t *testing.T) {
 	defer srv.Close()
 	srv.Serve(fakect.Spread(events, "us-east-1", "eu-west-1"))
 
-	bin := filepath.Join(t.TempDir(), "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	home := t.TempDir()
-	env := strings.Join([]string{
-		"TERM=xterm-256color", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"AWS_ACCESS_KEY_ID=AKIDE2ELOOKUPTEST001", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
-		"AWS_REGION=eu-west-1", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=" + srv.URL,
-	}, " ")
-	session := sessionName(t)
-	open := func() *term {
-		tmux("kill-session", "-t", session).Run()
-		cmd := fmt.Sprintf("env %s %s --lookup --since 2h", env, bin)
-		if out, err := newSession(t, session, 120, 30, cmd).CombinedOutput(); err != nil {
-			t.Fatalf("tmux new-session: %v: %s", err, out)
-		}
-		return &term{t: t, session: session}
-	}
-	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
+	env := awsEnv(t.TempDir(), "AKIDE2ELOOKUPTEST001", "eu-west-1", "AWS_ENDPOINT_URL="+srv.URL)
+	open := opener(t, 120, 30, fmt.Sprintf("env %s %s --lookup --since 2h", env, binary(t)))
 
 	// No --region: the configured region, and us-east-1 for global events. The status line says
 	// where each region is while pages arrive; the timeline is usable meanwhile.

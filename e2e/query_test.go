@@ -13,12 +13,7 @@ import (
 // does: trailscope stops quietly, with no message and exit status 0.
 func TestQueryJSONIntoHead(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	logs := filepath.Join(dir, "logs")
 	if out, err := exec.Command(bin, "synth", "--events", "20000", "--files", "10", logs).CombinedOutput(); err != nil {
 		t.Fatalf("synth: %v\n%s", err, out)

@@ -44,12 +44,7 @@ func headless(t *testing.T, args ...string) []byte {
 func TestReportInABrowser(t *testing.T) {
 	chromium(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	page := filepath.Join(dir, "incident.html")
 	run := exec.Command(bin, "report", "--sample", "invictus", "--format", "html", "-o", page,
 		"--title", "Backdoor IAM users, 10 July 2023", "event:CreateUser,CreateAccessKey,PutUserPolicy,AttachUserPolicy,CreateLoginProfile")

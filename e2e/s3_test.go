@@ -3,8 +3,6 @@ package e2e
 import (
 	"fmt"
 	"net/http"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,9 +15,7 @@ import (
 // throttles a third of the requests: the banner says the window, the status line what was listed
 // and fetched, the events of the window arrive, and a second run fetches nothing.
 func TestS3ConsoleInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: the end-to-end test needs it (CI installs it)")
-	}
+	needTmux(t)
 	srv, err := fakes3.New("trail-bucket")
 	if err != nil {
 		t.Fatal(err)
@@ -40,29 +36,8 @@ func TestS3ConsoleInTmux(t *testing.T) {
 		return true
 	})
 
-	bin := filepath.Join(t.TempDir(), "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	home := t.TempDir()
-	env := strings.Join([]string{
-		"TERM=xterm-256color", "HOME=" + home, "XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
-		"AWS_ACCESS_KEY_ID=AKIDE2ES3TEST0000001", "AWS_SECRET_ACCESS_KEY=e2e-secret", "AWS_SESSION_TOKEN=",
-		"AWS_REGION=us-east-1", "AWS_PROFILE=", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null",
-		"AWS_CA_BUNDLE=", "AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=", "AWS_ENDPOINT_URL_S3=" + srv.URL,
-	}, " ")
-	session := sessionName(t)
-	open := func() *term {
-		tmux("kill-session", "-t", session).Run()
-		cmd := fmt.Sprintf("env %s %s --since 2024-03-04 --until 2024-03-05 s3://trail-bucket/AWSLogs/", env, bin)
-		if out, err := newSession(t, session, 120, 30, cmd).CombinedOutput(); err != nil {
-			t.Fatalf("tmux new-session: %v: %s", err, out)
-		}
-		return &term{t: t, session: session}
-	}
-	t.Cleanup(func() { tmux("kill-session", "-t", session).Run() })
+	env := awsEnv(t.TempDir(), "AKIDE2ES3TEST0000001", "us-east-1", "AWS_ENDPOINT_URL=", "AWS_ENDPOINT_URL_S3="+srv.URL)
+	open := opener(t, 120, 30, fmt.Sprintf("env %s %s --since 2024-03-04 --until 2024-03-05 s3://trail-bucket/AWSLogs/", env, binary(t)))
 
 	tm := open()
 	tm.waitFor("s3://trail-bucket/AWSLogs/", "S3 2024-03-04 00:00Z to 2024-03-05 00:00Z; 2 accounts, 2 regions")

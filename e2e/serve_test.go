@@ -109,12 +109,7 @@ func TestServeToOpenSSH(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "trailscope")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := binary(t)
 	keys := filepath.Join(dir, "authorized_keys")
 	line := writeClientKey(t, filepath.Join(dir, "alice"))
 	writeClientKey(t, filepath.Join(dir, "mallory"))
