@@ -22,6 +22,7 @@ package prefilter
 import (
 	"bytes"
 	"encoding/binary"
+	"net/netip"
 	"strconv"
 	"strings"
 
@@ -74,13 +75,11 @@ func needles(t filter.Term) ([][]byte, bool) {
 		}
 		values = t.Values
 	case filter.FieldIP:
-		if len(t.Prefixes) > 0 {
-			values = append(values, ipNeedles(t)...)
-			if len(values) < 1+len(t.Prefixes) {
-				return nil, false
-			}
+		ips, ok := ipNeedles(t.Prefixes)
+		if !ok {
+			return nil, false
 		}
-		values = append(values, t.Names...)
+		values = append(ips, t.Names...)
 	default:
 		return nil, false
 	}
@@ -95,28 +94,27 @@ func needles(t filter.Term) ([][]byte, bool) {
 	return alts, len(alts) > 0
 }
 
-// ipNeedles returns the text every address of each of t's IPv4 prefixes starts with when written as
-// AWS writes it ("203.0.113." for 203.0.113.0/24, the address for a /32); prefixes of other lengths
-// and IPv6 give none. The index also takes an IPv4 address written as IPv6 (::ffff:cb00:7105), so
+// ipNeedles returns the text every address of each prefix starts with when written as AWS writes it
+// ("203.0.113." for 203.0.113.0/24, the address for a /32), and false when a prefix has none (IPv6,
+// IPv4 of other lengths). The index also takes an IPv4 address written as IPv6 (::ffff:cb00:7105), so
 // "ffff:" goes with them.
-func ipNeedles(t filter.Term) []string {
+func ipNeedles(prefixes []netip.Prefix) ([]string, bool) {
+	if len(prefixes) == 0 {
+		return nil, true
+	}
 	out := []string{"ffff:"}
-	for _, p := range t.Prefixes {
-		a := p.Addr()
-		if !a.Is4() || p.Bits()%8 != 0 || p.Bits() == 0 {
-			continue
-		}
-		if p.Bits() == 32 {
-			out = append(out, a.String())
-			continue
+	for _, p := range prefixes {
+		if !p.Addr().Is4() || p.Bits()%8 != 0 || p.Bits() == 0 {
+			return nil, false
 		}
 		octets := strings.Split(p.Masked().Addr().String(), ".")
-		out = append(out, strings.Join(octets[:p.Bits()/8], ".")+".")
+		text := strings.Join(octets[:p.Bits()/8], ".")
+		if p.Bits() < 32 {
+			text += "."
+		}
+		out = append(out, text)
 	}
-	if len(out) == 1 {
-		return nil
-	}
-	return out
+	return out, true
 }
 
 // longestLiteral returns the longest run of a value between its '*' wildcards.
