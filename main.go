@@ -29,6 +29,7 @@ import (
 	"github.com/trailscope/trailscope/model/prefilter"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
+	"github.com/trailscope/trailscope/source/sample/scenarios"
 	"github.com/trailscope/trailscope/source/synth/world"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/report"
@@ -318,7 +319,7 @@ func (f *sourceFlags) console(ctx context.Context, paths []string, stdin io.Read
 	defer stopLoad()
 	batches := src.start(loadCtx)
 	opt := ui.Options{Index: index.New(), Batches: batches, Source: src.desc, Banner: src.banner, StopLoad: stopLoad,
-		Config: cfg, Settings: state, NoMouse: noMouse}
+		Scenarios: scenarios.All(), Config: cfg, Settings: state, NoMouse: noMouse}
 	if src.check != nil {
 		opt.Verify = func() (*integrity.Report, map[string]string, error) { return src.check(ctx) }
 	}

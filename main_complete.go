@@ -9,8 +9,8 @@ import (
 
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/findings"
-	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/source/sample"
+	"github.com/trailscope/trailscope/source/sample/scenarios"
 )
 
 // Shell completion (`trailscope completion bash|zsh|fish`): the values of every enumerated flag,
@@ -47,7 +47,7 @@ func sampleNames() []string {
 
 func scenarioNames() []string {
 	var names []string
-	for _, s := range scenario.All() {
+	for _, s := range scenarios.All() {
 		names = append(names, s.Name)
 	}
 	return names

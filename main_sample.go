@@ -10,8 +10,8 @@ import (
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
-	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/source/sample"
+	"github.com/trailscope/trailscope/source/sample/scenarios"
 )
 
 // openSample opens a built-in sample: the one --sample names, or the scenarios when no PATH is given.
@@ -81,7 +81,7 @@ func printList(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s%s\n", s.Name, s.Title, def)
 	}
 	fmt.Fprintln(w, "\nScenarios: questions to answer in the console (trailscope, then :scenarios).")
-	for i, sc := range scenario.All() {
+	for i, sc := range scenarios.All() {
 		fmt.Fprintf(w, "\n%2d. %s  [%s]\n", i+1, sc.Title, sc.Name)
 		wrap(w, sc.Question, "    ", 80)
 		fmt.Fprintf(w, "    hint: %s\n", sc.Hint)
@@ -103,10 +103,10 @@ func printAbout(w io.Writer, name string) error {
 
 // printAnswer loads the scenario sample and prints what the model finds for one scenario.
 func printAnswer(ctx context.Context, w io.Writer, name string) error {
-	sc, ok := scenario.Named(name)
+	sc, ok := scenarios.Named(name)
 	if !ok {
 		var names []string
-		for _, s := range scenario.All() {
+		for _, s := range scenarios.All() {
 			names = append(names, s.Name)
 		}
 		return fmt.Errorf("no scenario %q; there are: %s", name, strings.Join(names, ", "))

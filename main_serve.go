@@ -16,6 +16,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/source/lookup"
+	"github.com/trailscope/trailscope/source/sample/scenarios"
 	"github.com/trailscope/trailscope/ui"
 	"github.com/trailscope/trailscope/ui/sshserve"
 )
@@ -110,7 +111,8 @@ func (f *serveFlags) serve(ctx context.Context, src *sourceFlags, paths []string
 		Logger:         logger,
 		NoColor:        cfg.Theme == "none",
 		Console: func() tea.Model {
-			return ui.New(ui.Options{Index: idx, Source: source.desc, Banner: source.banner, Status: load.status, Config: cfg, Shared: true})
+			return ui.New(ui.Options{Index: idx, Source: source.desc, Banner: source.banner, Status: load.status,
+				Scenarios: scenarios.All(), Config: cfg, Shared: true})
 		},
 	})
 	if err != nil {

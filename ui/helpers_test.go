@@ -123,7 +123,12 @@ func drive(a *App, cmd tea.Cmd) {
 
 // newTestApp returns a console over idx at w x h with its first query done.
 func newTestApp(idx *index.Index, w, h int) *App {
-	a := newApp(Options{Index: idx, Source: "test"})
+	return newTestAppWith(Options{Index: idx, Source: "test"}, w, h)
+}
+
+// newTestAppWith returns a console with opt at w x h with its first query done.
+func newTestAppWith(opt Options, w, h int) *App {
+	a := newApp(opt)
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	drive(a, a.runQuery(""))
 	return a

@@ -15,6 +15,7 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/index"
 	"github.com/trailscope/trailscope/model/integrity"
+	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/ui/settings"
 )
 
@@ -24,6 +25,10 @@ type Options struct {
 	Batches <-chan cloudtrail.Batch // events streaming in; closed when the source is done. nil: the index is filled by someone else and the console polls it
 	Source  string                  // what is loaded, for the title bar ("3 paths", "sample: scenarios")
 	Banner  string                  // an optional first message: what this data is and how to load real data
+
+	// Scenarios is the questions the :scenarios view asks (the built-in sample's); none: the view
+	// says there are none.
+	Scenarios []scenario.Scenario
 
 	// Status, with Batches nil, reports how far whoever fills the index has come and the problems
 	// met so far (a list that only grows; the console reads it, never changes it). It is asked on

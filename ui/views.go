@@ -36,7 +36,7 @@ func (a *App) register(c common.Common) {
 		{principals.New(c, sums), g.Principals},
 		{resources.New(c, sums), g.Resources},
 		{problems.New(c), g.Problems},
-		{scenarios.New(c), key.Binding{}},
+		{scenarios.New(c, a.opt.Scenarios), key.Binding{}},
 		{findings.New(c), key.Binding{}},
 		{coverage.New(c), key.Binding{}},
 		{counts.New(c), g.Count},

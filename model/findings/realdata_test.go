@@ -16,6 +16,7 @@ import (
 	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/source/archive"
 	"github.com/trailscope/trailscope/source/sample"
+	"github.com/trailscope/trailscope/source/sample/scenarios"
 )
 
 // sharedData is the public CloudTrail data beside the project (../shared/data from its root). A
@@ -278,7 +279,7 @@ func TestFindingsSample(t *testing.T) {
 		checkFinding(t, x, f)
 	}
 	answer := func(name string) scenario.Answer {
-		sc, ok := scenario.Named(name)
+		sc, ok := scenarios.Named(name)
 		if !ok {
 			t.Fatalf("no scenario %s", name)
 		}

@@ -18,8 +18,8 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
-	"github.com/trailscope/trailscope/model/scenario"
 	"github.com/trailscope/trailscope/source/sample"
+	"github.com/trailscope/trailscope/source/sample/scenarios"
 	"github.com/trailscope/trailscope/source/sample/story"
 )
 
@@ -61,7 +61,7 @@ func load(t testing.TB, name string) (*index.Index, []cloudtrail.Problem) {
 	return idx, problems
 }
 
-var scenarios = sync.OnceValues(func() (*index.Index, []cloudtrail.Problem) {
+var loaded = sync.OnceValues(func() (*index.Index, []cloudtrail.Problem) {
 	idx, problems, err := read(sample.Default)
 	if err != nil {
 		problems = append(problems, cloudtrail.Problem{File: sample.Default, Reason: err.Error()})
@@ -133,7 +133,7 @@ func TestScenarioAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx, problems := scenarios()
+	idx, problems := loaded()
 	if len(problems) > 0 {
 		t.Fatalf("the sample has problems: %v", problems)
 	}
@@ -141,7 +141,7 @@ func TestScenarioAnswers(t *testing.T) {
 	for _, tr := range g.truth {
 		truths[tr.Scenario] = tr
 	}
-	for _, sc := range scenario.All() {
+	for _, sc := range scenarios.All() {
 		t.Run(sc.Name, func(t *testing.T) {
 			tr, ok := truths[sc.Name]
 			if !ok {
@@ -216,7 +216,7 @@ func TestScenarioAnswers(t *testing.T) {
 		})
 	}
 	for name := range truths {
-		if _, ok := scenario.Named(name); !ok {
+		if _, ok := scenarios.Named(name); !ok {
 			t.Errorf("the generator wrote ground truth for %s, which the model does not ask about", name)
 		}
 	}
@@ -262,7 +262,7 @@ func TestCatalogCoversScenarios(t *testing.T) {
 	if len(g.stats.Calls) < 30 {
 		t.Errorf("only %d calls in the scenarios", len(g.stats.Calls))
 	}
-	idx, _ := scenarios()
+	idx, _ := loaded()
 	names := idx.Values(filter.FieldEvent)
 	explained := 0
 	for _, v := range names {

@@ -17,7 +17,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
-	"github.com/trailscope/trailscope/model/scenario"
+	"github.com/trailscope/trailscope/source/sample/scenarios"
 	"github.com/trailscope/trailscope/source/synth"
 	"github.com/trailscope/trailscope/source/synth/world"
 )
@@ -200,7 +200,7 @@ func newStory(w *world.World) (*story, error) {
 
 // subject returns what a scenario names.
 func subject(name string) string {
-	sc, ok := scenario.Named(name)
+	sc, ok := scenarios.Named(name)
 	if !ok {
 		panic("scenario: no question about " + name)
 	}

@@ -1,6 +1,7 @@
-// Package scenarios is the view of the built-in sample's incidents as questions: a hint (a filter to
-// start from) revealed on one key and the answer on another. The model computes answers from the
-// loaded events, off the UI loop.
+// Package scenarios is the view of a sample's incidents as questions: a hint (a filter to start from)
+// revealed on one key and the answer on another. Each scenario computes its answer from the loaded
+// events, off the UI loop. The questions are given to the console (ui.Options.Scenarios): the view
+// knows no story.
 package scenarios
 
 import (
@@ -22,7 +23,8 @@ const Name = "scenarios"
 type Model struct {
 	common.Common
 	list    common.List
-	shown   map[string]int // per scenario: 1 the hint is shown, 2 the answer too
+	all     []scenario.Scenario // the questions, in the order to try them
+	shown   map[string]int      // per scenario: 1 the hint is shown, 2 the answer too
 	answers map[string]answer
 }
 
@@ -40,12 +42,9 @@ type answerMsg struct {
 	ans  answer
 }
 
-// scenarioList is the scenarios, in the model's order.
-var scenarioList = scenario.All()
-
-// New returns the scenarios view.
-func New(c common.Common) *Model {
-	return &Model{Common: c, shown: map[string]int{}, answers: map[string]answer{}}
+// New returns the view of the scenarios all.
+func New(c common.Common, all []scenario.Scenario) *Model {
+	return &Model{Common: c, all: all, shown: map[string]int{}, answers: map[string]answer{}}
 }
 
 // Name is the view's name.
@@ -86,7 +85,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // onKey handles a key of the scenarios view.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.Keys.Scenarios
-	sc := scenarioList[m.list.Cursor]
+	if len(m.all) == 0 {
+		return nil
+	}
+	sc := m.all[m.list.Cursor]
 	switch {
 	case key.Matches(msg, k.Try):
 		return common.Goto(common.GotoMsg{Label: "scenario", Filter: sc.Hint, Remember: true,
@@ -105,7 +107,7 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		ref := ans.a.Key
 		return common.Goto(common.GotoMsg{Label: "scenario", Filter: ans.a.Filter, Remember: true, Keep: &ref, Detail: &ref})
 	}
-	m.list.Move(msg, m.Keys.List, len(scenarioList), len(scenarioList))
+	m.list.Move(msg, m.Keys.List, len(m.all), len(m.all))
 	return nil
 }
 
@@ -126,7 +128,7 @@ func (m *Model) computeAnswer(sc scenario.Scenario) tea.Cmd {
 func (m *Model) onAnswer(msg answerMsg) tea.Cmd {
 	m.answers[msg.name] = msg.ans
 	if m.State.Loading || msg.ans.n != m.State.Index.Len() {
-		if sc, ok := scenario.Named(msg.name); ok && m.State.Active == Name {
+		if sc, ok := scenario.Named(m.all, msg.name); ok && m.State.Active == Name {
 			return m.computeAnswer(sc)
 		}
 	}
@@ -138,8 +140,11 @@ func (m *Model) onAnswer(msg answerMsg) tea.Cmd {
 func (m *Model) View() string {
 	st := m.Styles
 	w := m.Width
-	n := len(scenarioList)
-	sc := scenarioList[m.list.Cursor]
+	n := len(m.all)
+	if n == 0 {
+		return st.Dim.Render(" No scenarios here: they are questions about the built-in sample (run trailscope with no PATH).")
+	}
+	sc := m.all[m.list.Cursor]
 	shown := m.shown[sc.Name]
 	listH := min(n, max(3, m.Height/3))
 	if shown == 2 { // answers are long: the list gives them room
@@ -148,7 +153,7 @@ func (m *Model) View() string {
 	m.list.Clamp(n, listH)
 	out := []string{st.Header.Render(common.Cell(" #  SCENARIO", w-18, false) + common.Cell("REVEALED", 18, false))}
 	for i := m.list.Offset; i < min(m.list.Offset+listH, n); i++ {
-		sc := scenarioList[i]
+		sc := m.all[i]
 		mark := ""
 		switch m.shown[sc.Name] {
 		case 1:

@@ -1,4 +1,4 @@
-package scenario
+package scenarios
 
 import (
 	"cmp"
@@ -13,22 +13,23 @@ import (
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/scenario"
 )
 
 // answerTerminated: the TerminateInstances of the subject, its identity and address, and the console
 // sign-in that opened the session from the same address.
-func answerTerminated(x *index.Index, s Scenario) (Answer, error) {
+func answerTerminated(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	refs, err := find(x, term(filter.FieldEvent, "TerminateInstances"), term(filter.FieldError, "none"), term(filter.FieldResource, s.Subject))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	if len(refs) == 0 {
-		return Answer{}, fmt.Errorf("no successful TerminateInstances of %s in the loaded events", s.Subject)
+		return scenario.Answer{}, fmt.Errorf("no successful TerminateInstances of %s in the loaded events", s.Subject)
 	}
 	ref := refs[0]
 	r := x.Record(ref)
 	id := r.Identity
-	a := Answer{Principal: id.Principal, AccessKey: id.AccessKey, SourceIP: r.SourceIP, Resources: []string{s.Subject},
+	a := scenario.Answer{Principal: id.Principal, AccessKey: id.AccessKey, SourceIP: r.SourceIP, Resources: []string{s.Subject},
 		Key: ref, Evidence: []index.EventRef{ref}}
 	a.Behind, a.Chain = behind(x, ref)
 	name := cmp.Or(id.UserName, id.Session, id.Principal)
@@ -44,7 +45,7 @@ func answerTerminated(x *index.Index, s Scenario) (Answer, error) {
 	// The sign-in that began the session: the same principal, from the same address, before.
 	logins, err := find(x, term(filter.FieldEvent, "ConsoleLogin"), term(filter.FieldError, "none"), term(filter.FieldIP, r.SourceIP))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	var login index.EventRef
 	found := false
@@ -68,7 +69,7 @@ func answerTerminated(x *index.Index, s Scenario) (Answer, error) {
 	}
 	others, err := find(x, term(filter.FieldPrincipal, name), term(filter.FieldIP, r.SourceIP))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	fmt.Fprintf(&b, " %s made %s from that address this week.", name, plural(len(others), "call", "calls"))
 	switch {
@@ -95,13 +96,13 @@ func pentestAgent(ua string) bool {
 
 // answerLeakedKey: the subject's events with a pentest user agent, everything from their address, and
 // what was created and tampered with.
-func answerLeakedKey(x *index.Index, s Scenario) (Answer, error) {
+func answerLeakedKey(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	refs, err := find(x, term(filter.FieldPrincipal, s.Subject))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	var ips []string
-	a := Answer{}
+	a := scenario.Answer{}
 	for _, ref := range refs {
 		r := x.Record(ref)
 		if r.Identity.UserName != s.Subject || !pentestAgent(r.UserAgent) {
@@ -115,11 +116,11 @@ func answerLeakedKey(x *index.Index, s Scenario) (Answer, error) {
 		}
 	}
 	if len(ips) == 0 {
-		return Answer{}, fmt.Errorf("no events of %s with a penetration-testing user agent", s.Subject)
+		return scenario.Answer{}, fmt.Errorf("no events of %s with a penetration-testing user agent", s.Subject)
 	}
 	a.Filter = text(term(filter.FieldIP, ips...))
 	if a.Evidence, err = findText(x, a.Filter); err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	a.Count = len(a.Evidence)
 	a.Key = a.Evidence[0]
@@ -191,11 +192,11 @@ func opensToWorld(raw []byte, port int64) bool {
 }
 
 // answerRoleChain: the rule that opened port 22 to the world on the subject, and its credential chain.
-func answerRoleChain(x *index.Index, s Scenario) (Answer, error) {
+func answerRoleChain(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	opened := []filter.Term{term(filter.FieldEvent, "AuthorizeSecurityGroupIngress"), term(filter.FieldResource, s.Subject)}
 	refs, err := find(x, append(opened, term(filter.FieldError, "none"))...)
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	for _, ref := range refs {
 		raw, err := x.Raw(ref)
@@ -203,7 +204,7 @@ func answerRoleChain(x *index.Index, s Scenario) (Answer, error) {
 			continue
 		}
 		r := x.Record(ref)
-		a := Answer{Principal: r.Identity.Principal, AccessKey: r.Identity.AccessKey, SourceIP: r.SourceIP,
+		a := scenario.Answer{Principal: r.Identity.Principal, AccessKey: r.Identity.AccessKey, SourceIP: r.SourceIP,
 			Resources: []string{s.Subject}, Key: ref, Evidence: []index.EventRef{ref}, Filter: text(opened...)}
 		a.Behind, a.Chain = behind(x, ref)
 		var b strings.Builder
@@ -216,7 +217,7 @@ func answerRoleChain(x *index.Index, s Scenario) (Answer, error) {
 		a.Text = b.String()
 		return a, nil
 	}
-	return Answer{}, fmt.Errorf("no rule opening port 22 to the world on %s in the loaded events", s.Subject)
+	return scenario.Answer{}, fmt.Errorf("no rule opening port 22 to the world on %s in the loaded events", s.Subject)
 }
 
 // burst returns the longest run of refs (time-ordered) with no gap over maxGap that contains the busiest
@@ -292,10 +293,10 @@ func countKind(r cloudtrail.Record, kind string) int {
 
 // answerCostSpike: the principal that launched the most instances in one hour, the whole loop, and why it
 // stopped.
-func answerCostSpike(x *index.Index, s Scenario) (Answer, error) {
+func answerCostSpike(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	refs, err := find(x, term(filter.FieldEvent, "RunInstances"))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	launched := func(ref index.EventRef) int {
 		r := x.Record(ref)
@@ -306,10 +307,10 @@ func answerCostSpike(x *index.Index, s Scenario) (Answer, error) {
 	}
 	who, run, perHour := busiest(x, byPrincipal(x, refs), launched, time.Hour, 10*time.Minute)
 	if perHour < 50 {
-		return Answer{}, errors.New("no principal launched more than 50 instances in an hour")
+		return scenario.Answer{}, errors.New("no principal launched more than 50 instances in an hour")
 	}
 	first := x.Record(run[0])
-	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Key: run[0], Evidence: run,
+	a := scenario.Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Key: run[0], Evidence: run,
 		Filter: text(term(filter.FieldEvent, "RunInstances"), term(filter.FieldPrincipal, who))}
 	a.Behind, a.Chain = behind(x, run[0])
 	var regions, types []string
@@ -368,10 +369,10 @@ func shortAgent(ua string) string {
 }
 
 // answerRootNoMFA: root's console sign-in without MFA, and what it did from that address afterwards.
-func answerRootNoMFA(x *index.Index, s Scenario) (Answer, error) {
+func answerRootNoMFA(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	logins, err := find(x, term(filter.FieldType, "Root"), term(filter.FieldEvent, "ConsoleLogin"), term(filter.FieldError, "none"))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	withMFA := 0
 	var login index.EventRef
@@ -386,14 +387,14 @@ func answerRootNoMFA(x *index.Index, s Scenario) (Answer, error) {
 		}
 	}
 	if !found {
-		return Answer{}, errors.New("no console sign-in of root without MFA in the loaded events")
+		return scenario.Answer{}, errors.New("no console sign-in of root without MFA in the loaded events")
 	}
 	lr := x.Record(login)
-	a := Answer{Principal: lr.Identity.Principal, SourceIP: lr.SourceIP, Key: login,
+	a := scenario.Answer{Principal: lr.Identity.Principal, SourceIP: lr.SourceIP, Key: login,
 		Filter: text(term(filter.FieldType, "Root"), term(filter.FieldIP, lr.SourceIP), term(filter.FieldAccount, lr.Account))}
 	refs, err := findText(x, a.Filter)
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	var deleted, calls []string
 	for _, ref := range refs {
@@ -447,17 +448,17 @@ var denied = term(filter.FieldError, "*Denied*", "*Authoriz*")
 
 // answerDeniedStorm: the principal denied most in one hour, what it tried, its chain, and the fix if one
 // followed.
-func answerDeniedStorm(x *index.Index, s Scenario) (Answer, error) {
+func answerDeniedStorm(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	refs, err := find(x, denied)
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	who, run, perHour := busiest(x, byPrincipal(x, refs), func(index.EventRef) int { return 1 }, time.Hour, 10*time.Minute)
 	if perHour < 50 {
-		return Answer{}, errors.New("no principal was denied more than 50 times in an hour")
+		return scenario.Answer{}, errors.New("no principal was denied more than 50 times in an hour")
 	}
 	first, last := x.Record(run[0]), x.Record(run[len(run)-1])
-	a := Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Key: run[0], Evidence: run,
+	a := scenario.Answer{Principal: who, AccessKey: first.Identity.AccessKey, SourceIP: first.SourceIP, Key: run[0], Evidence: run,
 		Count: len(run), Filter: text(term(filter.FieldPrincipal, who), denied)}
 	a.Behind, a.Chain = behind(x, run[0])
 	names, services, regions := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -475,7 +476,7 @@ func answerDeniedStorm(x *index.Index, s Scenario) (Answer, error) {
 		a.Resources = []string{role}
 		fixes, err := find(x, term(filter.FieldEvent, "AttachRolePolicy", "PutRolePolicy"), term(filter.FieldError, "none"), term(filter.FieldResource, role))
 		if err != nil {
-			return Answer{}, err
+			return scenario.Answer{}, err
 		}
 		for _, ref := range fixes {
 			r := x.Record(ref)
@@ -492,10 +493,10 @@ func answerDeniedStorm(x *index.Index, s Scenario) (Answer, error) {
 
 // answerBucketWipe: the principal and bucket with the most deletions, what it read first, from where, and
 // whose credentials they were.
-func answerBucketWipe(x *index.Index, s Scenario) (Answer, error) {
+func answerBucketWipe(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	refs, err := find(x, term(filter.FieldEvent, "DeleteObject"), term(filter.FieldError, "none"))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	type key struct{ principal, bucket, ip string }
 	counts := map[key]int{}
@@ -513,12 +514,12 @@ func answerBucketWipe(x *index.Index, s Scenario) (Answer, error) {
 		}
 	}
 	if counts[best] < 50 {
-		return Answer{}, errors.New("no principal deleted more than 50 objects of one bucket")
+		return scenario.Answer{}, errors.New("no principal deleted more than 50 objects of one bucket")
 	}
-	a := Answer{Principal: best.principal, SourceIP: best.ip, Resources: []string{best.bucket},
+	a := scenario.Answer{Principal: best.principal, SourceIP: best.ip, Resources: []string{best.bucket},
 		Filter: text(term(filter.FieldIP, best.ip), term(filter.FieldResource, best.bucket))}
 	if a.Evidence, err = findText(x, a.Filter); err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
 	reads, notes := 0, []string{}
 	for _, ref := range a.Evidence {
@@ -549,7 +550,7 @@ func answerBucketWipe(x *index.Index, s Scenario) (Answer, error) {
 	if key := first.Identity.AccessKey; key != "" {
 		same, err := find(x, term(filter.FieldKey, key), filter.Term{Field: filter.FieldIP, Values: []string{best.ip}, Negate: true})
 		if err != nil {
-			return Answer{}, err
+			return scenario.Answer{}, err
 		}
 		home := map[string]bool{}
 		for _, ref := range same {
@@ -572,12 +573,12 @@ func answerBucketWipe(x *index.Index, s Scenario) (Answer, error) {
 }
 
 // answerScaleIn: the TerminateInstances made by AWS services on behalf of Auto Scaling.
-func answerScaleIn(x *index.Index, s Scenario) (Answer, error) {
+func answerScaleIn(x *index.Index, s scenario.Scenario) (scenario.Answer, error) {
 	refs, err := find(x, term(filter.FieldEvent, "TerminateInstances"), term(filter.FieldError, "none"))
 	if err != nil {
-		return Answer{}, err
+		return scenario.Answer{}, err
 	}
-	a := Answer{}
+	a := scenario.Answer{}
 	for _, ref := range refs {
 		r := x.Record(ref)
 		if r.Identity.InvokedBy != filter.EventSource("autoscaling") {
@@ -591,7 +592,7 @@ func answerScaleIn(x *index.Index, s Scenario) (Answer, error) {
 		a.Count += countKind(r, kindInstance)
 	}
 	if len(a.Evidence) == 0 {
-		return Answer{}, errors.New("no TerminateInstances by Auto Scaling in the loaded events")
+		return scenario.Answer{}, errors.New("no TerminateInstances by Auto Scaling in the loaded events")
 	}
 	a.Text = fmt.Sprintf("No. %s of the week's TerminateInstances (%s) were made by %s, invoked by autoscaling.amazonaws.com "+
 		"from %s: Auto Scaling groups scaling in or replacing unhealthy instances. It is a service-linked role that "+

@@ -1,11 +1,11 @@
-// Package scenario is the built-in sample's incidents, each told as a question a learner answers with
+// Package scenarios is the built-in sample's incidents, each told as a question a learner answers with
 // the console (questions.go), and how each answer is found in the loaded events rather than recited
 // (answers.go): analysis over the index, as the findings are. The records that hold the stories are
-// written by source/sample/story around the subjects named here.
-package scenario
+// written by source/sample/story around the subjects named here; main hands the questions to the
+// console (model/scenario says what a question and its answer are).
+package scenarios
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -15,52 +15,8 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
+	"github.com/trailscope/trailscope/model/scenario"
 )
-
-// Scenario is one incident of the built-in sample, told as a question a learner answers with the console:
-// a hint (a filter to type first), what to do next, and an answer that Answer computes from the loaded
-// events rather than recites (answers.go). The generator (source/sample/story) builds its records around
-// the scenarios' Subjects, and the sample's tests check that every answer matches what the generator wrote.
-type Scenario struct {
-	Name     string // short and stable: "terminated"; `trailscope sample --list` shows it
-	Title    string // the incident in a few words
-	Question string
-	Hint     string // a filter to start from
-	Next     string // what to look at once the hint's events are on screen
-	// Subject is what the question names (an instance, an IAM user, a security group), "" when it names
-	// nothing: the generator makes the story happen to it, and Answer looks for it.
-	Subject string
-	// LookAlike marks a normal activity that looks alarming; its answer says why it is not an incident.
-	LookAlike bool
-	answer    func(x *index.Index, s Scenario) (Answer, error)
-}
-
-// Answer is a scenario's answer, as found in the loaded events.
-type Answer struct {
-	Text      string // the answer in a few sentences, with the facts below
-	Principal string // who made the calls
-	Behind    string // who is behind the session, from its credential chain; "" when it is Principal
-	AccessKey string // the key the calls were made with
-	SourceIP  string
-	Resources []string // what the answer is about, the main thing first
-	Count     int      // how many: instances launched, calls denied, objects deleted...; 0 when not a count
-	// Key is the event the question is about (the TerminateInstances, the first deletion, ...): the
-	// scenario's Hint finds it, and the console jumps to it.
-	Key index.EventRef
-	// Evidence is the events the answer rests on, oldest first, Key among them; Filter finds them all.
-	Evidence []index.EventRef
-	Filter   string       // a filter that shows the evidence (and perhaps a few events around it)
-	Chain    []index.Link // the credential chain behind the key event, when there is one
-}
-
-// Answer finds the scenario's answer in x. It fails when the loaded events do not hold the incident (they
-// are not the built-in sample, or not all of it has arrived yet).
-func (s Scenario) Answer(x *index.Index) (Answer, error) {
-	if s.answer == nil {
-		return Answer{}, errors.New("scenario " + s.Name + " has no answer")
-	}
-	return s.answer(x, s)
-}
 
 // The subjects of the built-in sample's questions. The generator makes the stories happen to them.
 const (
@@ -71,8 +27,8 @@ const (
 
 // All returns the incidents of the built-in sample, in the order to try them; the look-alikes come
 // last. The slice is the caller's.
-func All() []Scenario {
-	return []Scenario{
+func All() []scenario.Scenario {
+	return []scenario.Scenario{
 		{
 			Name:    "terminated",
 			Title:   "I didn't terminate it",
@@ -83,7 +39,7 @@ func All() []Scenario {
 			Hint: "event:TerminateInstances resource:" + sampleInstance,
 			Next: "Open the event (Enter): read its identity and source IP, then pivot on the IP to see how " +
 				"that session began.",
-			answer: answerTerminated,
+			Find: answerTerminated,
 		},
 		{
 			Name:    "leaked-key",
@@ -94,7 +50,7 @@ func All() []Scenario {
 			Hint: "user:" + sampleCIUser + " -ua:Terraform",
 			Next: "The CI system always calls through Terraform: look at the address and user agent of what " +
 				"remains, then filter on that address to follow the intruder.",
-			answer: answerLeakedKey,
+			Find: answerLeakedKey,
 		},
 		{
 			Name:    "role-chain",
@@ -105,7 +61,7 @@ func All() []Scenario {
 			Hint: "event:AuthorizeSecurityGroupIngress resource:" + sampleBastion,
 			Next: "Open the rule that allows 0.0.0.0/0 and follow its credential chain: each link is the " +
 				"AssumeRole that minted the key, and who called it.",
-			answer: answerRoleChain,
+			Find: answerRoleChain,
 		},
 		{
 			Name:  "cost-spike",
@@ -115,7 +71,7 @@ func All() []Scenario {
 			Hint: "event:RunInstances",
 			Next: "Look at the histogram and the principals view (p) of the result; filter on the busiest " +
 				"principal, then open one of its events for the credential chain.",
-			answer: answerCostSpike,
+			Find: answerCostSpike,
 		},
 		{
 			Name:     "root-no-mfa",
@@ -124,7 +80,7 @@ func All() []Scenario {
 			Hint:     "type:Root",
 			Next: "Open the ConsoleLogin events and compare MFAUsed; then filter on the address of the one " +
 				"without MFA.",
-			answer: answerRootNoMFA,
+			Find: answerRootNoMFA,
 		},
 		{
 			Name:  "denied-storm",
@@ -134,7 +90,7 @@ func All() []Scenario {
 			Hint: text(denied),
 			Next: "The histogram shows when; the principals view (p) shows who. Open one of its events for " +
 				"the credential chain.",
-			answer: answerDeniedStorm,
+			Find: answerDeniedStorm,
 		},
 		{
 			Name:  "bucket-wipe",
@@ -144,7 +100,7 @@ func All() []Scenario {
 			Hint: "event:DeleteObject",
 			Next: "Find the principal and bucket with the most deletions, then filter on its source IP and " +
 				"compare it with the addresses the same session used before.",
-			answer: answerBucketWipe,
+			Find: answerBucketWipe,
 		},
 		{
 			Name:      "scale-in",
@@ -152,22 +108,15 @@ func All() []Scenario {
 			LookAlike: true,
 			Question: "Several instances were terminated this week by a role nobody on the team uses. Should " +
 				"you worry?",
-			Hint:   "event:TerminateInstances",
-			Next:   "Group by principal (p) and open one of the role's events: look at invokedBy and the source IP.",
-			answer: answerScaleIn,
+			Hint: "event:TerminateInstances",
+			Next: "Group by principal (p) and open one of the role's events: look at invokedBy and the source IP.",
+			Find: answerScaleIn,
 		},
 	}
 }
 
 // Named returns the scenario with the given Name.
-func Named(name string) (Scenario, bool) {
-	for _, s := range All() {
-		if s.Name == name {
-			return s, true
-		}
-	}
-	return Scenario{}, false
-}
+func Named(name string) (scenario.Scenario, bool) { return scenario.Named(All(), name) }
 
 // term is a filter term: a field and its values.
 func term(f filter.Field, values ...string) filter.Term { return filter.Term{Field: f, Values: values} }
