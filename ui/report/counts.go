@@ -56,7 +56,7 @@ func WriteCounts(w io.Writer, f Format, field string, counts []index.ValueCount)
 			}
 			rows[i] = []string{v, Commas(c.Count)}
 		}
-		if err := writeRows(bw, []string{field, "count"}, []int{100, 12}, []bool{true, false}, rows); err != nil {
+		if err := writeRows(bw, []string{field, "count"}, []int{100, 12}, []cut{CutMiddle}, rows); err != nil {
 			return err
 		}
 	}

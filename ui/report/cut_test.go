@@ -30,3 +30,33 @@ func TestCutMiddle(t *testing.T) {
 		}
 	}
 }
+
+func TestCutPrincipal(t *testing.T) {
+	sso := "role/AWSReservedSSO_AdministratorAccess_1a2b3c4d5e6f7a8b (session jessica.jensen@example.com)"
+	for _, tt := range []struct {
+		p     string
+		width int
+		want  string
+	}{
+		{"user/alice.chen", 20, "user/alice.chen"},
+		{sso, 120, sso},
+		{sso, 40, "Administrato…/jessica.jensen@example.com"},
+		{sso, 15, "Adm…/jessica.j…"},
+		{sso, 5, "jess…"},
+		{"role/inventory-svc (session i-716e9f8d44ad2f555)", 33, "inventory-svc/i-716e9f8d44ad2f555"},
+		{"role/inventory-svc (session i-716e9f8d44ad2f555)", 30, "inventory…/i-716e9f8d44ad2f555"},
+		{"role/inventory-svc (session i-716e9f8d44ad2f555)", 15, "inv…/i-7…d2f555"},
+		{"role/deploy (session ci, source alice)", 9, "deploy/ci"},
+		{"service cloudtrail.amazonaws.com", 15, "serv…cloudtrail"},
+		{"user/stratus-red-team-backdoor-user", 15, "user…kdoor-user"},
+		{"role/a (session)", 4, "r…n)"}, // not a session principal: no session name
+	} {
+		got := CutPrincipal(tt.p, tt.width)
+		if got != tt.want {
+			t.Errorf("CutPrincipal(%q, %d) = %q, want %q", tt.p, tt.width, got, tt.want)
+		}
+		if w := ansi.StringWidth(got); w > max(tt.width, 0) {
+			t.Errorf("CutPrincipal(%q, %d) is %d cells wide", tt.p, tt.width, w)
+		}
+	}
+}

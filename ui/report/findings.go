@@ -30,8 +30,8 @@ var FindingColumns = []string{"severity", "rule", "principal", "behind", "count"
 // findingWidth caps the findings table's columns; long principals and titles are cut with an ellipsis.
 var findingWidth = []int{8, 30, 56, 32, 6, 20, 20, 100}
 
-// findingMiddleCut are the findings table's columns cut in the middle: the principals.
-var findingMiddleCut = []bool{false, false, true, true}
+// findingCuts fits the findings table's principals: who made the calls, and who is behind them.
+var findingCuts = []cut{nil, nil, CutPrincipal, CutPrincipal}
 
 // PrincipalCell names who made a finding's calls: its principal, or for a finding about an address
 // (failed sign-ins from one IP) the address.
@@ -85,7 +85,7 @@ func writeFindingsTable(w io.Writer, findings []findings.Finding) error {
 	for i, f := range findings {
 		rows[i] = FindingRow(f)
 	}
-	return writeRows(w, FindingColumns, findingWidth, findingMiddleCut, rows)
+	return writeRows(w, FindingColumns, findingWidth, findingCuts, rows)
 }
 
 // findingJSON is a finding as `trailscope findings --format json` writes it.

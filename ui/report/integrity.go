@@ -16,9 +16,9 @@ import (
 // IntegrityColumns are the columns of `trailscope verify`'s table, in order.
 var IntegrityColumns = []string{"status", "kind", "file", "digest", "why"}
 
-// integrityMiddleCut are the integrity table's columns cut in the middle: the files and digests, whose
-// names differ at the end.
-var integrityMiddleCut = []bool{false, false, true, true, false}
+// integrityCuts cuts the integrity table's files and digests in the middle: their names differ at the
+// end.
+var integrityCuts = []cut{nil, nil, CutMiddle, CutMiddle}
 
 // integrityWidth caps the columns; a path is never cut (its end is what tells files apart).
 var integrityWidth = []int{14, 6, 1000, 80, 160}
@@ -65,7 +65,7 @@ func WriteIntegrity(w io.Writer, f Format, results []integrity.Result) error {
 		for i, r := range results {
 			rows[i] = IntegrityRow(r)
 		}
-		if err := writeRows(bw, IntegrityColumns, integrityWidth, integrityMiddleCut, rows); err != nil {
+		if err := writeRows(bw, IntegrityColumns, integrityWidth, integrityCuts, rows); err != nil {
 			return err
 		}
 	}

@@ -113,12 +113,12 @@ func ResourceList(res []cloudtrail.Resource) string {
 	return strings.Join(ids, ", ")
 }
 
-// maxWidth caps a table column: longer cells are cut, in the middle for the columns of middleCut.
+// maxWidth caps a table column: longer cells are cut as tableCuts says.
 var maxWidth = []int{20, 40, 56, 60, 39, 16, 32}
 
-// middleCut are the columns whose tail tells values apart (principals with their sessions, ARNs, S3
-// keys): they are cut in the middle, the others at the end.
-var middleCut = []bool{false, false, true, true, false, false, false}
+// tableCuts fits the cells too long for their columns: a principal to its role and session, a resource
+// (an ARN, an S3 key: their tail tells them apart) in the middle, the others at the end.
+var tableCuts = []cut{nil, nil, CutPrincipal, CutMiddle}
 
 func writeTable(ctx context.Context, w io.Writer, idx *index.Index, refs []index.EventRef, opt Options) error {
 	columns, widest := Columns, maxWidth
@@ -136,7 +136,7 @@ func writeTable(ctx context.Context, w io.Writer, idx *index.Index, refs []index
 			rows[i] = append(rows[i], Explanation(r))
 		}
 	}
-	if err := writeRows(w, columns, widest, middleCut, rows); err != nil {
+	if err := writeRows(w, columns, widest, tableCuts, rows); err != nil {
 		return err
 	}
 	if opt.Progress != nil {
@@ -154,10 +154,13 @@ func Explanation(r cloudtrail.Record) string {
 	return cloudtrail.Sanitize(catalog.ServiceName(r.Source)) + " call (not in the catalog)"
 }
 
+// cut fits a cell into a width.
+type cut func(s string, width int) string
+
 // writeRows writes rows under a header of columns, each column as wide as its widest cell up to
-// its cap in widest (longer cells are cut with an ellipsis: in the middle for the columns middle
-// says, at the end for the others).
-func writeRows(w io.Writer, columns []string, widest []int, middle []bool, rows [][]string) error {
+// its cap in widest; longer cells are cut by the column's cut in cuts, at the end with an ellipsis
+// when it has none.
+func writeRows(w io.Writer, columns []string, widest []int, cuts []cut, rows [][]string) error {
 	widths := make([]int, len(columns))
 	header := make([]string, len(columns))
 	for i, c := range columns {
@@ -173,7 +176,7 @@ func writeRows(w io.Writer, columns []string, widest []int, middle []bool, rows 
 		return err
 	}
 	for _, row := range rows {
-		if err := writeAligned(w, row, widths, middle); err != nil {
+		if err := writeAligned(w, row, widths, cuts); err != nil {
 			return err
 		}
 	}
@@ -213,11 +216,11 @@ func Bytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-func writeAligned(w io.Writer, cells []string, widths []int, middle []bool) error {
+func writeAligned(w io.Writer, cells []string, widths []int, cuts []cut) error {
 	var b strings.Builder
 	for i, cell := range cells {
-		if i < len(middle) && middle[i] {
-			cell = CutMiddle(cell, widths[i])
+		if i < len(cuts) && cuts[i] != nil {
+			cell = cuts[i](cell, widths[i])
 		} else {
 			cell = ansi.Truncate(cell, widths[i], "…")
 		}
