@@ -231,7 +231,7 @@ func (a *App) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		} else {
 			a.say("times in " + a.state.Clock.ZoneName(a.state.Hist.To) + " (t: the next way)")
 		}
-		return nil
+		return a.detail.Redraw()
 	}
 	for _, p := range a.pages {
 		if key.Matches(msg, p.key) {

@@ -80,3 +80,33 @@ func TestAgo(t *testing.T) {
 		}
 	}
 }
+
+// TestDetailTimeFollowsTheClock: the detail's "when" line is in the zone the list shows, or says how
+// long before the newest event it is, and t redraws an open detail; the record's UTC time stays beside it.
+func TestDetailTimeFollowsTheClock(t *testing.T) {
+	idx := spanIndex(100, time.Date(2024, 3, 8, 9, 0, 0, 0, time.UTC), 6*time.Hour)
+	a := newKeptApp(idx, t.TempDir(), settings.Config{TimeZone: "Asia/Tokyo"})
+	press(a, "enter")
+	if !a.detail.IsOpen() {
+		t.Fatal("enter did not open the detail")
+	}
+	whenLine := func() string {
+		for _, l := range strings.Split(screen(a), "\n") {
+			if strings.Contains(l, "when") {
+				return l
+			}
+		}
+		return ""
+	}
+	if l := whenLine(); !strings.Contains(l, "JST") || !strings.Contains(l, "2024-03-08T14:5") {
+		t.Fatalf("in the config's zone: %q", l)
+	}
+	press(a, "t")
+	if l := whenLine(); !strings.Contains(l, "UTC, 0s ago") {
+		t.Fatalf("relative: %q", l)
+	}
+	press(a, "t")
+	if l := whenLine(); !strings.Contains(l, "2024-03-08 14:5") || !strings.Contains(l, " UTC (2024-03-08T14:5") {
+		t.Fatalf("UTC: %q", l)
+	}
+}

@@ -57,10 +57,19 @@ func (m *Model) Ref() (index.EventRef, bool) {
 // follow in a second command, so that the detail shows at once.
 func (m *Model) Open(ref index.EventRef, cursor int) tea.Cmd {
 	m.seq++
-	seq, idx, w, in := m.seq, m.State.Index, m.Width, m.State.Integrity
+	seq, idx, w, in, clock := m.seq, m.State.Index, m.Width, m.State.Integrity, m.State.Clock
 	return func() tea.Msg {
-		return builtMsg{seq: seq, page: build(idx, in, ref, w), cursor: cursor}
+		return builtMsg{seq: seq, page: build(idx, in, clock, ref, w), cursor: cursor}
 	}
+}
+
+// Redraw builds the open detail again where its cursor is (the clock changed: its times read
+// otherwise); nil when closed.
+func (m *Model) Redraw() tea.Cmd {
+	if m.page == nil {
+		return nil
+	}
+	return m.Open(m.page.ref, m.page.cursor)
 }
 
 // Close closes the detail and drops a page still being built.

@@ -102,7 +102,7 @@ func (d *page) setCounts(counts map[string]int) {
 // build reads an event's record and works out its summary, chain and related events.
 // build makes the detail of ref; in is the check of the loaded files' integrity, which says
 // whether the file the event came from matches its digest.
-func build(idx *index.Index, in common.Integrity, ref index.EventRef, width int) *page {
+func build(idx *index.Index, in common.Integrity, clock common.Clock, ref index.EventRef, width int) *page {
 	d := &page{ref: ref, rec: idx.Record(ref), width: width}
 	r := &d.rec
 	id := &r.Identity
@@ -137,7 +137,7 @@ func build(idx *index.Index, in common.Integrity, ref index.EventRef, width int)
 		}
 		field("why", why, "")
 	}
-	field("when", r.Time.Format("2006-01-02 15:04:05 MST")+" ("+r.Time.Format(time.RFC3339)+")", "")
+	field("when", when(idx, clock, r.Time), "")
 	who := id.Principal
 	if who == "" {
 		who = "(no identity)"
@@ -445,4 +445,16 @@ func (d *page) fold() {
 		}
 	}
 	d.flatten()
+}
+
+// when writes an event's time as the console shows times (`t`): in UTC, in the chosen zone, or with
+// how long before the newest event loaded it is; the record's own UTC time follows in brackets.
+func when(idx *index.Index, c common.Clock, t time.Time) string {
+	s := c.In(t).Format("2006-01-02 15:04:05 MST")
+	if c.Mode == common.TimesRelative {
+		if _, newest, ok := idx.Span(); ok {
+			s += ", " + common.Ago(t, newest)
+		}
+	}
+	return s + " (" + t.UTC().Format(time.RFC3339) + ")"
 }
