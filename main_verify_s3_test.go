@@ -183,3 +183,32 @@ func TestVerifyS3Window(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyS3Organization: an organization trail's bucket (AWSLogs/o-ORG/ACCOUNT/CloudTrail-Digest/...)
+// verifies from S3 as it does from a copy: every chain of every account found under the
+// organization's folder, every file valid, exit 0.
+func TestVerifyS3Organization(t *testing.T) {
+	dir := t.TempDir()
+	if out, errOut, code := runRoot(t, "", "synth", "--shape", "org", "--events", "3000", "--files", "30", "--days", "1", "--seed", "5", "--digests", dir); code != 0 {
+		t.Fatalf("synth: exit %d: %s %s", code, out, errOut)
+	}
+	srv := serveArchive(t, dir)
+	day := world.DefaultStart
+	window := []string{"--since", day.Add(-time.Hour).Format(time.RFC3339), "--until", day.AddDate(0, 0, 2).Format(time.RFC3339)}
+	lines, errOut, code := runVerify(t, append(append([]string{"--offline", "--public-keys", filepath.Join(dir, "public-keys.json")}, window...), "s3://"+synthBucket+"/AWSLogs/")...)
+	if code != 0 || len(problemsOf(lines)) != 0 {
+		t.Fatalf("exit %d, problems %v:\n%s", code, problemsOf(lines), errOut)
+	}
+	logs, digests := len(find(t, dir, "_CloudTrail_")), len(find(t, dir, "_CloudTrail-Digest_"))
+	if len(lines) != logs+digests || digests == 0 {
+		t.Fatalf("%d results for %d logs and %d digests:\n%s", len(lines), logs, digests, errOut)
+	}
+	for _, l := range lines {
+		if l.Kind == "digest" && !strings.Contains(l.File, "/AWSLogs/o-") {
+			t.Errorf("a digest outside the organization's folder: %s", l.File)
+		}
+	}
+	if fakes3.Count(srv.Requests(), "GetObject") == 0 {
+		t.Error("nothing fetched")
+	}
+}

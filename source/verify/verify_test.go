@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -41,6 +42,12 @@ type signed struct {
 
 func newSigned(t *testing.T, backfill int) *signed {
 	t.Helper()
+	return newSignedWith(t, world.Options{Events: 400, Files: 30, Days: 1, Accounts: 1, Gzip: true, Seed: 7}, backfill)
+}
+
+// newSignedWith signs an archive that world generates with opt.
+func newSignedWith(t *testing.T, opt world.Options, backfill int) *signed {
+	t.Helper()
 	keyOnce.Do(func() {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
@@ -49,7 +56,7 @@ func newSigned(t *testing.T, backfill int) *signed {
 		key = k
 	})
 	dir := t.TempDir()
-	if _, err := world.Generate(world.Options{Events: 400, Files: 30, Days: 1, Accounts: 1, Gzip: true, Seed: 7}, dir); err != nil {
+	if _, err := world.Generate(opt, dir); err != nil {
 		t.Fatal(err)
 	}
 	ds, err := signing.WriteDigests(dir, signing.DigestOptions{Key: key, Fingerprint: fingerprint, Backfill: backfill})
@@ -173,6 +180,32 @@ func listedBy(t *testing.T, digest string) []string {
 		out = append(out, path.Base(l.Object))
 	}
 	return out
+}
+
+// TestOrganizationTrail: an organization trail's digests lie beside each account's logs, under the
+// organization's folder (AWSLogs/o-ORG/ACCOUNT/CloudTrail-Digest/...), and verify as a plain trail's.
+func TestOrganizationTrail(t *testing.T) {
+	s := newSignedWith(t, world.Options{Shape: world.ShapeOrg, Events: 600, Files: 20, Days: 1, Gzip: true, Seed: 3}, 0)
+	digests := s.files(t, "_CloudTrail-Digest_")
+	if len(digests) == 0 {
+		t.Fatal("no digests")
+	}
+	for _, d := range digests {
+		rel, _ := filepath.Rel(s.dir, d)
+		if !regexp.MustCompile(`^AWSLogs/o-[a-z0-9]+/[0-9]{12}/CloudTrail-Digest/`).MatchString(filepath.ToSlash(rel)) {
+			t.Fatalf("a digest outside the organization's folder: %s", rel)
+		}
+	}
+	out := run(t, verify.Dir{s.dir}, verify.Options{Keys: s.keys, Signatures: s.signatures()})
+	if !out.OK() || len(out.Results) != len(s.files(t, "_CloudTrail_"))+len(digests) {
+		t.Fatalf("%d results, problems %v", len(out.Results), problems(out))
+	}
+	log := s.files(t, "_CloudTrail_")[0]
+	rewrite(t, log, func([]byte) []byte { return []byte(`{"Records":[]}`) })
+	out = run(t, verify.Dir{s.dir}, verify.Options{Keys: s.keys, Signatures: s.signatures()})
+	if got := problems(out); len(got) != 1 || got[filepath.Base(log)] != integrity.Modified {
+		t.Fatalf("one log changed: %v", got)
+	}
 }
 
 // TestTamperedArchive is the issue's scenario: one log changed, one log deleted, one digest deleted.

@@ -60,7 +60,8 @@ var logFileName = regexp.MustCompile(`^([0-9]{12})_CloudTrail_([a-z0-9-]+)_([0-9
 // account and region with log files under dir/AWSLogs, one digest an hour from the first delivery
 // to the last (empty hours included), each listing the SHA-256 of the uncompressed log files
 // delivered in it, chained to the previous digest by its hash and signature, and signed
-// SHA256withRSA. The digests go to AWSLogs/ACCOUNT/CloudTrail-Digest/REGION/Y/M/D/, gzipped.
+// SHA256withRSA. The digests go beside the logs' CloudTrail folder, as CloudTrail puts them:
+// AWSLogs/[o-ORG/]ACCOUNT/CloudTrail-Digest/REGION/Y/M/D/, gzipped.
 //
 // The digest is written in model/integrity's Digest (whose field names the real samples check), but
 // the string to sign and the hashes are built here from the documentation, apart from
@@ -81,13 +82,14 @@ func WriteDigests(dir string, opt DigestOptions) (Digests, error) {
 	}
 	streams := map[[2]string][]*logFile{}
 	for _, l := range logs {
-		k := [2]string{l.account, l.region}
+		k := [2]string{l.base, l.region}
 		streams[k] = append(streams[k], l)
 	}
 	out := Digests{Signatures: map[string]string{}}
 	byName := func(a, b [2]string) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }
 	for _, k := range slices.SortedFunc(maps.Keys(streams), byName) {
-		w := &digestWriter{dir: dir, opt: opt, account: k[0], region: k[1], out: &out}
+		l := streams[k][0]
+		w := &digestWriter{dir: dir, opt: opt, base: l.base, account: l.account, region: l.region, out: &out}
 		if err := w.stream(streams[k]); err != nil {
 			return out, err
 		}
@@ -99,6 +101,7 @@ type logFile struct {
 	path            string
 	key             string // S3 key: the path under dir, with slashes
 	account, region string
+	base            string // the key up to the account's CloudTrail folder: AWSLogs/[o-ORG/]ACCOUNT
 	at              time.Time
 	sum             [32]byte
 }
@@ -121,7 +124,12 @@ func findLogs(dir string) ([]*logFile, error) {
 		if err != nil {
 			return err
 		}
-		logs = append(logs, &logFile{path: path, key: filepath.ToSlash(rel), account: m[1], region: m[2], at: at})
+		key := filepath.ToSlash(rel)
+		base, _, ok := strings.Cut(key, "/CloudTrail/")
+		if !ok {
+			return nil
+		}
+		logs = append(logs, &logFile{path: path, key: key, base: base, account: m[1], region: m[2], at: at})
 		return nil
 	})
 	if err != nil {
@@ -185,9 +193,9 @@ func hashFile(l *logFile) error {
 
 // digestWriter writes the chains of one account and region.
 type digestWriter struct {
-	dir, account, region string
-	opt                  DigestOptions
-	out                  *Digests
+	dir, base, account, region string
+	opt                        DigestOptions
+	out                        *Digests
 }
 
 // link is the end of a chain so far: what the next digest repeats.
@@ -242,7 +250,7 @@ func (w *digestWriter) write(start, end time.Time, logs []*logFile, prev *link, 
 	if backfill {
 		suffix = "_backfill"
 	}
-	key := fmt.Sprintf("AWSLogs/%s/CloudTrail-Digest/%s/%s/%s_CloudTrail-Digest_%s_%s_%s_%s%s.json.gz", w.account, w.region,
+	key := fmt.Sprintf("%s/CloudTrail-Digest/%s/%s/%s_CloudTrail-Digest_%s_%s_%s_%s%s.json.gz", w.base, w.region,
 		end.Format("2006/01/02"), w.account, w.region, w.opt.Trail, w.opt.HomeRegion, end.Format("20060102T150405Z"), suffix)
 	d := integrity.Digest{AccountID: w.account, StartTime: stamp(start), EndTime: stamp(end), Bucket: w.opt.Bucket, Object: key,
 		Fingerprint: w.opt.Fingerprint, SignatureAlgorithm: "SHA256withRSA", LogFiles: []integrity.LogEntry{}}
