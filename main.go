@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,20 +47,14 @@ type exitCode int
 func (c exitCode) Error() string { return fmt.Sprintf("exit %d", int(c)) }
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		// The index is long-lived, large and mostly pointer-free, so collecting is cheap: at 30%
-		// growth instead of 100% a million-event load peaks at 430 MB instead of 630, in the
-		// same time (BENCHMARKS.md).
-		debug.SetGCPercent(30)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	// A reader that goes away (`trailscope query ... | head`) makes writes fail with EPIPE instead of
 	// killing the process, so that the work stops early and quietly.
 	signal.Ignore(syscall.SIGPIPE)
 	if os.Getenv("GOMEMLIMIT") == "" {
-		// Past a few hundred MB, peak memory an eighth above what is live, not 30% above it
-		// (main_memory.go; BENCHMARKS.md).
+		// Past a few hundred MB, peak memory an eighth above what is live, not twice it (Go's
+		// default GOGC): main_memory.go; BENCHMARKS.md, "Fourth round".
 		go boundMemory(ctx, 100*time.Millisecond)
 	}
 	root := newRoot(os.Stdin, os.Stdout, os.Stderr)

@@ -2,6 +2,17 @@ package cloudtrail
 
 import "strings"
 
+// PrincipalWords are the words DeriveIdentity writes into a Principal around the record's values
+// ("role/", " (session ", "service "...), and PrincipalSeparators the characters that stand between
+// them and the values (and the "?" of a missing one). Every other run of a Principal between
+// separators is part of a value the record holds, or the record's userIdentity.type lower-cased:
+// model/prefilter relies on it to look for a principal: term's text in a record's bytes.
+var PrincipalWords = []string{"root", "user", "role", "session", "source", "federated", "via", "account",
+	"service", "identity-center", "saml", "web-identity", "directory", "no", "identity"}
+
+// PrincipalSeparators: see PrincipalWords.
+const PrincipalSeparators = "/ (),?"
+
 // DeriveIdentity fills in the readable Principal, Role and Session of an identity from its raw
 // fields, for every userIdentity.type CloudTrail writes (and for records that have none).
 func DeriveIdentity(id *Identity) {

@@ -1,6 +1,10 @@
 package cloudtrail
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestDeriveIdentity(t *testing.T) {
 	tests := []struct {
@@ -69,6 +73,30 @@ func TestSanitize(t *testing.T) {
 	for _, tt := range tests {
 		if got := Sanitize(tt.in); got != tt.want {
 			t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestPrincipalWords: whatever the identity, every run of its Principal between PrincipalSeparators
+// is one of PrincipalWords, the type lower-cased, or part of a value the record holds (each value here
+// holds the marker "zq"; a value missing gives the separator "?").
+func TestPrincipalWords(t *testing.T) {
+	types := []string{"Root", "IAMUser", "AssumedRole", "Role", "FederatedUser", "AWSAccount", "AWSService",
+		"IdentityCenterUser", "SAMLUser", "WebIdentityUser", "Directory", "", "Unknown", "SomeNewType"}
+	full := Identity{PrincipalID: "AROAzq1:zq-sess", ARN: "arn:aws:sts::zq2:assumed-role/zq-role/zq-sess",
+		Account: "zq3", AccessKey: "ASIAzq", UserName: "zq-user", InvokedBy: "zq.amazonaws.com", SourceIdentity: "zq-src",
+		OnBehalfOf: "zq-behalf", IssuerType: "Role", IssuerARN: "arn:aws:iam::zq4:role/zq-issuer", IssuerName: "zq-issuer",
+		Provider: "arn:aws:iam::zq5:saml-provider/zq-idp"}
+	for _, typ := range types {
+		for _, id := range []Identity{full, {}, {ARN: full.ARN}, {PrincipalID: full.PrincipalID}, {InvokedBy: full.InvokedBy}} {
+			id.Type = typ
+			DeriveIdentity(&id)
+			runs := strings.FieldsFunc(id.Principal, func(r rune) bool { return strings.ContainsRune(PrincipalSeparators, r) })
+			for _, run := range runs {
+				if !strings.Contains(run, "zq") && !slices.Contains(PrincipalWords, run) && run != strings.ToLower(typ) {
+					t.Errorf("type %q: %q in %q is neither a value nor one of PrincipalWords", typ, run, id.Principal)
+				}
+			}
 		}
 	}
 }

@@ -7,8 +7,9 @@
 // The guarantee rests on how the index evaluates terms (model/index, eval.go) over values that
 // cloudtrail.DecodeRecord takes verbatim from the record: eventName, eventSource, userIdentity.type,
 // accessKeyId, awsRegion, the accounts, errorCode, userAgent, requestID and sharedEventID, and
-// sourceIPAddress. For each such term the Prefilter knows a piece of text every matching record holds
-// in its JSON, ignoring ASCII case. Terms about derived values (principals, resources, bare words) and
+// sourceIPAddress; and principal:, whose text outside the words a Principal is written with comes from
+// the record's identity. For each such term the Prefilter knows a piece of text every matching record
+// holds in its JSON, ignoring ASCII case. Terms about other derived values (resources, bare words) and
 // negated terms rule nothing out; a query whose answer depends on other events (since: and until: as a
 // duration back from the newest event, lineage:) gets no Prefilter at all.
 //
@@ -23,9 +24,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 )
 
@@ -80,6 +83,14 @@ func needles(t filter.Term) ([][]byte, bool) {
 			return nil, false
 		}
 		values = append(ips, t.Names...)
+	case filter.FieldPrincipal:
+		for _, v := range t.Values {
+			n := principalNeedle(v)
+			if n == "" {
+				return nil, false
+			}
+			values = append(values, n)
+		}
 	default:
 		return nil, false
 	}
@@ -115,6 +126,27 @@ func ipNeedles(prefixes []netip.Prefix) ([]string, bool) {
 		out = append(out, text)
 	}
 	return out, true
+}
+
+// principalNeedle returns the longest text of a principal: value that a matching record holds, ""
+// when it has none. The index matches the value in the identity's ARN, taken as the record writes it,
+// or in its Principal, which cloudtrail.DeriveIdentity writes from the record's values with words of
+// its own between them ("role/Admin (session alice)"). A run of the value between '*'s and
+// cloudtrail.PrincipalSeparators that is no part of one of those words can only come from a value of
+// the record; the words themselves ("session"), and parts of them ("sess"), may be in no record.
+func principalNeedle(v string) string {
+	best := ""
+	isSep := func(r rune) bool { return r == '*' || strings.ContainsRune(cloudtrail.PrincipalSeparators, r) }
+	for _, run := range strings.FieldsFunc(v, isSep) {
+		if len(run) <= len(best) {
+			continue
+		}
+		lower := strings.ToLower(run)
+		if !slices.ContainsFunc(cloudtrail.PrincipalWords, func(w string) bool { return strings.Contains(w, lower) }) {
+			best = run
+		}
+	}
+	return best
 }
 
 // longestLiteral returns the longest run of a value between its '*' wildcards.

@@ -34,7 +34,10 @@ func TestFor(t *testing.T) {
 		{"event:TerminateInstances", true},
 		{"event:Delete* error:none", true},
 		{"-event:TerminateInstances", false}, // a negation rules nothing out
-		{"principal:alice", false},           // derived from several fields
+		{"principal:alice", true},            // a run of the value outside the words a Principal is written with
+		{"principal:session", false},         // a word of DeriveIdentity's, in no record
+		{"user:role/ses*", false},            // "role", "ses": words and parts of words only
+		{"principal:?", false},
 		{"resource:i-0abc", false},
 		{"terminate", false},
 		{"readonly:false", false},
@@ -83,6 +86,13 @@ func TestMatch(t *testing.T) {
 		{"event:Tasks", strings.Replace(record, "TerminateInstances", "Ta\u017fks", 1), true}, // ſ folds onto s
 		{"event:RunInstances", strings.Replace(record, "alice", "\xff\xfe", 1), true},         // not ASCII: decoded
 		{"event:RunInstances", strings.Repeat(" ", 20<<10) + record, false},                   // past the stack buffer
+		{"principal:alice", record, true},
+		{"principal:ALICE", record, true},
+		{"principal:bob", record, false},
+		{`principal:"role/Ops (session alice)"`, record, true}, // "alice", the longest run that is no word
+		{`principal:"role/Ops (session bobby)"`, record, false},
+		{"principal:ops*ali", record, true},
+		{"principal:arn:aws:sts::111122223333:assumed-role", record, true}, // the identity's ARN
 	} {
 		p, ok := prefilter.For(parse(t, c.text))
 		if !ok {
@@ -110,6 +120,8 @@ var fuzzQueries = []string{
 	"event:TerminateInstances", "event:term*", "source:ec2", "type:assumedrole", "key:ASIAEXAMPLEKEY000001",
 	"region:eu-west-1", "account:111122223333", "error:AccessDenied", "ua:cli", "req:req-1",
 	"ip:203.0.113.0/24", "ip:203.0.113.7", "ip:ec2.amazonaws.com", "event:x since:2026-01-01",
+	"principal:alice", `principal:"ops (session alice)"`, `user:"root (1111"`, `principal:"service ec2"`,
+	`principal:"federated/bob (via user/carol)"`, `principal:"saml/x (idp)"`, "principal:?",
 }
 
 // FuzzMatch checks the Prefilter's one promise on any bytes: it never rules out a record the index
@@ -123,6 +135,9 @@ func FuzzMatch(f *testing.F) {
 	f.Add([]byte(strings.Replace(record, "203.0.113.7", "::ffff:cb00:7107", 1)))
 	f.Add([]byte(strings.Replace(record, "ec2.amazonaws.com", "EC2.AMAZONAWS.COM", 1)))
 	f.Add([]byte(strings.Replace(record, `"errorCode"`, `"x"`, 1)[:len(record)-1] + `,"errorCode":"AccessDenied"}`))
+	f.Add([]byte(strings.Replace(record, `"type":"AssumedRole"`, `"type":"Root"`, 1)))
+	f.Add([]byte(strings.Replace(record, `"type":"AssumedRole"`, `"type":"AWSService","invokedBy":"ec2.amazonaws.com"`, 1)))
+	f.Add([]byte(strings.Replace(record, `"type":"AssumedRole"`, `"type":"FederatedUser","sessionContext":{"sessionIssuer":{"userName":"carol"}}`, 1)))
 	queries := make([]filter.Query, len(fuzzQueries))
 	for i, text := range fuzzQueries {
 		queries[i] = parse(f, text)
@@ -185,7 +200,7 @@ func TestSameAnswers(t *testing.T) {
 	}
 	texts := []string{"event:TerminateInstances", "region:eu-west-1", "ip:203.0.113.7", "ip:203.0.113.0/24"}
 	for _, f := range []filter.Field{filter.FieldEvent, filter.FieldSource, filter.FieldType, filter.FieldKey,
-		filter.FieldRegion, filter.FieldAccount, filter.FieldError, filter.FieldUA, filter.FieldIP} {
+		filter.FieldRegion, filter.FieldAccount, filter.FieldError, filter.FieldUA, filter.FieldIP, filter.FieldPrincipal} {
 		values := whole.Values(f)
 		if len(values) == 0 {
 			t.Fatalf("no values of %s in the archive", f)
@@ -198,6 +213,10 @@ func TestSameAnswers(t *testing.T) {
 			texts = append(texts, term.String())
 			if i == 0 {
 				texts = append(texts, strings.ToUpper(term.String()), term.String()+" -readonly:true")
+			}
+			if f == filter.FieldPrincipal && len(v.Value) > 12 { // a part of it, and its tail with the words cut
+				texts = append(texts, filter.Term{Field: f, Values: []string{v.Value[3:9]}}.String(),
+					filter.Term{Field: f, Values: []string{v.Value[len(v.Value)-12:]}}.String())
 			}
 			if f == filter.FieldUA && len(v.Value) > 6 {
 				texts = append(texts, filter.Term{Field: f, Values: []string{v.Value[2:6]}}.String())
