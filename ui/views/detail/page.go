@@ -99,9 +99,9 @@ func (d *page) setCounts(counts map[string]int) {
 	}
 }
 
-// build reads an event's record and works out its summary, chain and related events.
-// build makes the detail of ref; in is the check of the loaded files' integrity, which says
-// whether the file the event came from matches its digest.
+// build reads an event's record and works out its summary, chain and related events: the detail
+// of ref. in is the check of the loaded files' integrity, which says whether the file the event came
+// from matches its digest; clock is how times are shown.
 func build(idx *index.Index, in common.Integrity, clock common.Clock, ref index.EventRef, width int) *page {
 	d := &page{ref: ref, rec: idx.Record(ref), width: width}
 	r := &d.rec

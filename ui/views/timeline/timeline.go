@@ -52,7 +52,7 @@ func (m *Model) columns() map[string]table.Column[cloudtrail.Record] {
 			}
 			return r.Name
 		}},
-		"principal": {Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Cell: func(r rec, w int) string { return report.CutPrincipal(r.Identity.Principal, w) },
+		"principal": {Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Cell: func(r rec, w int) string { return report.CutPrincipal(cloudtrail.Sanitize(r.Identity.Principal), w) },
 			Full: func(r rec) string { return r.Identity.Principal }},
 		"resource": {Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Optional: true, Middle: true, Cell: func(r rec, _ int) string { return report.ResourceCell(r.Resources) },
 			Full: func(r rec) string { return report.ResourceList(r.Resources) }},
