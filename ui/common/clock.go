@@ -25,10 +25,25 @@ type Clock struct {
 // when it is UTC).
 func (c Clock) Next() Clock {
 	c.Mode = (c.Mode + 1) % 3
-	if c.Mode == TimesZone && c.zone() == time.UTC {
+	if c.Mode == TimesZone && isUTC(c.zone()) {
 		c.Mode = TimesRelative
 	}
 	return c
+}
+
+// isUTC reports whether z is UTC all year round: time.UTC, or a local zone that is UTC by another
+// name (a machine whose zone was never set).
+func isUTC(z *time.Location) bool {
+	if z == time.UTC {
+		return true
+	}
+	year := time.Now().Year()
+	for _, month := range []time.Month{time.January, time.July} {
+		if name, offset := time.Date(year, month, 1, 0, 0, 0, 0, z).Zone(); offset != 0 || name != "UTC" {
+			return false
+		}
+	}
+	return true
 }
 
 func (c Clock) zone() *time.Location {
