@@ -45,10 +45,8 @@ func TestAthenaConsoleInTmux(t *testing.T) {
 	tm = open()
 	srv.Release(<-srv.Running())
 	waitLoaded(tm)
-	tm.send("/")
-	tm.typeText("event:TerminateInstances resource:i-0abc")
-	tm.send("Enter")
-	tm.waitFor("/ event:TerminateInstances resource:i-0abc", "user/bert-jan")
+	tm.filter("event:TerminateInstances resource:i-0abc")
+	tm.waitFor("user/bert-jan")
 	tm.send("Enter")
 	s := tm.waitFor("credential chain", "who", "trailscopeRebuilt")
 	if !strings.Contains(s, "user/bert-jan") {

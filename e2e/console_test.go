@@ -37,6 +37,17 @@ func (tm *term) typeText(s string) {
 	}
 }
 
+// filter types a filter into the timeline's bar and waits until its result is on screen, and returns
+// the screen. The filter line shows the text as soon as it is typed, and the rows of the result before
+// may hold what the filter asks for: the breadcrumb names the filter only once its result has landed.
+func (tm *term) filter(text string) string {
+	tm.t.Helper()
+	tm.send("/")
+	tm.typeText(text)
+	tm.send("Enter")
+	return tm.waitFor("/ "+text, "timeline "+text[:min(len(text), 20)])
+}
+
 func (tm *term) screen() string {
 	out, err := tmux("capture-pane", "-t", tm.session, "-p").Output()
 	if err != nil {
@@ -156,10 +167,7 @@ func TestConsoleInTmux(t *testing.T) {
 	tm.waitFor("trailscope", "events", "TIME", "EVENT")
 
 	// Who created the IAM user? A filter, then the detail of the event.
-	tm.send("/")
-	tm.typeText("event:CreateUser")
-	tm.send("Enter")
-	tm.waitFor("/ event:CreateUser", "CreateUser")
+	tm.filter("event:CreateUser")
 	tm.send("Enter")
 	s := tm.waitFor("credential chain", "who", "related")
 	if !strings.Contains(s, "user/") {
