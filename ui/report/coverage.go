@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/coverage"
 )
@@ -17,28 +19,38 @@ const maxGapsShown = 5
 
 // CoverageLines says what the loaded records cover, in lines for a terminal (sanitised): the spans by
 // account and region with their gaps, data and Insights events, and the trails with their changes.
-// The console's coverage view and `trailscope coverage` both show them.
-func CoverageLines(r coverage.Report) []string {
+// The console's coverage view and `trailscope coverage` both show them. With a width (0: any), the
+// table of spans is fitted to it by writing its times shorter (to the minute, then without the year);
+// the lines of prose are the caller's to wrap.
+func CoverageLines(r coverage.Report, width int) []string {
 	s := cloudtrail.Sanitize
 	if r.Events == 0 {
 		return []string{"No events loaded."}
 	}
 	out := []string{fmt.Sprintf("%s from %s to %s (%s).", Count(r.Events, "event"), Stamp(r.First), Stamp(r.Last), Span(r.Last.Sub(r.First))), ""}
 
-	out = append(out, fmt.Sprintf("By account and region (gaps: no event for over %s):", Span(r.Gap)))
-	rows := [][]string{{"ACCOUNT", "REGION", "FROM", "TO", "EVENTS", "GAPS"}}
-	for _, sp := range r.Spans {
-		gaps := "none"
-		if n := len(sp.Gaps); n > 0 {
-			var total time.Duration
-			for _, g := range sp.Gaps {
-				total += g.Length()
+	out = append(out, fmt.Sprintf("By account and region (gaps: no event for over %s; how many, and how long in all):", Span(r.Gap)))
+	var table []string
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "01-02 15:04"} {
+		stamp := func(t time.Time) string { return t.UTC().Format(layout) }
+		rows := [][]string{{"ACCOUNT", "REGION", "FROM", "TO", "EVENTS", "GAPS"}}
+		for _, sp := range r.Spans {
+			gaps := "none"
+			if n := len(sp.Gaps); n > 0 {
+				var total time.Duration
+				for _, g := range sp.Gaps {
+					total += g.Length()
+				}
+				gaps = fmt.Sprintf("%d (%s)", n, Span(total))
 			}
-			gaps = fmt.Sprintf("%d (%s in all)", n, Span(total))
+			rows = append(rows, []string{s(orNone(sp.Account)), s(orNone(sp.Region)), stamp(sp.First), stamp(sp.Last), Commas(sp.Events), gaps})
 		}
-		rows = append(rows, []string{s(orNone(sp.Account)), s(orNone(sp.Region)), Stamp(sp.First), Stamp(sp.Last), Commas(sp.Events), gaps})
+		table = aligned(rows, "  ")
+		if width <= 0 || slices.IndexFunc(table, func(l string) bool { return ansi.StringWidth(l) > width }) < 0 {
+			break
+		}
 	}
-	out = append(out, aligned(rows, "  ")...)
+	out = append(out, table...)
 	for _, sp := range r.Spans {
 		for i, g := range sp.Gaps {
 			if i == maxGapsShown {
@@ -90,7 +102,7 @@ func WriteCoverage(w io.Writer, f Format, r coverage.Report) error {
 		}
 		bw.Write(append(SafeJSON(b), '\n'))
 	} else {
-		for _, l := range CoverageLines(r) {
+		for _, l := range CoverageLines(r, 0) {
 			bw.WriteString(strings.TrimRight(l, " ") + "\n")
 		}
 	}

@@ -22,16 +22,16 @@ const Name = "coverage"
 // Model is the coverage view.
 type Model struct {
 	common.Common
-	list  common.List // the first line shown; the cursor is the top line
-	lines []string
-	n     int // events in the index when the lines were computed; -1: none yet
-	busy  bool
+	list   common.List // the first line shown; the cursor is the top line
+	report *cov.Report // nil until computed
+	n      int         // events in the index when the report was computed; -1: none yet
+	busy   bool
 }
 
 // coverageMsg brings a coverage computed off the UI loop.
 type coverageMsg struct {
-	lines []string
-	n     int
+	report cov.Report
+	n      int
 }
 
 // New returns the coverage view.
@@ -58,7 +58,7 @@ func (m *Model) Shown() tea.Cmd {
 	m.busy = true
 	return func() tea.Msg {
 		n := idx.Len()
-		return coverageMsg{lines: report.CoverageLines(cov.Compute(idx, 0)), n: n}
+		return coverageMsg{report: cov.Compute(idx, 0), n: n}
 	}
 }
 
@@ -79,7 +79,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case coverageMsg:
 		m.busy = false
-		m.lines, m.n = msg.lines, msg.n
+		m.report, m.n = &msg.report, msg.n
 		if m.State.Active == Name && m.n != m.State.Index.Len() {
 			return m.Shown()
 		}
@@ -98,11 +98,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // scrollable is how many first lines there are to scroll through: the last page stays full.
 func (m *Model) scrollable() int { return max(len(m.wrapped())-m.Height+2, 1) }
 
-// wrapped is the lines fitted to the width: a long line goes on under its own indentation.
+// wrapped is the report's lines fitted to the width (its table by report.CoverageLines): a long line
+// goes on under its own indentation.
 func (m *Model) wrapped() []string {
+	if m.report == nil {
+		return nil
+	}
 	w := max(m.Width-2, 20)
 	var out []string
-	for _, l := range m.lines {
+	for _, l := range report.CoverageLines(*m.report, w) {
 		if ansi.StringWidth(l) <= w {
 			out = append(out, l)
 			continue
@@ -122,7 +126,7 @@ func (m *Model) wrapped() []string {
 func (m *Model) View() string {
 	st := m.Styles
 	out := []string{st.Header.Render(common.Cell(" WHAT THE LOADED RECORDS COVER", m.Width, false))}
-	if m.lines == nil {
+	if m.report == nil {
 		return strings.Join(append(out, "", "  "+st.Dim.Render("working out the coverage…")), "\n")
 	}
 	m.list.Clamp(m.scrollable(), 1)

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/trailscope/trailscope/model/catalog"
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	rules "github.com/trailscope/trailscope/model/findings"
@@ -188,15 +189,17 @@ func (m *Model) lines() []string {
 	m.list.Clamp(len(m.findings), h)
 	for i := m.list.Offset; i < min(m.list.Offset+h, len(m.findings)); i++ {
 		f := m.findings[i]
-		who := f.Principal
-		if who == "" && len(f.SourceIPs) > 0 {
-			who = "from " + strings.Join(f.SourceIPs, ", ")
+		who := report.CutPrincipal(cloudtrail.Sanitize(f.Principal), whoW)
+		if f.Principal == "" && len(f.SourceIPs) > 0 {
+			who = cloudtrail.Sanitize("from " + strings.Join(f.SourceIPs, ", "))
 		}
-		if f.Origin != "" && f.Origin != f.Principal {
-			who += " ← " + f.Origin
+		if f.Origin != "" && f.Origin != f.Principal && whoW >= 40 { // who is behind it, when both fit (else: "behind" below)
+			pw := min(ansi.StringWidth(cloudtrail.Sanitize(f.Principal)), (whoW-3)/2)
+			who = report.CutPrincipal(cloudtrail.Sanitize(f.Principal), pw) + " ← " +
+				report.CutPrincipal(cloudtrail.Sanitize(f.Origin), whoW-3-pw)
 		}
 		sev := common.Cell(" "+f.Severity.String(), sevW, false)
-		rest := common.Cell(cloudtrail.Sanitize(who), whoW, false) + common.Cell(report.Commas(f.Count)+" ", countW, true) +
+		rest := common.Cell(who, whoW, false) + common.Cell(report.Commas(f.Count)+" ", countW, true) +
 			common.Cell(" "+f.First.Format("01-02 15:04"), timeW, false)
 		if showLast {
 			rest += common.Cell(" "+f.Last.Format("01-02 15:04"), timeW, false)
@@ -220,7 +223,7 @@ func (m *Model) lines() []string {
 	}
 	out = append(out, " "+m.severityStyle(f.Severity)(f.Severity.String())+" "+st.Section.Render(common.Cell(f.Rule+": "+cloudtrail.Sanitize(f.Title), w-12, false)))
 	line("why", f.Rationale+" ["+string(f.Tactic)+"]", st.Value.Render)
-	if len(f.Chain) > 0 {
+	if len(f.Chain) > 0 && f.Origin != f.Principal { // a session of one's own key (GetSessionToken) has nobody behind it
 		line("behind", f.Principal+" ← "+strings.Join(f.Chain, " ← "), st.Value.Render)
 	}
 	detail := fmt.Sprintf("%d event%s", f.Count, map[bool]string{true: "", false: "s"}[f.Count == 1])
