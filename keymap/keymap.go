@@ -46,6 +46,11 @@ type Findings struct {
 	Open key.Binding
 }
 
+// Count are the keys of the count view (#, :count): the field it counts by.
+type Count struct {
+	NextField, PrevField key.Binding
+}
+
 // KeyMap is every binding of the console.
 type KeyMap struct {
 	Global    Global
@@ -54,6 +59,7 @@ type KeyMap struct {
 	Filter    Filter
 	Scenarios Scenarios
 	Findings  Findings
+	Count     Count
 }
 
 // Default returns the console's bindings: vim keys and arrows.
@@ -141,6 +147,10 @@ func Default() KeyMap {
 		Findings: Findings{
 			Open: b("enter", "open the finding's events", "enter"),
 		},
+		Count: Count{
+			NextField: b("→/l", "count by the next field", "right", "l", "tab"),
+			PrevField: b("←/h", "count by the field before", "left", "h"),
+		},
 	}
 }
 
@@ -160,6 +170,7 @@ func (k KeyMap) HelpGroups() []Group {
 		{"Detail", []key.Binding{d.Up, d.Down, d.PageUp, d.PageDown, d.Top, d.Bottom, d.Toggle, d.Pivot, d.Minted, d.Prev, d.Next, d.Copy, d.CopyRecord, d.Pager, d.FoldAll, d.UnfoldAll}},
 		{"Scenarios (:scenarios)", []key.Binding{s.Try, s.Hint, s.Answer, s.Evidence}},
 		{"Findings (:findings)", []key.Binding{k.Findings.Open}},
+		{"Counts (#, :count)", []key.Binding{k.Count.NextField, k.Count.PrevField}},
 	}
 }
 

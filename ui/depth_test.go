@@ -72,7 +72,10 @@ func TestCountViewOnRealData(t *testing.T) {
 	if a.state.Active != counts.Name {
 		t.Fatalf("view %s", a.state.Active)
 	}
-	mustContain(t, screen(a), "IP", "192.168.10.20", "2,104", "10.8.8.10", "281")
+	mustContain(t, screen(a), "IP", "192.168.10.20", "2,104", "10.8.8.10", "281", "count by the next field")
+	if strings.Contains(screen(a), "expand role") {
+		t.Error("the hint line names the principals' keys")
+	}
 	if crumb := strings.Split(screen(a), "\n")[1]; !strings.Contains(crumb, "6 values of ip") {
 		t.Errorf("breadcrumb %q", crumb)
 	}

@@ -96,13 +96,15 @@ func (m *Model) rowsHeight() int { return m.Height - 1 }
 // ShortHelp is the keys the bottom line shows.
 func (m *Model) ShortHelp() []key.Binding {
 	g, l := m.Keys.Global, m.Keys.List
-	return []key.Binding{l.Open, l.Expand, l.Collapse, g.Filter, g.Timeline, g.Back, g.Help, g.Quit}
+	c := m.Keys.Count
+	return []key.Binding{l.Open, c.NextField, c.PrevField, g.Filter, g.Timeline, g.Back, g.Help, g.Quit}
 }
 
 // FullHelp is the keys of the view.
 func (m *Model) FullHelp() [][]key.Binding {
 	l := m.Keys.List
-	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {l.Open, l.Expand, l.Collapse}}
+	c := m.Keys.Count
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom}, {l.Open, c.NextField, c.PrevField}}
 }
 
 // Update takes results and counts, and the keys of the view.
@@ -139,10 +141,10 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	switch {
-	case key.Matches(msg, k.Expand, k.Collapse):
+	case key.Matches(msg, m.Keys.Count.NextField, m.Keys.Count.PrevField):
 		i := slices.Index(index.CountFields, m.field)
 		step := 1
-		if key.Matches(msg, k.Collapse) {
+		if key.Matches(msg, m.Keys.Count.PrevField) {
 			step = len(index.CountFields) - 1
 		}
 		m.field = index.CountFields[(i+step)%len(index.CountFields)]
