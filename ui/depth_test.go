@@ -17,9 +17,12 @@ import (
 )
 
 // invictus loads the built-in sample of real attack logs (Invictus IR's Stratus Red Team run).
-func invictus(t *testing.T) *index.Index {
+func invictus(t *testing.T) *index.Index { return loadSample(t, "invictus") }
+
+// loadSample loads a built-in sample.
+func loadSample(t *testing.T, name string) *index.Index {
 	t.Helper()
-	s, err := sample.Named("invictus")
+	s, err := sample.Named(name)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,3 +79,34 @@ func TestFindingsViewEmpty(t *testing.T) {
 		t.Fatalf("view %v", a.state.Active)
 	}
 }
+
+// TestFindingsViewBehind: in the scenarios sample, the findings list fits principals by role and
+// session at 80 columns, and a finding's "behind" line names who is behind a session only when it is
+// someone else (a session of one's own key, such as GetSessionToken's, has nobody behind it).
+func TestFindingsViewBehind(t *testing.T) {
+	a := newTestApp(loadSample(t, "scenarios"), 80, 24)
+	command(a, "findings")
+	fd := a.view(findings.Name).(*findings.Model)
+	own, other := -1, -1
+	for i, f := range fd.Findings() {
+		switch {
+		case len(f.Chain) > 0 && f.Origin == f.Principal && own < 0:
+			own = i
+		case len(f.Chain) > 0 && f.Origin != f.Principal && other < 0:
+			other = i
+		}
+	}
+	if own < 0 || other < 0 {
+		t.Fatalf("no finding of each kind: own %d, other %d", own, other)
+	}
+	fd.SetCursor(own)
+	if s := screen(a); strings.Contains(s, "behind ") {
+		t.Errorf("a session of %s's own key has %s behind it:\n%s", fd.Findings()[own].Principal, fd.Findings()[own].Origin, s)
+	}
+	fd.SetCursor(other)
+	s := screen(a)
+	mustContain(t, s, "behind ")
+	if list, _, _ := strings.Cut(s, "────"); strings.Contains(list, "(session") {
+		t.Errorf("a session principal not fitted to its column:\n%s", list)
+	}
+}
