@@ -44,9 +44,6 @@ func (t *symtab) str(v Sym) string {
 	return unsafe.String(&t.chunks[r.chunk][r.off], r.n)
 }
 
-// len returns how many strings the table holds, the empty one included.
-func (t *symtab) len() int { return len(t.refs) }
-
 func (t *symtab) intern(s string) Sym { return t.internHashed(s, symHash(s)) }
 
 // internHashed interns s, whose symHash is h.

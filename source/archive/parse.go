@@ -116,18 +116,6 @@ func (w *worker) decompress(f io.Reader) (io.Reader, bool, error) {
 	return w.gzr, true, nil
 }
 
-// readLimited reads r to its end, failing past limit bytes.
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("larger than %d MB: not read", limit>>20)
-	}
-	return b, nil
-}
-
 // parser finds the records of one file's stream in whichever envelope holds them.
 type parser struct {
 	file     string

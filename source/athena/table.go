@@ -156,7 +156,6 @@ func newTable(name TableName, md *types.TableMetadata) (*Table, error) {
 var (
 	regionKeys  = []string{"region", "awsregion", "aws_region"}
 	accountKeys = []string{"account", "accountid", "account_id", "recipientaccountid"}
-	dateKeys    = []string{"timestamp", "date", "dt", "day"}
 )
 
 // roles finds which partition keys carry the time, the region and the account.

@@ -72,7 +72,7 @@ func ParseWindow(since, until string, q filter.Query, now time.Time) (Window, er
 	}
 	w := Window{time.Unix(from.Unix(), 0).UTC(), time.Unix(to.Unix(), 0).UTC()}
 	if !w.From.Before(w.To) {
-		return Window{}, fmt.Errorf("the time window is empty: from %s to %s; check --since, --until and the filter's since:/until:",
+		return Window{}, fmt.Errorf("the time window is empty: from %s to %s; check --since, --until and the filter's since: and until: terms",
 			w.From.Format(time.RFC3339), w.To.Format(time.RFC3339))
 	}
 	return w, nil

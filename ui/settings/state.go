@@ -95,7 +95,7 @@ func (s *State) SavedNames() []string {
 // Save keeps a filter under a name (letters, digits, - _ .), replacing one of the same name.
 func (s *State) Save(name, filter string) error {
 	if !validName(name) {
-		return fmt.Errorf("name %q: use letters, digits, - _ and .", name)
+		return fmt.Errorf("name %q: only letters, digits, '-', '_' and '.' are allowed", name)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
