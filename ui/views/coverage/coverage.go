@@ -26,6 +26,8 @@ type Model struct {
 	report *cov.Report // nil until computed
 	n      int         // events in the index when the report was computed; -1: none yet
 	busy   bool
+	lines  []string // the report's lines fitted to width (wrapped), kept until either changes
+	width  int
 }
 
 // coverageMsg brings a coverage computed off the UI loop.
@@ -79,7 +81,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case coverageMsg:
 		m.busy = false
-		m.report, m.n = &msg.report, msg.n
+		m.report, m.n, m.lines = &msg.report, msg.n, nil
 		if m.State.Active == Name && m.n != m.State.Index.Len() {
 			return m.Shown()
 		}
@@ -105,6 +107,9 @@ func (m *Model) wrapped() []string {
 		return nil
 	}
 	w := max(m.Width-2, 20)
+	if m.lines != nil && m.width == w {
+		return m.lines
+	}
 	var out []string
 	for _, l := range report.CoverageLines(*m.report, w) {
 		if ansi.StringWidth(l) <= w {
@@ -119,6 +124,7 @@ func (m *Model) wrapped() []string {
 			out = append(out, part)
 		}
 	}
+	m.lines, m.width = out, w
 	return out
 }
 

@@ -142,7 +142,7 @@ func (m *Model) View() string {
 	w := m.Width
 	n := len(m.all)
 	if n == 0 {
-		return st.Dim.Render(" No scenarios here: they are questions about the built-in sample (run trailscope with no PATH).")
+		return st.Dim.Render(common.Cell(" No scenarios here: they are questions about the built-in sample (run trailscope with no PATH).", w, false))
 	}
 	sc := m.all[m.list.Cursor]
 	shown := m.shown[sc.Name]
