@@ -96,7 +96,15 @@ func TestIntegrityInTheConsole(t *testing.T) {
 	if s := screen(a); !strings.Contains(s, "does not match its digest") || !strings.Contains(s, "a_CloudTrail_x.json.gz") {
 		t.Errorf("detail:\n%s", s)
 	}
-	press(a, "esc", ":")
+	// p on the file line: the events of the same file.
+	if !a.detail.SeekLabel("file") {
+		t.Fatal("no file line in the detail")
+	}
+	press(a, "p")
+	if a.state.Applied != "file:a_CloudTrail_x.json.gz" || len(a.state.Result.Refs) != 3 {
+		t.Errorf("pivot on the file: filter %q, %d events", a.state.Applied, len(a.state.Result.Refs))
+	}
+	press(a, "esc", "esc", ":")
 	typeText(a, "integrity")
 	press(a, "enter")
 	s = screen(a)
@@ -105,6 +113,42 @@ func TestIntegrityInTheConsole(t *testing.T) {
 	if first < 0 || first > strings.Index(s, "valid ") || !strings.Contains(s, "2 log files: 1 modified, 1 valid") || len(lines) < 5 {
 		t.Errorf(":integrity:\n%s", s)
 	}
+	openFileEvents(t, a, "a_CloudTrail_x.json.gz", "Tampered")
+}
+
+// openFileEvents presses Enter on the first file of :integrity (the worst), which must be file, and
+// checks that the timeline shows the 3 events read from it, all called name; then Enter on a digest
+// says it holds no events.
+func openFileEvents(t *testing.T, a *App, file, name string) {
+	t.Helper()
+	press(a, "enter")
+	if a.state.Active != "timeline" || a.state.Applied != "file:"+file || len(a.state.Result.Refs) != 3 {
+		t.Fatalf("enter on %s: view %s, filter %q, %d events", file, a.state.Active, a.state.Applied, len(a.state.Result.Refs))
+	}
+	for _, ref := range a.state.Result.Refs {
+		if got := a.state.Index.Record(ref).Name; got != name {
+			t.Errorf("an event of %s from %s", got, file)
+		}
+	}
+	press(a, "esc", "G", "enter")
+	if a.state.Active != "integrity" || !strings.Contains(a.status.Text, "a digest holds no events") {
+		t.Errorf("enter on a digest: view %s, status %q", a.state.Active, a.status.Text)
+	}
+}
+
+// TestIntegrityOfS3Objects: a report that names S3 objects opens the events read from their copies.
+func TestIntegrityOfS3Objects(t *testing.T) {
+	recs := fromFiles(map[string]string{"cache/s3/bucket/9f/a_CloudTrail_x.json.gz.e1": "Tampered", "cache/s3/bucket/3c/b_CloudTrail_y.json.gz.e2": "Honest"})
+	const a3, b3 = "s3://bucket/AWSLogs/a_CloudTrail_x.json.gz", "s3://bucket/AWSLogs/b_CloudTrail_y.json.gz"
+	report := integrity.Report{Results: []integrity.Result{
+		{File: a3, Kind: integrity.KindLog, Status: integrity.Modified},
+		{File: b3, Kind: integrity.KindLog, Status: integrity.Valid},
+		{File: "s3://bucket/AWSLogs/d_CloudTrail-Digest_z.json.gz", Kind: integrity.KindDigest, Status: integrity.Valid},
+	}}
+	local := map[string]string{a3: "cache/s3/bucket/9f/a_CloudTrail_x.json.gz.e1", b3: "cache/s3/bucket/3c/b_CloudTrail_y.json.gz.e2"}
+	a := loadWithCheck(t, recs, func() (*integrity.Report, map[string]string, error) { return &report, local, nil })
+	command(a, "integrity")
+	openFileEvents(t, a, "a_CloudTrail_x.json.gz.e1", "Tampered")
 }
 
 // TestIntegrityNotChecked: a check that fails says so; files with no digests say nothing on the

@@ -54,6 +54,7 @@ var termPhrases = [...]termPhrase{
 	FieldID:        {"event ID is", "event ID is not", "event ID is none of"},
 	FieldRequest:   {"request or shared event ID is", "request or shared event ID is not", "request or shared event ID is none of"},
 	FieldLineage:   {"in the lineage of access key", "not in the lineage of access key", "in the lineage of none of the access keys"},
+	FieldFile:      {"read from a file whose path contains", "not read from a file whose path contains", "read from none of the files whose paths contain"},
 }
 
 // Describe says in words what the term matches, for the console and `trailscope query`: `event name is

@@ -37,6 +37,7 @@ const (
 	FieldID                     // id:     eventID
 	FieldRequest                // req:    requestID or sharedEventID
 	FieldLineage                // lineage: an access key's lineage: the events that minted it, its own, those of keys minted from it
+	FieldFile                   // file:   the path of the file the event was read from contains
 )
 
 // fieldNames are the qualifier names by Field; FieldText has no qualifier.
@@ -59,6 +60,7 @@ var fieldNames = [...]string{
 	FieldID:        "id",
 	FieldRequest:   "req",
 	FieldLineage:   "lineage",
+	FieldFile:      "file",
 }
 
 // String returns the qualifier name of the field as a person types it ("event", "principal"), and
@@ -99,6 +101,7 @@ var Qualifiers = []Qualifier{
 	{Name: "id", Field: FieldID, Help: "event ID", Example: "id:3038ebd2-c98a-4c65-9b6e-e22506292313"},
 	{Name: "req", Field: FieldRequest, Help: "request ID or shared event ID", Example: "req:9f0c2d4e-7b1a-4c3d-8e5f-0a1b2c3d4e5f"},
 	{Name: "lineage", Field: FieldLineage, Help: "an access key, the calls that made it and the keys made from it", Example: "lineage:AKIAIOSFODNN7EXAMPLE"},
+	{Name: "file", Field: FieldFile, Help: "the path of the file the event was read from contains", Example: "file:_CloudTrail_us-east-1_20240304T10"},
 }
 
 // lookupQualifier finds a qualifier by name or alias, case-insensitively.

@@ -487,8 +487,8 @@ func TestMatchWildcardAllocs(t *testing.T) {
 }
 
 func TestQualifiers(t *testing.T) {
-	if len(Qualifiers) != int(FieldLineage) {
-		t.Fatalf("%d qualifiers, want one per field but FieldText (%d)", len(Qualifiers), FieldLineage)
+	if len(Qualifiers) != int(FieldFile) {
+		t.Fatalf("%d qualifiers, want one per field but FieldText (%d)", len(Qualifiers), FieldFile)
 	}
 	seen := map[string]bool{}
 	for i, q := range Qualifiers {

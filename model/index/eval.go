@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/bits"
 	"net/netip"
+	"slices"
 	"sort"
 	"strings"
 
@@ -186,6 +187,8 @@ func (x *Index) termSet(t filter.Term, newest int64) bitset {
 			}
 		}
 		x.lineageLocked(s, keys)
+	case filter.FieldFile:
+		x.fileSet(s, t.Values)
 	case filter.FieldRegion:
 		x.unionValues(s, pRegion, t.Values, equalFold)
 	case filter.FieldAccount:
@@ -264,4 +267,36 @@ func anyContains(prefixes []netip.Prefix, addrs []netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+// fileSet adds the events read from a file whose path contains one of values (or matches it, with
+// wildcards), ignoring case. The raw store names an event's file (cloudtrail.FileStore); events
+// whose store names none (a sample, LookupEvents, Athena rows) are in no file.
+func (x *Index) fileSet(s bitset, values []string) {
+	ms := make([]matcher, len(values))
+	for i, v := range values {
+		ms[i] = substring(v)
+	}
+	matches := map[string]bool{} // by file: an archive's events come a file at a time
+	for i := range EventRef(x.events.len()) {
+		e := x.events.at(i)
+		fs, ok := x.stores[e.store].(cloudtrail.FileStore)
+		if !ok {
+			continue
+		}
+		file := fs.File(e.rawOff)
+		m, seen := matches[file]
+		if !seen {
+			m = file != "" && slices.ContainsFunc(ms, func(m matcher) bool {
+				if m.pred != nil {
+					return m.pred(file)
+				}
+				return strings.Contains(strings.ToLower(file), m.sub)
+			})
+			matches[file] = m
+		}
+		if m {
+			s.set(i)
+		}
+	}
 }

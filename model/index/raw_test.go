@@ -113,3 +113,47 @@ func TestRawEachAcrossStores(t *testing.T) {
 		t.Errorf("RawEach with an event without its record = %v after %d, want errNoRaw after 300", err, n)
 	}
 }
+
+// fileStore is a sliceStore whose records came from files: ten records a file.
+type fileStore struct{ sliceStore }
+
+func (s *fileStore) File(off int64) string {
+	return fmt.Sprintf("/evidence/AWSLogs/111122223333/CloudTrail/us-east-1/file-%02d.json.gz", off/10)
+}
+
+// TestFileTerm: file: selects the events read from the files whose path contains a value (or matches
+// it with wildcards), ignoring case; events whose store names no file are in none.
+func TestFileTerm(t *testing.T) {
+	files, other := &fileStore{}, &sliceStore{}
+	x := New()
+	var recs []cloudtrail.Record
+	for i := range 40 {
+		r := rec(i, "Describe")
+		if i < 30 {
+			r.Raw = files.put(files, fmt.Sprintf(`{"n":%d}`, i))
+		} else {
+			r.Raw = other.put(other, fmt.Sprintf(`{"n":%d}`, i))
+		}
+		recs = append(recs, r)
+	}
+	x.Add(recs)
+	for _, c := range []struct {
+		filter string
+		want   int
+	}{
+		{"file:file-01.json.gz", 10},
+		{"file:FILE-0", 30},
+		{"file:file-00.json.gz,file-02", 20},
+		{"file:us-east-1/*-02.json", 10},
+		{"-file:file-01", 30}, // the 10 of other files and the 10 in no file
+		{"file:nosuch", 0},
+	} {
+		q, err := filter.ParseQuery(c.filter)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(x.Query(q).Refs); got != c.want {
+			t.Errorf("%s: %d events, want %d", c.filter, got, c.want)
+		}
+	}
+}

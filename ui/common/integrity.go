@@ -17,13 +17,14 @@ type Integrity struct {
 	Err     error             // the check failed: said on the status line
 	Report  *integrity.Report // nil while it runs, and when the files hold no digests
 	files   map[string]int    // each log file's result (its index in Report.Results), by its path
+	local   map[string]string // the path a file named otherwise was read from (an S3 object's copy)
 }
 
 // NewIntegrity indexes a report's log files by the path their events were read from: local[File]
 // when the report names a file otherwise (an S3 object, read from its copy in the cache), else
 // File itself.
 func NewIntegrity(r integrity.Report, local map[string]string) Integrity {
-	in := Integrity{Done: true, Report: &r, files: map[string]int{}}
+	in := Integrity{Done: true, Report: &r, files: map[string]int{}, local: local}
 	for i, res := range r.Results {
 		if res.Kind != integrity.KindLog {
 			continue
@@ -35,6 +36,15 @@ func NewIntegrity(r integrity.Report, local map[string]string) Integrity {
 		in.files[canonical(file)] = i
 	}
 	return in
+}
+
+// ReadFrom is the path a result's file was read from when loaded: its copy in the cache for an S3
+// object, else the file the result names.
+func (in Integrity) ReadFrom(res integrity.Result) string {
+	if l, ok := in.local[res.File]; ok {
+		return l
+	}
+	return res.File
 }
 
 // canonical is a path as the index of files keys it: absolute and clean, so that ./a/b and a/b meet.

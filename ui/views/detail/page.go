@@ -3,6 +3,8 @@ package detail
 import (
 	"cmp"
 	"fmt"
+	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -181,9 +183,15 @@ func build(idx *index.Index, in common.Integrity, clock common.Clock, ref index.
 		}
 		field("result", rw, "")
 	}
+	file := "" // the file the event was read from, when its source read files
+	if fs, ok := r.Raw.Store.(cloudtrail.FileStore); ok {
+		file = fs.File(r.Raw.Off)
+	}
 	if res, ok := in.Of(*r); ok {
 		add(dline{kind: lineField, label: "integrity", value: s(common.Note(res)), bad: common.Untrusted(res)})
-		field("file", res.File, "")
+		field("file", res.File, term(filter.FieldFile, path.Base(filepath.ToSlash(file)))) // an S3 object by its key
+	} else if file != "" {
+		field("file", file, term(filter.FieldFile, path.Base(filepath.ToSlash(file))))
 	}
 	for i, res := range r.Resources {
 		if i == 8 {

@@ -4,12 +4,15 @@
 package integrity
 
 import (
+	"path"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/table"
@@ -107,25 +110,47 @@ func (m *Model) rowsHeight() int { return m.Height - headLines }
 // ShortHelp is the keys the bottom line shows.
 func (m *Model) ShortHelp() []key.Binding {
 	g, l := m.Keys.Global, m.Keys.List
-	return []key.Binding{l.Down, l.Up, l.Whole, g.Timeline, g.Back, g.Help, g.Quit}
+	return []key.Binding{l.Open, l.Down, l.Up, l.Whole, g.Timeline, g.Back, g.Help, g.Quit}
 }
 
 // FullHelp is the keys of the view.
 func (m *Model) FullHelp() [][]key.Binding {
 	l := m.Keys.List
-	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Whole}}
+	return [][]key.Binding{{l.Up, l.Down, l.PageUp, l.PageDown, l.Top, l.Bottom, l.Whole}, {l.Open}}
 }
 
-// Update moves the cursor.
+// Update moves the cursor, and Enter opens the events of the log file under it.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	n := len(m.results())
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
 		m.table.List.Wheel(msg, n, m.rowsHeight())
 	case tea.KeyPressMsg:
+		if key.Matches(msg, m.Keys.List.Open) {
+			return m.open()
+		}
 		m.table.Move(msg, n, m.rowsHeight())
 	}
 	return nil
+}
+
+// open shows the events read from the log file under the cursor on the timeline: file: with the
+// name of the file they were read from (CloudTrail's file names are unique: account, region, time
+// and a random part).
+func (m *Model) open() tea.Cmd {
+	rows := m.results()
+	if m.table.List.Cursor >= len(rows) {
+		return nil
+	}
+	res := rows[m.table.List.Cursor]
+	switch {
+	case res.Kind != integrity.KindLog:
+		return common.Status("a digest holds no events: enter on a log file shows the events read from it")
+	case res.Status == integrity.Missing:
+		return common.Status("this log file is missing: no events were read from it")
+	}
+	name := path.Base(filepath.ToSlash(m.State.Integrity.ReadFrom(res)))
+	return common.Goto(common.GotoMsg{Label: "open", Filter: filter.Term{Field: filter.FieldFile, Values: []string{name}}.String(), Remember: true})
 }
 
 // View draws the summary and the visible files.
