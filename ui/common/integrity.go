@@ -2,9 +2,11 @@ package common
 
 import (
 	"fmt"
+	pathpkg "path"
 	"path/filepath"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
+	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/integrity"
 )
 
@@ -45,6 +47,13 @@ func (in Integrity) ReadFrom(res integrity.Result) string {
 		return l
 	}
 	return res.File
+}
+
+// FileFilter is the filter of the events read from the file at path: file: with the file's name
+// (CloudTrail's file names are unique: account, region, time and a random part; a relative and an
+// absolute path to the same file agree on it).
+func FileFilter(path string) string {
+	return filter.Term{Field: filter.FieldFile, Values: []string{pathpkg.Base(filepath.ToSlash(path))}}.String()
 }
 
 // canonical is a path as the index of files keys it: absolute and clean, so that ./a/b and a/b meet.

@@ -3,8 +3,6 @@ package detail
 import (
 	"cmp"
 	"fmt"
-	"path"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -189,9 +187,9 @@ func build(idx *index.Index, in common.Integrity, clock common.Clock, ref index.
 	}
 	if res, ok := in.Of(*r); ok {
 		add(dline{kind: lineField, label: "integrity", value: s(common.Note(res)), bad: common.Untrusted(res)})
-		field("file", res.File, term(filter.FieldFile, path.Base(filepath.ToSlash(file)))) // an S3 object by its key
+		field("file", res.File, common.FileFilter(file)) // an S3 object by its key
 	} else if file != "" {
-		field("file", file, term(filter.FieldFile, path.Base(filepath.ToSlash(file))))
+		field("file", file, common.FileFilter(file))
 	}
 	for i, res := range r.Resources {
 		if i == 8 {

@@ -4,15 +4,12 @@
 package integrity
 
 import (
-	"path"
-	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
-	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/integrity"
 	"github.com/trailscope/trailscope/ui/common"
 	"github.com/trailscope/trailscope/ui/components/table"
@@ -149,8 +146,7 @@ func (m *Model) open() tea.Cmd {
 	case res.Status == integrity.Missing:
 		return common.Status("this log file is missing: no events were read from it")
 	}
-	name := path.Base(filepath.ToSlash(m.State.Integrity.ReadFrom(res)))
-	return common.Goto(common.GotoMsg{Label: "open", Filter: filter.Term{Field: filter.FieldFile, Values: []string{name}}.String(), Remember: true})
+	return common.Goto(common.GotoMsg{Label: "open", Filter: common.FileFilter(m.State.Integrity.ReadFrom(res)), Remember: true})
 }
 
 // View draws the summary and the visible files.
