@@ -2,7 +2,7 @@ package common
 
 import (
 	"fmt"
-	pathpkg "path"
+	"path"
 	"path/filepath"
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
@@ -49,11 +49,11 @@ func (in Integrity) ReadFrom(res integrity.Result) string {
 	return res.File
 }
 
-// FileFilter is the filter of the events read from the file at path: file: with the file's name
+// FileFilter is the filter of the events read from file: file: with the file's name
 // (CloudTrail's file names are unique: account, region, time and a random part; a relative and an
 // absolute path to the same file agree on it).
-func FileFilter(path string) string {
-	return filter.Term{Field: filter.FieldFile, Values: []string{pathpkg.Base(filepath.ToSlash(path))}}.String()
+func FileFilter(file string) string {
+	return filter.Term{Field: filter.FieldFile, Values: []string{path.Base(filepath.ToSlash(file))}}.String()
 }
 
 // canonical is a path as the index of files keys it: absolute and clean, so that ./a/b and a/b meet.
