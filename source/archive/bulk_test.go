@@ -11,12 +11,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 	"github.com/trailscope/trailscope/model/index"
 )
@@ -373,10 +375,53 @@ func TestKeptRecordsNeedNoFile(t *testing.T) {
 
 	s := NewStore()
 	big := bytes.Repeat([]byte("x"), keptBudget/2+1)
-	if _, ok := s.putWithin(big); !ok {
+	if _, ok := s.putWithin(big, "big.json"); !ok {
 		t.Fatal("the first record past half the budget was not kept")
 	}
-	if _, ok := s.putWithin(big); ok {
+	if _, ok := s.putWithin(big, "big.json"); ok {
 		t.Error("a store kept more than keptBudget")
+	}
+}
+
+// TestKeptRecordsKeepTheirFile: a record a prefilter let through, kept in memory, still names the file
+// it was read from (the file: term and the console's integrity marks ask), though the records of
+// several files share a block.
+func TestKeptRecordsKeepTheirFile(t *testing.T) {
+	dir := t.TempDir()
+	var a, b []string
+	for i := range 40 {
+		a = append(a, recordAt(i, time.Unix(int64(i), 0)))
+		b = append(b, recordAt(100+i, time.Unix(int64(i), 0)))
+	}
+	pa := write(t, dir, "a.json.gz", gz(t, []byte(`{"Records":[`+strings.Join(a, ",")+`]}`)))
+	pb := write(t, dir, "b.json", []byte(`{"Records":[`+strings.Join(b, ",")+`]}`))
+	even := func(rec []byte) bool { return bytes.Contains(rec, []byte(`0"`)) || bytes.Contains(rec, []byte(`2"`)) }
+	idx, _, _ := load(t, []string{dir}, Options{Keep: even})
+	refs := idx.Query(filter.Query{}).Refs
+	if len(refs) == 0 {
+		t.Fatal("nothing kept")
+	}
+	for _, ref := range refs {
+		r := idx.Record(ref)
+		want := pa
+		if n, _ := strconv.Atoi(r.EventID[len(r.EventID)-3:]); n >= 100 {
+			want = pb
+		}
+		fs, ok := r.Raw.Store.(cloudtrail.FileStore)
+		if !ok {
+			t.Fatalf("%s: its store names no file", r.EventID)
+		}
+		if got := fs.File(r.Raw.Off); got != want {
+			t.Errorf("%s: from %q, want %q", r.EventID, got, want)
+		}
+	}
+	q, _ := filter.ParseQuery("file:b.json")
+	for _, ref := range idx.Query(q).Refs {
+		if n, _ := strconv.Atoi(idx.Record(ref).EventID[len(idx.Record(ref).EventID)-3:]); n < 100 {
+			t.Errorf("file:b.json selected %s", idx.Record(ref).EventID)
+		}
+	}
+	if n := len(idx.Query(q).Refs); n == 0 || n == len(refs) {
+		t.Errorf("file:b.json selected %d of %d", n, len(refs))
 	}
 }

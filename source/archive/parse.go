@@ -46,7 +46,7 @@ func (w *worker) read(j job) {
 		file := -1
 		p.raw = func(off int64, n int, rec []byte, escaped bool) cloudtrail.RawRef {
 			if w.opt.Keep != nil { // the few records a prefilter lets through: write them out without reading the file again
-				if ref, ok := w.store.putWithin(rec); ok {
+				if ref, ok := w.store.putWithin(rec, j.path); ok {
 					return ref
 				}
 			}

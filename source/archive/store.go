@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -45,7 +46,15 @@ type unit struct {
 	path    string
 	gz      bool
 	isBlock bool
-	block   []byte // a sealed block, compressed; nil while it is the one being filled
+	block   []byte     // a sealed block, compressed; nil while it is the one being filled
+	from    []fromFile // a block's records that were read from files, by where each file's run starts
+}
+
+// fromFile says that a block's records from offset at on were read from path ("" for none), up to
+// the next fromFile.
+type fromFile struct {
+	at   int64
+	path string
 }
 
 func (u unit) name() string {
@@ -100,7 +109,8 @@ const keptBudget = 64 << 20
 // putWithin keeps a record in memory, as Put, while the records kept so far by putWithin come to less
 // than keptBudget; past it, it keeps nothing and returns false. A query's prefilter uses it for the
 // few records it lets through, so that writing them out reads no file a second time.
-func (s *Store) putWithin(rec []byte) (cloudtrail.RawRef, bool) {
+// The block remembers the file the record was read from, which File names.
+func (s *Store) putWithin(rec []byte, path string) (cloudtrail.RawRef, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.kept+int64(len(rec)) > keptBudget {
@@ -111,6 +121,10 @@ func (s *Store) putWithin(rec []byte) (cloudtrail.RawRef, bool) {
 		return ref, false
 	}
 	s.kept += int64(len(rec))
+	u, at, _ := unpack(ref.Off)
+	if from := s.units[u].from; len(from) == 0 || from[len(from)-1].path != path {
+		s.units[u].from = append(from, fromFile{at: at, path: path})
+	}
 	return ref, true
 }
 
@@ -154,10 +168,17 @@ func (s *Store) fileRef(u int, off int64, n int, escaped bool) cloudtrail.RawRef
 // File names the file the record at off was read from, as the source named it; "" for a record
 // kept in memory (cloudtrail.FileStore).
 func (s *Store) File(off int64) string {
-	u, _, _ := unpack(off)
+	u, at, _ := unpack(off)
 	un, err := s.unitOf(u)
-	if err != nil || un.isBlock {
+	switch {
+	case err != nil:
 		return ""
+	case un.isBlock: // a record kept in memory, perhaps read from a file (putWithin)
+		i, _ := slices.BinarySearchFunc(un.from, at, func(f fromFile, at int64) int { return cmp.Compare(f.at, at+1) })
+		if i == 0 {
+			return ""
+		}
+		return un.from[i-1].path
 	}
 	return un.path
 }
