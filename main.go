@@ -495,7 +495,7 @@ are read from stdin when it is a pipe, else from the built-in sample (said on st
 	cmd.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json (one raw record per line) or csv")
 	cmd.Flags().BoolVar(&explain, "explain", false, "add what each call does and why it matters (table and csv);\nwith --athena, print the SQL and where each filter term runs (stderr)")
 	cmd.Flags().StringVar(&countBy, "count-by", "", "print each value of a field with its number of events, largest first, instead of the events:\n"+
-		"event, principal, key, ip, ua, resource, region, account, error or source")
+		"event, principal, key, ip, ua, resource, region, account, error, source or file")
 	complete(cmd, "format", func() []string { return []string{"table", "json", "csv"} })
 	cmd.Flags().StringVar(&saved, "saved", "", "use the filter saved under this name in the console (:save NAME), with any terms given")
 	complete(cmd, "saved", savedNames)

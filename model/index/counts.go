@@ -3,19 +3,23 @@ package index
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/model/filter"
 )
 
 // CountFields are the fields CountBy breaks a result down by.
 var CountFields = []filter.Field{filter.FieldEvent, filter.FieldPrincipal, filter.FieldKey, filter.FieldIP,
-	filter.FieldUA, filter.FieldResource, filter.FieldRegion, filter.FieldAccount, filter.FieldError, filter.FieldSource}
+	filter.FieldUA, filter.FieldResource, filter.FieldRegion, filter.FieldAccount, filter.FieldError, filter.FieldSource,
+	filter.FieldFile}
 
 // CountBy breaks the events refs down by the value of a field: each distinct value with the number of
 // events that carry it, most first (ties by value). Events without a value count under "". An event
-// that touched several resources counts once under each. A field CountFields does not name is an error.
+// that touched several resources counts once under each; an event read from no file (a sample,
+// LookupEvents) counts under "" by file. A field CountFields does not name is an error.
 func (x *Index) CountBy(refs []EventRef, f filter.Field) ([]ValueCount, error) {
 	if !slices.Contains(CountFields, f) {
 		return nil, fmt.Errorf("cannot count by %s: count by one of %s", f, countFieldNames())
@@ -23,6 +27,7 @@ func (x *Index) CountBy(refs []EventRef, f filter.Field) ([]ValueCount, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	counts := map[Sym]int{}
+	files := map[string]int{} // by file: paths are the stores', not symbols
 	for _, ref := range refs {
 		if int(ref) >= x.events.len() {
 			continue
@@ -55,9 +60,16 @@ func (x *Index) CountBy(refs []EventRef, f filter.Field) ([]ValueCount, error) {
 			for _, k := range x.res[e.resOff : e.resOff+e.resN] {
 				counts[k]++
 			}
+		case filter.FieldFile:
+			file := ""
+			if fs, ok := x.stores[e.store].(cloudtrail.FileStore); ok {
+				file = fs.File(e.rawOff)
+			}
+			files[file]++
 		}
 	}
-	byName := make(map[string]int, len(counts)) // resources of two kinds may share an ID
+	byName := make(map[string]int, len(counts)+len(files)) // resources of two kinds may share an ID
+	maps.Copy(byName, files)
 	for v, n := range counts {
 		name := x.syms.str(v)
 		if f == filter.FieldResource && v != 0 {

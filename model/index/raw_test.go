@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -154,6 +155,15 @@ func TestFileTerm(t *testing.T) {
 		}
 		if got := len(x.Query(q).Refs); got != c.want {
 			t.Errorf("%s: %d events, want %d", c.filter, got, c.want)
+		}
+	}
+	counts, err := x.CountBy(x.Query(filter.Query{}).Refs, filter.FieldFile)
+	if err != nil || len(counts) != 4 {
+		t.Fatalf("count by file: %v %v", counts, err)
+	}
+	for _, c := range counts {
+		if c.Count != 10 || (c.Value != "" && !strings.HasSuffix(c.Value, ".json.gz")) {
+			t.Errorf("count by file: %+v", c)
 		}
 	}
 }
