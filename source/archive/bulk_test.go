@@ -424,4 +424,18 @@ func TestKeptRecordsKeepTheirFile(t *testing.T) {
 	if n := len(idx.Query(q).Refs); n == 0 || n == len(refs) {
 		t.Errorf("file:b.json selected %d of %d", n, len(refs))
 	}
+
+	// A record put in the same block from no file (stdin) names none.
+	s := NewStore()
+	ra, _ := s.putWithin([]byte(`{"a":1}`), "a.json")
+	rs := s.Put([]byte(`{"stdin":1}`))
+	rb, _ := s.putWithin([]byte(`{"b":1}`), "b.json")
+	for _, c := range []struct {
+		ref  cloudtrail.RawRef
+		want string
+	}{{ra, "a.json"}, {rs, ""}, {rb, "b.json"}} {
+		if got := s.File(c.ref.Off); got != c.want {
+			t.Errorf("File(%d) = %q, want %q", c.ref.Off, got, c.want)
+		}
+	}
 }

@@ -99,7 +99,9 @@ const memBlockSize = 64 << 10
 func (s *Store) Put(rec []byte) cloudtrail.RawRef {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.putLocked(rec)
+	ref := s.putLocked(rec)
+	s.fromLocked(ref, "")
+	return ref
 }
 
 // keptBudget is how many bytes of records that could be re-read from their files a store keeps in
@@ -121,11 +123,21 @@ func (s *Store) putWithin(rec []byte, path string) (cloudtrail.RawRef, bool) {
 		return ref, false
 	}
 	s.kept += int64(len(rec))
-	u, at, _ := unpack(ref.Off)
-	if from := s.units[u].from; len(from) == 0 || from[len(from)-1].path != path {
-		s.units[u].from = append(from, fromFile{at: at, path: path})
-	}
+	s.fromLocked(ref, path)
 	return ref, true
+}
+
+// fromLocked notes that the record at ref, just put in a block, was read from path ("": from none).
+func (s *Store) fromLocked(ref cloudtrail.RawRef, path string) {
+	if ref.Store == nil {
+		return
+	}
+	u, at, _ := unpack(ref.Off)
+	from := s.units[u].from
+	if (len(from) == 0 && path == "") || (len(from) > 0 && from[len(from)-1].path == path) {
+		return
+	}
+	s.units[u].from = append(from, fromFile{at: at, path: path})
 }
 
 func (s *Store) putLocked(rec []byte) cloudtrail.RawRef {
@@ -165,8 +177,8 @@ func (s *Store) fileRef(u int, off int64, n int, escaped bool) cloudtrail.RawRef
 	return cloudtrail.RawRef{Store: s, Off: pack(u, off, escaped), Len: n}
 }
 
-// File names the file the record at off was read from, as the source named it; "" for a record
-// kept in memory (cloudtrail.FileStore).
+// File names the file the record at off was read from, as the source named it; "" for one that was
+// read from no file (stdin, a sample) (cloudtrail.FileStore).
 func (s *Store) File(off int64) string {
 	u, at, _ := unpack(off)
 	un, err := s.unitOf(u)
