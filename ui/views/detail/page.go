@@ -35,6 +35,7 @@ type dline struct {
 	kind         lineKind
 	label, value string
 	bad          bool
+	middle       bool // a value too long for the line is cut in the middle (a path: its tail tells it apart)
 	pivot        string
 	jump         *index.EventRef
 	node         *jnode
@@ -181,15 +182,17 @@ func build(idx *index.Index, in common.Integrity, clock common.Clock, ref index.
 		}
 		field("result", rw, "")
 	}
-	file := "" // the file the event was read from, when its source read files
+	read := "" // the file the event was read from, when its source read files
 	if fs, ok := r.Raw.Store.(cloudtrail.FileStore); ok {
-		file = fs.File(r.Raw.Off)
+		read = fs.File(r.Raw.Off)
 	}
+	shown := read
 	if res, ok := in.Of(*r); ok {
 		add(dline{kind: lineField, label: "integrity", value: s(common.Note(res)), bad: common.Untrusted(res)})
-		field("file", res.File, common.FileFilter(file)) // an S3 object by its key
-	} else if file != "" {
-		field("file", file, common.FileFilter(file))
+		shown = res.File // an S3 object by its key, not by its copy in the cache
+	}
+	if read != "" {
+		add(dline{kind: lineField, label: "file", value: s(shown), middle: true, pivot: common.FileFilter(read)})
 	}
 	for i, res := range r.Resources {
 		if i == 8 {
@@ -386,6 +389,9 @@ func (d *page) renderLine(st *common.Styles, l dline) string {
 			} else {
 				l.value += report.Count(l.counted, "event")
 			}
+		}
+		if l.middle {
+			l.value = report.CutMiddle(l.value, max(d.width-18, 12)) // the label, the pivot's mark
 		}
 		v := st.Value.Render(l.value)
 		if l.bad {
