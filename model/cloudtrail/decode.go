@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,11 +107,12 @@ func DecodeRecord(b []byte) (Record, error) {
 		if err2 := json.Unmarshal(b, &generic); err2 != nil {
 			return Record{}, fmt.Errorf("invalid JSON: %w", err)
 		}
-		if err := checkStrict(generic); err != nil {
+		top := byField(b, generic, reflect.TypeFor[wireRecord]())
+		if err := checkStrict(top); err != nil {
 			return Record{}, err
 		}
 		*w = wireRecord{}
-		coerce(reflect.ValueOf(w).Elem(), generic)
+		coerce(reflect.ValueOf(w).Elem(), top)
 	}
 	r, err := w.record()
 	if err == nil {
@@ -158,6 +160,39 @@ func DecodeOutline(b []byte) (Record, error) {
 func objectOrNull(v []byte) bool {
 	v = bytes.TrimLeft(v, " \t\r\n")
 	return len(v) == 0 || v[0] == '{' || bytes.HasPrefix(v, []byte("null"))
+}
+
+// byField returns the members of the JSON object b (decoded as generic) by the name of the field of t
+// each goes to, as the fast path's decoder assigns them: a name matches a field's case-insensitively
+// (Unicode simple folding, as strings.EqualFold), and of several members that match one field the last
+// in the document wins. Members that match no field are left out.
+func byField(b []byte, generic map[string]any, t reflect.Type) map[string]any {
+	fields := make([]string, t.NumField())
+	for i := range fields {
+		fields[i], _, _ = strings.Cut(t.Field(i).Tag.Get("json"), ",")
+	}
+	out := make(map[string]any, len(generic))
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return out
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		name, _ := tok.(string)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			break
+		}
+		if i := slices.IndexFunc(fields, func(f string) bool { return f == name }); i >= 0 {
+			out[fields[i]] = generic[name]
+		} else if i := slices.IndexFunc(fields, func(f string) bool { return strings.EqualFold(f, name) }); i >= 0 {
+			out[fields[i]] = generic[name]
+		}
+	}
+	return out
 }
 
 // strictStrings are the fields that identify an event: of another type than string, the record is damaged.

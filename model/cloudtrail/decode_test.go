@@ -84,6 +84,11 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","userIdentity":[],"eventID":"a"}`))
 	f.Add([]byte(`{"eventTime":"yesterday","eventName":"X"}`))
 	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"X","eventName":"Y","requestParameters":{"a":tru}}`))
+	// Names that match a field only case-insensitively, with damage elsewhere (the slow path): the last
+	// member that matches a field wins there too.
+	f.Add([]byte(`{"eveNtNAme":"0","AwsRegion":0}`))
+	f.Add([]byte(`{"eventTime":"2023-07-10T11:42:36Z","eventName":"A","EVENTNAME":"B","eventName":"C","awsRegion":5}`))
+	f.Add([]byte(`{"EventTime":"2023-07-10T11:42:36Z","eventID":"a","EVENTID":"b","useridentity":"x","AwsRegion":0}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := DecodeRecord(b)
 		if err == nil && r.Identity.Principal == "" {
