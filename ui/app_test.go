@@ -206,6 +206,23 @@ func TestLoadFromBatches(t *testing.T) {
 	mustContain(t, screen(a), "bad.json.gz", "truncated gzip", "! 1 problem")
 }
 
+// TestEmptyResultWhileLoading: while a load goes on, an empty result says it is empty so far.
+func TestEmptyResultWhileLoading(t *testing.T) {
+	ch := make(chan cloudtrail.Batch, 1)
+	ch <- cloudtrail.Batch{Records: synthRecords(50, 1), Progress: cloudtrail.Progress{Records: 50}}
+	a := newApp(Options{Index: index.New(), Batches: ch, Source: "test"})
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	mustContain(t, screen(a), "waiting for the first events")
+	a.Update(loadCmd(a.state.Index, ch)()) // the first batch; the next read of the channel is not run: the load goes on
+	drive(a, a.runQuery("event:NoSuchCall"))
+	mustContain(t, screen(a), "no events match this filter so far (loading…)")
+	close(ch)
+	drive(a, loadCmd(a.state.Index, ch))
+	if s := screen(a); !strings.Contains(s, "no events match this filter") || strings.Contains(s, "so far") {
+		t.Errorf("after the load:\n%s", s)
+	}
+}
+
 // TestEscStopsLoad: esc with nothing to go back to stops a load (an Athena query, say) and keeps
 // what has arrived; without a load, it says there is nothing to go back to.
 func TestEscStopsLoad(t *testing.T) {

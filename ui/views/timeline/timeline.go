@@ -353,6 +353,8 @@ func (m *Model) View() string {
 		switch {
 		case s.Loading && s.Index.Len() == 0:
 			msg = "waiting for the first events…"
+		case s.Loading:
+			msg = "no events match this filter so far (loading…)"
 		case s.Index.Len() == 0:
 			msg = "no events loaded"
 			if s.Banner != "" {
