@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"path"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,5 +93,53 @@ func TestQueryTableShowsEveryResource(t *testing.T) {
 	out, _, _ = query(t, "", "--sample", "invictus", "--format", "csv", "event:CreateAccessKey")
 	if !strings.Contains(out, "AKIATFQR7NSCQLA2F4OD") {
 		t.Errorf("csv:\n%s", out)
+	}
+}
+
+// TestQueryByFile: --count-by file says how many events each file holds, and file: selects a file's
+// events, beside a term the prefilter narrows by too (the records it keeps in memory name their file).
+func TestQueryByFile(t *testing.T) {
+	dir := t.TempDir()
+	if out, errOut, code := runRoot(t, "", "synth", "--shape", "simple", "--events", "600", "--files", "3", "--days", "1", "--seed", "4", dir); code != 0 {
+		t.Fatalf("synth: exit %d: %s %s", code, out, errOut)
+	}
+	csvRows := func(out string) [][]string {
+		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("csv %v:\n%s", err, out)
+		}
+		return rows[1:]
+	}
+	all, _, _ := query(t, "", "--format", "csv", dir, "")
+	out, _, code := query(t, "", "--count-by", "file", "--format", "csv", dir, "")
+	counts := csvRows(out)
+	if code != exitFound || len(counts) != 3 {
+		t.Fatalf("exit %d, %d files:\n%s", code, len(counts), out)
+	}
+	sum := 0
+	for _, c := range counts {
+		n, _ := strconv.Atoi(c[1])
+		sum += n
+		name := path.Base(c[0])
+		events, _, _ := query(t, "", "--format", "csv", dir, "file:"+name)
+		rows := csvRows(events)
+		if len(rows) != n {
+			t.Errorf("file:%s: %d events, --count-by file says %d", name, len(rows), n)
+		}
+		// The same file's events of one call, through the prefilter.
+		call := rows[0][1]
+		narrowed, _, _ := query(t, "", "--format", "csv", dir, "event:"+call+" file:"+name)
+		want := 0
+		for _, r := range rows {
+			if r[1] == call {
+				want++
+			}
+		}
+		if got := len(csvRows(narrowed)); got != want {
+			t.Errorf("event:%s file:%s: %d events, want %d", call, name, got, want)
+		}
+	}
+	if sum != len(csvRows(all)) {
+		t.Errorf("the files hold %d events, the archive %d", sum, len(csvRows(all)))
 	}
 }
