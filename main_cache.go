@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/source/athena"
 	"github.com/trailscope/trailscope/source/cachedir"
 	"github.com/trailscope/trailscope/source/lookup"
@@ -81,7 +82,7 @@ at the same time fetches only what is missing and the same query is not paid for
 					fmt.Fprintf(stdout, "the cache of %s was empty (%s)\n", k.what, root)
 					return nil
 				}
-				fmt.Fprintf(stdout, "removed %s (%s) from %s\n", report.Count(n, "cached "+k.unit), report.Bytes(size), root)
+				fmt.Fprintf(stdout, "removed %s (%s) from %s\n", report.Count(n, "cached "+k.unit), cloudtrail.Size(size), root)
 				return nil
 			})
 		},
@@ -95,7 +96,7 @@ at the same time fetches only what is missing and the same query is not paid for
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(stdout, "%s: %s, %s\n", root, report.Count(n, k.unit), report.Bytes(size))
+				fmt.Fprintf(stdout, "%s: %s, %s\n", root, report.Count(n, k.unit), cloudtrail.Size(size))
 				return nil
 			})
 		},

@@ -136,7 +136,7 @@ func (f *verifyFlags) run(ctx context.Context, paths []string, stdout, stderr io
 	if bucket != nil {
 		st := bucket.Stats()
 		fmt.Fprintf(stderr, "trailscope: %s: %d files fetched (%s), %d from the cache %s; %s to S3\n", bucket.Describe(),
-			st.Fetched, report.Bytes(st.Bytes), st.Cached, st.Cache, report.Count(st.Requests, "request"))
+			st.Fetched, cloudtrail.Size(st.Bytes), st.Cached, st.Cache, report.Count(st.Requests, "request"))
 	}
 	if f.saveKeys != "" {
 		all := integrity.Keyring{}
@@ -190,7 +190,7 @@ func (f *verifyFlags) archive(ctx context.Context, paths []string) (verify.Archi
 
 // summarise tells what was checked and what could not be, on stderr.
 func summarise(w io.Writer, out verify.Outcome, took time.Duration) {
-	fmt.Fprintf(w, "trailscope: %s (%s read in %.1fs)\n", report.IntegritySummary(out.Report), report.Bytes(out.Bytes), took.Seconds())
+	fmt.Fprintf(w, "trailscope: %s (%s read in %.1fs)\n", report.IntegritySummary(out.Report), cloudtrail.Size(out.Bytes), took.Seconds())
 	for _, n := range out.Notes {
 		fmt.Fprintln(w, "trailscope:", cloudtrail.Sanitize(n))
 	}

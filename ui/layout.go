@@ -198,9 +198,9 @@ func (a *App) statusLine() string {
 			line += fmt.Sprintf(" · files %s/%s", report.Commas(p.FilesDone), report.Commas(p.Files))
 		}
 		if p.Bytes > 0 {
-			line += fmt.Sprintf(" · %s/%s", report.Bytes(p.BytesDone), report.Bytes(p.Bytes))
+			line += fmt.Sprintf(" · %s/%s", cloudtrail.Size(p.BytesDone), cloudtrail.Size(p.Bytes))
 		} else if p.BytesDone > 0 {
-			line += " · " + report.Bytes(p.BytesDone)
+			line += " · " + cloudtrail.Size(p.BytesDone)
 		}
 		if p.Problems > 0 || len(s.Problems) > 0 {
 			line += " · " + report.Count(max(p.Problems, len(s.Problems)), "problem")

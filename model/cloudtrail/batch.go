@@ -40,3 +40,19 @@ type Progress struct {
 	Elapsed          time.Duration
 	Done             bool
 }
+
+// Size writes a number of bytes for people, in powers of 1024: "3.2 MB", "1.25 TB". Progress lines
+// (a source's Detail) and the console write sizes with it.
+func Size(n int64) string {
+	switch {
+	case n >= 1<<40:
+		return fmt.Sprintf("%.2f TB", float64(n)/(1<<40))
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

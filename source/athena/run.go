@@ -121,7 +121,7 @@ func (s *Session) wait(ctx context.Context, id string, send func(cloudtrail.Batc
 			if qe.ResultConfiguration != nil && qe.ResultConfiguration.OutputLocation != nil {
 				s.Output = aws.ToString(qe.ResultConfiguration.OutputLocation)
 			}
-			s.log("Athena query %s succeeded: %s scanned (%s)", id, byteSize(scanned), dollars(Cost(scanned)))
+			s.log("Athena query %s succeeded: %s scanned (%s)", id, cloudtrail.Size(scanned), dollars(Cost(scanned)))
 			return nil
 		case types.QueryExecutionStateFailed:
 			reason := aws.ToString(qe.Status.StateChangeReason)
@@ -289,7 +289,7 @@ func (s *Session) detail(final bool) string {
 	}
 	parts := []string{fmt.Sprintf("Athena query %s %s", st.QueryID, st.State)}
 	if st.Scanned > 0 || st.State == "SUCCEEDED" {
-		parts = append(parts, fmt.Sprintf("%s scanned (%s)", byteSize(st.Scanned), dollars(Cost(st.Scanned))))
+		parts = append(parts, fmt.Sprintf("%s scanned (%s)", cloudtrail.Size(st.Scanned), dollars(Cost(st.Scanned))))
 	}
 	if st.Pages > 0 {
 		parts = append(parts, fmt.Sprintf("%s rows", commas(st.Rows)))
@@ -301,21 +301,6 @@ func (s *Session) detail(final bool) string {
 		parts[0] = "Athena query " + st.QueryID + " done"
 	}
 	return strings.Join(parts, " · ")
-}
-
-// byteSize writes a size for people: "3.2 GB" (powers of 1024, as the console writes them).
-func byteSize(n int64) string {
-	switch {
-	case n >= 1<<40:
-		return fmt.Sprintf("%.2f TB", float64(n)/(1<<40))
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // commas writes a count with thousands separators.

@@ -249,7 +249,7 @@ func (s *Session) detail() string {
 	st := s.Stats()
 	parts := []string{fmt.Sprintf("%s listed", count(st.Listed, "file"))}
 	if st.Fetched > 0 {
-		parts = append(parts, fmt.Sprintf("%d fetched (%s)", st.Fetched, megabytes(st.Bytes)))
+		parts = append(parts, fmt.Sprintf("%d fetched (%s)", st.Fetched, cloudtrail.Size(st.Bytes)))
 	}
 	if st.Cached > 0 {
 		parts = append(parts, fmt.Sprintf("%d from the cache", st.Cached))
@@ -260,13 +260,6 @@ func (s *Session) detail() string {
 		parts = append(parts, fmt.Sprintf("%d throttled (retried; %d at a time)", st.Throttles, now))
 	}
 	return strings.Join(parts, " · ")
-}
-
-func megabytes(n int64) string {
-	if n < 1<<20 {
-		return fmt.Sprintf("%d KB", (n+1023)>>10)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 // ErrNoDeliveries is the cause of the error Run returns when the window holds no delivery file.

@@ -203,19 +203,6 @@ func Commas(n int) string {
 	return s
 }
 
-// Bytes writes a size for people: "3.2 MB".
-func Bytes(n int64) string {
-	switch {
-	case n >= 1<<30:
-		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f kB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
-}
-
 func writeAligned(w io.Writer, cells []string, widths []int, cuts []cut) error {
 	var b strings.Builder
 	for i, cell := range cells {
