@@ -202,25 +202,19 @@ func (t *Table) roles() {
 func javaLayout(f string) (string, bool) {
 	var b strings.Builder
 	for i := 0; i < len(f); {
-		switch {
-		case strings.HasPrefix(f[i:], "yyyy"):
-			b.WriteString("2006")
-			i += 4
-		case strings.HasPrefix(f[i:], "MM"):
-			b.WriteString("01")
-			i += 2
-		case strings.HasPrefix(f[i:], "dd"):
-			b.WriteString("02")
-			i += 2
-		case strings.HasPrefix(f[i:], "HH"):
-			b.WriteString("15")
-			i += 2
-		case strings.ContainsRune("/-_.: ", rune(f[i])):
-			b.WriteByte(f[i])
-			i++
-		default:
+		if j := slices.IndexFunc(javaFields, func(p [2]string) bool { return strings.HasPrefix(f[i:], p[0]) }); j >= 0 {
+			b.WriteString(javaFields[j][1])
+			i += len(javaFields[j][0])
+			continue
+		}
+		if !strings.ContainsRune("/-_.: ", rune(f[i])) {
 			return "", false
 		}
+		b.WriteByte(f[i])
+		i++
 	}
 	return b.String(), b.Len() > 0 && strings.Contains(b.String(), "2006")
 }
+
+// javaFields are the fields of a Java date format javaLayout understands, with their Go layouts.
+var javaFields = [][2]string{{"yyyy", "2006"}, {"MM", "01"}, {"dd", "02"}, {"HH", "15"}}
