@@ -52,9 +52,7 @@ func TestAthenaConsoleInTmux(t *testing.T) {
 	if !strings.Contains(s, "user/bert-jan") {
 		t.Fatalf("the detail names no principal:\n%s", s)
 	}
-	// Pivot on the principal: the "who" line is the cursor's fifth line (title, what, why, when, who).
-	tm.send("j", "j", "j", "j", "p")
-	tm.waitFor("/ principal:", "pivot")
+	tm.pivotOnWho()
 	tm.send("q")
 	tm.waitEnded()
 }

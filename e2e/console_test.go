@@ -48,6 +48,14 @@ func (tm *term) filter(text string) string {
 	return tm.waitFor("/ "+text, "timeline "+text[:min(len(text), 20)])
 }
 
+// pivotOnWho pivots from an open detail on its principal, and waits for the principal's events: the
+// "who" line is the cursor's fifth (title, what, why, when, who).
+func (tm *term) pivotOnWho() {
+	tm.t.Helper()
+	tm.send("j", "j", "j", "j", "p")
+	tm.waitFor("/ principal:", "pivot")
+}
+
 func (tm *term) screen() string {
 	out, err := tmux("capture-pane", "-t", tm.session, "-p").Output()
 	if err != nil {
@@ -174,9 +182,7 @@ func TestConsoleInTmux(t *testing.T) {
 		t.Fatalf("the detail names no principal:\n%s", s)
 	}
 
-	// Pivot on the principal: the "who" line is the cursor's fifth line (title, what, why, when, who).
-	tm.send("j", "j", "j", "j", "p")
-	tm.waitFor("/ principal:", "pivot")
+	tm.pivotOnWho()
 
 	// Esc comes back to the detail.
 	tm.send("Escape")
