@@ -30,7 +30,7 @@ var (
 	ErrTableNotFound    = errors.New("table not found")
 	ErrNotCloudTrail    = errors.New("not a CloudTrail table")
 	ErrNoOutputLocation = errors.New("no output location")
-	ErrAccessDenied     = errors.New("access denied")
+	ErrAccessDenied     = awsconf.ErrAccessDenied // the same kind as every source that calls AWS
 	ErrQueryFailed      = errors.New("query failed")
 	ErrWorkGroup        = errors.New("workgroup")
 	ErrUsage            = errors.New("usage")
