@@ -12,7 +12,6 @@ import (
 
 	"github.com/trailscope/trailscope/model/cloudtrail"
 	"github.com/trailscope/trailscope/ui/common"
-	"github.com/trailscope/trailscope/ui/report"
 )
 
 // Column is one column of a table of rows of type R.
@@ -22,9 +21,10 @@ type Column[R any] struct {
 	Weight   int  // share of the spare width
 	Optional bool // dropped, from the end of the list, when the width does not allow it
 	Right    bool // right-aligned (numbers)
-	// Middle cuts a cell too long for the column in the middle, keeping its tail: the part of an ARN,
-	// an S3 key or a session name that tells rows apart. Other cells are cut at the end.
-	Middle bool
+	// Fit, when set, fits a cell too long for the column, sanitised, into its width: report.CutMiddle
+	// keeps the tail of an ARN or an S3 key, report.CutPrincipal a principal's role and session. Other
+	// cells are cut at the end.
+	Fit func(text string, width int) string
 	// Cell is the text of row r's cell, w cells wide; the table sanitises and fits it.
 	Cell func(r R, w int) string
 	// Full, when set, is the whole text of the cell (every resource, not the first three), shown when
@@ -223,8 +223,8 @@ func (m *Model[R]) line(cols []Column[R], r R, selected bool) string {
 	b.WriteString(" ")
 	for _, c := range cols {
 		text := cloudtrail.Sanitize(c.Cell(r, c.width))
-		if c.Middle {
-			text = report.CutMiddle(text, c.width)
+		if c.Fit != nil {
+			text = c.Fit(text, c.width)
 		}
 		b.WriteString(common.Cell(text, c.width, c.Right) + " ")
 	}

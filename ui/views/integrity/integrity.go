@@ -33,9 +33,9 @@ func New(c common.Common) *Model {
 	m.table = table.Model[integrity.Result]{Common: c, Mark: mark, Style: m.rowStyle}
 	m.table.Columns = []table.Column[integrity.Result]{
 		{Title: "STATUS", Min: 14, Max: 14, Cell: func(r integrity.Result, _ int) string { return string(r.Status) }},
-		{Title: "FILE", Min: 30, Max: 110, Weight: 3, Middle: true, Cell: func(r integrity.Result, _ int) string { return r.File }},
+		{Title: "FILE", Min: 30, Max: 110, Weight: 3, Fit: report.CutMiddle, Cell: func(r integrity.Result, _ int) string { return r.File }},
 		{Title: "REASON", Min: 20, Max: 400, Weight: 2, Cell: func(r integrity.Result, _ int) string { return r.Reason }},
-		{Title: "DIGEST", Min: 20, Max: 90, Weight: 1, Middle: true, Optional: true, Cell: func(r integrity.Result, _ int) string { return r.Digest }},
+		{Title: "DIGEST", Min: 20, Max: 90, Weight: 1, Fit: report.CutMiddle, Optional: true, Cell: func(r integrity.Result, _ int) string { return r.Digest }},
 	}
 	return m
 }

@@ -49,7 +49,7 @@ func New(c common.Common, sums *summaries.Summaries) *Model {
 		return func(r row, _ int) string { return report.Commas(f(r.s)) }
 	}
 	m.table.Columns = []table.Column[row]{
-		{Title: "PRINCIPAL", Min: 33, Max: 70, Weight: 4, Middle: true, Cell: m.nameCell},
+		{Title: "PRINCIPAL", Min: 33, Max: 70, Weight: 4, Fit: report.CutMiddle, Cell: m.nameCell},
 		{Title: "EVENTS", Min: 7, Max: 9, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Events })},
 		{Title: "WRITES", Min: 6, Max: 8, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Writes })},
 		{Title: "ERRORS", Min: 6, Max: 8, Right: true, Cell: count(func(p *index.PrincipalSummary) int { return p.Errors })},

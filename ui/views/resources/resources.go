@@ -40,12 +40,12 @@ func New(c common.Common, sums *summaries.Summaries) *Model {
 	m.table = table.Model[rs]{Common: c}
 	m.table.Columns = []table.Column[rs]{
 		{Title: "KIND", Min: 12, Max: 22, Weight: 1, Cell: func(r rs, _ int) string { return r.Resource.Kind }},
-		{Title: "RESOURCE", Min: 20, Max: 70, Weight: 4, Middle: true, Cell: func(r rs, _ int) string { return r.Resource.ID }},
+		{Title: "RESOURCE", Min: 20, Max: 70, Weight: 4, Fit: report.CutMiddle, Cell: func(r rs, _ int) string { return r.Resource.ID }},
 		{Title: "EVENTS", Min: 7, Max: 9, Right: true, Cell: func(r rs, _ int) string { return report.Commas(r.Events) }},
 		{Title: "WHO", Min: 4, Max: 5, Right: true, Cell: func(r rs, _ int) string { return fmt.Sprint(r.Principals) }},
 		{Title: "LAST EVENT", Min: 18, Max: 30, Weight: 1, Optional: true, Cell: func(r rs, _ int) string { return r.LastEvent }},
 		{Title: "LAST SEEN", Min: 11, Max: 16, Weight: 1, Optional: true, Cell: func(r rs, w int) string { return r.Last.Format(common.ShortTime(w)) }},
-		{Title: "LAST BY", Min: 18, Max: 40, Weight: 2, Optional: true, Middle: true, Cell: func(r rs, _ int) string { return r.LastBy }},
+		{Title: "LAST BY", Min: 18, Max: 40, Weight: 2, Optional: true, Fit: report.CutPrincipal, Cell: func(r rs, _ int) string { return r.LastBy }},
 		{Title: "FIRST SEEN", Min: 11, Max: 16, Weight: 1, Optional: true, Cell: func(r rs, w int) string { return r.First.Format(common.ShortTime(w)) }},
 	}
 	return m

@@ -52,9 +52,9 @@ func (m *Model) columns() map[string]table.Column[cloudtrail.Record] {
 			}
 			return r.Name
 		}},
-		"principal": {Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Cell: func(r rec, w int) string { return report.CutPrincipal(cloudtrail.Sanitize(r.Identity.Principal), w) },
+		"principal": {Title: "PRINCIPAL", Min: 14, Max: 60, Weight: 3, Fit: report.CutPrincipal, Cell: func(r rec, _ int) string { return r.Identity.Principal },
 			Full: func(r rec) string { return r.Identity.Principal }},
-		"resource": {Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Optional: true, Middle: true, Cell: func(r rec, _ int) string { return report.ResourceCell(r.Resources) },
+		"resource": {Title: "RESOURCE", Min: 12, Max: 48, Weight: 2, Optional: true, Fit: report.CutMiddle, Cell: func(r rec, _ int) string { return report.ResourceCell(r.Resources) },
 			Full: func(r rec) string { return report.ResourceList(r.Resources) }},
 		"ip":     {Title: "SOURCE IP", Min: 15, Max: 20, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.SourceIP }},
 		"error":  {Title: "ERROR", Min: 14, Max: 28, Weight: 1, Optional: true, Cell: func(r rec, _ int) string { return r.ErrorCode }},
